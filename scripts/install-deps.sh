@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# Installs what the project needs and the machine lacks; skips whatever is already there, so a
+# warm machine pays only for the checks. Usage: scripts/install-deps.sh [db] [web] [all]
+#   db   PostgreSQL 15 server and wal2json (the throwaway database, the gateway, SQL tests)
+#   web  wasm target, Trunk, wasm-bindgen CLI, wasm-opt, Chromium and chromedriver, brotli
+# Debian/Ubuntu with rustup, cargo, node and npm is assumed (README). Versions follow
+# ../shared/TOOLCHAIN.md: trunk 0.21.14 (0.22 needs a newer rustc), wasm-bindgen-cli equal to the
+# wasm-bindgen crate pinned in Cargo.toml.
+set -euo pipefail
+
+TRUNK_VERSION=0.21.14
+WASM_BINDGEN_VERSION=0.2.130
+PG_MAJOR=15
+
+apt_updated=no
+apt_install() {
+  local missing=()
+  for pkg in "$@"; do
+    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  local sudo=""
+  [ "$(id -u)" -ne 0 ] && sudo="sudo"
+  if [ "$apt_updated" = no ]; then
+    echo "install-deps: apt-get update" >&2
+    $sudo apt-get update -qq
+    apt_updated=yes
+  fi
+  echo "install-deps: installing ${missing[*]}" >&2
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+install_db() {
+  apt_install "postgresql-$PG_MAJOR" "postgresql-$PG_MAJOR-wal2json"
+  # Debian starts a system cluster on install; ours never uses it, and it is left alone.
+}
+
+install_web() {
+  if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+    rustup target add wasm32-unknown-unknown
+  fi
+  if ! command -v trunk >/dev/null || ! trunk --version | grep -q "$TRUNK_VERSION"; then
+    echo "install-deps: building trunk $TRUNK_VERSION (several minutes, once)" >&2
+    cargo install --locked "trunk@$TRUNK_VERSION"
+  fi
+  if ! command -v wasm-bindgen >/dev/null || ! wasm-bindgen --version | grep -q "$WASM_BINDGEN_VERSION"; then
+    echo "install-deps: building wasm-bindgen-cli $WASM_BINDGEN_VERSION (about two minutes, once)" >&2
+    # No --locked: its lock file asks for a crate version the registry no longer serves.
+    cargo install "wasm-bindgen-cli@$WASM_BINDGEN_VERSION"
+  fi
+  apt_install binaryen chromium chromium-driver brotli
+}
+
+[ $# -eq 0 ] && set -- all
+for part in "$@"; do
+  case "$part" in
+    db) install_db ;;
+    web) install_web ;;
+    all) install_db; install_web ;;
+    *) echo "install-deps: unknown part '$part' (db, web, all)" >&2; exit 2 ;;
+  esac
+done
