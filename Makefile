@@ -1,13 +1,17 @@
 # The project's commands. README explains them; ARCHITECTURE.md (shared) fixes their contracts.
-#   make test    every test tier that exists, installing what is missing first
-#   make db      a throwaway PostgreSQL (kept in .data/) until Ctrl-C
-#   make deps    install system tools and packages the project needs
+#   make test            every test tier that exists, installing what is missing first
+#   make stack           database + gateway on 127.0.0.1:54321 (+ demo workers) until Ctrl-C
+#   make stack DEMO=off  the same without demo workers
+#   make db              only a throwaway PostgreSQL (kept in .data/) until Ctrl-C
+#   make deps            install system tools and packages the project needs
+#   make bench           gateway benchmarks (not part of make test)
 
 SHELL := /bin/bash
 CARGO ?= cargo
 DB_PORT ?= 54322
+DEMO ?= on
 
-.PHONY: all deps deps-db test test-rust lint db dev clean
+.PHONY: all deps deps-db test test-rust test-node lint db stack dev bench clean
 
 all: test
 
@@ -17,11 +21,21 @@ deps:
 deps-db:
 	scripts/install-deps.sh db
 
-test: deps-db test-rust
+# npm ci only when the lock file changed since the last install.
+node_modules/.package-lock.json: package-lock.json
+	npm ci --no-audit --no-fund
+	@touch $@
 
-# Core, throwaway database lifecycle, and the SQL/RLS tests against real PostgreSQL.
+test: deps-db node_modules/.package-lock.json test-rust test-node
+
+# Core, throwaway database, SQL/RLS against real PostgreSQL, the gateway's parts and protocol.
 test-rust:
 	$(CARGO) test --workspace --locked
+
+# supabase-js conformance of the gateway (needs the dev-server binary).
+test-node: node_modules/.package-lock.json
+	$(CARGO) build --locked -q -p dev-server
+	node --test --test-concurrency=1 --test-timeout=120000 dev-server/conformance/
 
 lint:
 	$(CARGO) fmt --all --check
@@ -30,10 +44,18 @@ lint:
 db: deps-db
 	$(CARGO) run --locked -q -p throwaway-db -- --data-dir .data/db --port $(DB_PORT)
 
+stack: deps-db
+	@if [ "$(DEMO)" != "off" ]; then echo "make stack: demo workers are not built yet (issue 4); starting without them"; fi
+	$(CARGO) run --locked -q -p dev-server -- --data-dir .data/db --db-port $(DB_PORT)
+
 dev:
-	@echo "The dashboard is not built yet (see the open issues). 'make db' runs the database."
+	@echo "The dashboard is not built yet (see the open issues). 'make stack' runs the local Supabase stand-in."
 	@exit 1
+
+bench: deps-db node_modules/.package-lock.json
+	$(CARGO) build --locked --release -q -p dev-server
+	DEV_SERVER_BIN=target/release/dev-server node bench/gateway.bench.mjs
 
 clean:
 	$(CARGO) clean
-	rm -rf .data dist
+	rm -rf .data dist node_modules

@@ -1,0 +1,8 @@
+//! Pure code shared by the dashboard (wasm) and the dev server (native): no I/O, no clock, no
+//! browser. Everything here is tested with plain `#[test]`.
+
+#![warn(missing_docs)]
+
+pub mod frame;
+pub mod local_stack;
+pub mod protocol;

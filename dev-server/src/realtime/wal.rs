@@ -1,0 +1,293 @@
+//! Reads changes the way Supabase Realtime does: a temporary logical slot with wal2json, polled
+//! about every 100 ms, limited to the tables of the `supabase_realtime` publication. Each change
+//! is handed to `delivery`. The connection is the admin one (slots need replication rights);
+//! when it breaks, the poller reconnects with a new slot and says it is not ready meanwhile.
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+
+use chrono::{DateTime, SecondsFormat, Utc};
+use serde_json::Value;
+use tokio_postgres::Client;
+
+use crate::realtime::delivery;
+use crate::realtime::hub::ChangeKind;
+use crate::state::AppState;
+
+/// Changes read per call, as Realtime's `poll_max_changes`.
+const MAX_CHANGES_PER_POLL: i32 = 100;
+/// Wait before reconnecting after the database connection failed.
+const RECONNECT_DELAY: Duration = Duration::from_secs(1);
+
+/// One column value from wal2json (format-version 2).
+#[derive(Debug, Clone, PartialEq)]
+pub struct WalColumn {
+    /// Column name.
+    pub name: String,
+    /// `format_type()` name, e.g. `timestamp with time zone`.
+    pub type_name: String,
+    /// Type OID.
+    pub type_oid: u32,
+    /// Value as wal2json printed it: numbers and booleans bare, everything else a string.
+    pub value: Value,
+}
+
+/// One row change.
+#[derive(Debug, Clone, PartialEq)]
+pub struct WalChange {
+    /// INSERT, UPDATE or DELETE.
+    pub kind: ChangeKind,
+    /// Schema name.
+    pub schema: String,
+    /// Table name.
+    pub table: String,
+    /// Commit time, `YYYY-MM-DDTHH:MM:SS.mmmZ`.
+    pub commit_timestamp: String,
+    /// New values (INSERT, UPDATE).
+    pub columns: Vec<WalColumn>,
+    /// Replica-identity values (UPDATE, DELETE).
+    pub identity: Vec<WalColumn>,
+}
+
+/// Parses one wal2json v2 row; `Ok(None)` for rows that are not row changes.
+pub fn parse_change(text: &str) -> Result<Option<WalChange>, String> {
+    let json: Value =
+        serde_json::from_str(text).map_err(|error| format!("wal2json row is not JSON: {error}"))?;
+    let kind = match json.get("action").and_then(Value::as_str) {
+        Some("I") => ChangeKind::Insert,
+        Some("U") => ChangeKind::Update,
+        Some("D") => ChangeKind::Delete,
+        _ => return Ok(None),
+    };
+    let text_of = |key: &str| {
+        json.get(key)
+            .and_then(Value::as_str)
+            .map(str::to_owned)
+            .ok_or(format!("wal2json row lacks {key}"))
+    };
+    let columns = |key: &str| -> Vec<WalColumn> {
+        json.get(key)
+            .and_then(Value::as_array)
+            .map(|items| {
+                items
+                    .iter()
+                    .map(|item| WalColumn {
+                        name: item
+                            .get("name")
+                            .and_then(Value::as_str)
+                            .unwrap_or_default()
+                            .to_owned(),
+                        type_name: item
+                            .get("type")
+                            .and_then(Value::as_str)
+                            .unwrap_or_default()
+                            .to_owned(),
+                        type_oid: item
+                            .get("typeoid")
+                            .and_then(Value::as_u64)
+                            .and_then(|oid| u32::try_from(oid).ok())
+                            .unwrap_or(0),
+                        value: item.get("value").cloned().unwrap_or(Value::Null),
+                    })
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    let timestamp = text_of("timestamp")?;
+    Ok(Some(WalChange {
+        kind,
+        schema: text_of("schema")?,
+        table: text_of("table")?,
+        commit_timestamp: commit_timestamp(&timestamp)
+            .ok_or(format!("unreadable commit timestamp {timestamp}"))?,
+        columns: columns("columns"),
+        identity: columns("identity"),
+    }))
+}
+
+/// wal2json's `2026-11-28 15:00:00.123456+00` → Realtime's `2026-11-28T15:00:00.123Z`.
+pub fn commit_timestamp(text: &str) -> Option<String> {
+    let parsed = DateTime::parse_from_str(text, "%Y-%m-%d %H:%M:%S%.f%#z").ok()?;
+    Some(
+        parsed
+            .with_timezone(&Utc)
+            .to_rfc3339_opts(SecondsFormat::Millis, true),
+    )
+}
+
+/// Runs forever: connect, create the slot, poll, deliver; reconnect on failure.
+pub async fn run_poller(state: AppState) {
+    static SLOT_NUMBER: AtomicU64 = AtomicU64::new(0);
+    loop {
+        let client = match crate::db::connect(&state.admin_url).await {
+            Ok(client) => client,
+            Err(error) => {
+                tracing::warn!(%error, "realtime: cannot reach the database; retrying");
+                tokio::time::sleep(RECONNECT_DELAY).await;
+                continue;
+            }
+        };
+        let slot = format!(
+            "realtime_gateway_{}_{}",
+            std::process::id(),
+            SLOT_NUMBER.fetch_add(1, Ordering::Relaxed)
+        );
+        let mut poller = Poller {
+            client,
+            slot,
+            slot_created: false,
+            typnames: HashMap::new(),
+        };
+        let mut ticker = tokio::time::interval(state.config.poll_interval);
+        ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            ticker.tick().await;
+            if let Err(error) = poller.poll(&state).await {
+                tracing::warn!(%error, "realtime: polling failed; reconnecting");
+                break;
+            }
+        }
+        state.realtime_ready.send_replace(false);
+        tokio::time::sleep(RECONNECT_DELAY).await;
+    }
+}
+
+struct Poller {
+    client: Client,
+    slot: String,
+    slot_created: bool,
+    typnames: HashMap<u32, String>,
+}
+
+impl Poller {
+    async fn poll(&mut self, state: &AppState) -> Result<(), tokio_postgres::Error> {
+        let published = published_tables(&self.client).await?;
+        if published.is_empty() {
+            // Realtime idles without a slot while the publication is empty.
+            return Ok(());
+        }
+        if !self.slot_created {
+            self.client
+                .execute(
+                    "select pg_create_logical_replication_slot($1, 'wal2json', true)",
+                    &[&self.slot],
+                )
+                .await?;
+            self.slot_created = true;
+            self.load_typnames().await?;
+            state.realtime_ready.send_replace(true);
+            tracing::info!(slot = %self.slot, "realtime: replication slot ready");
+        }
+        let add_tables = published
+            .iter()
+            .map(|(schema, table)| format!("{}.{}", escape_name(schema), escape_name(table)))
+            .collect::<Vec<_>>()
+            .join(",");
+        loop {
+            let rows = self
+                .client
+                .query(
+                    "select data from pg_logical_slot_get_changes($1, null, $2,
+                        'format-version', '2', 'include-timestamp', 'true', 'include-type-oids', 'true',
+                        'include-transaction', 'false', 'actions', 'insert,update,delete', 'add-tables', $3)",
+                    &[&self.slot, &MAX_CHANGES_PER_POLL, &add_tables],
+                )
+                .await?;
+            let count = rows.len();
+            for row in rows {
+                let text: String = row.get(0);
+                match parse_change(&text) {
+                    Ok(Some(change)) => {
+                        if change
+                            .columns
+                            .iter()
+                            .chain(&change.identity)
+                            .any(|c| !self.typnames.contains_key(&c.type_oid))
+                        {
+                            self.load_typnames().await?;
+                        }
+                        delivery::deliver(&self.client, state, &change, &self.typnames).await;
+                    }
+                    Ok(None) => {}
+                    Err(error) => tracing::warn!(%error, "realtime: skipped an unreadable change"),
+                }
+            }
+            if count < MAX_CHANGES_PER_POLL as usize {
+                return Ok(());
+            }
+        }
+    }
+
+    async fn load_typnames(&mut self) -> Result<(), tokio_postgres::Error> {
+        let rows = self
+            .client
+            .query("select oid, typname::text from pg_type", &[])
+            .await?;
+        self.typnames = rows
+            .iter()
+            .map(|row| (row.get::<_, u32>(0), row.get::<_, String>(1)))
+            .collect();
+        Ok(())
+    }
+}
+
+/// `(schema, table)` of every table in `supabase_realtime`.
+pub async fn published_tables(
+    client: &Client,
+) -> Result<Vec<(String, String)>, tokio_postgres::Error> {
+    let rows = client
+        .query(
+            "select schemaname::text, tablename::text from pg_publication_tables where pubname = 'supabase_realtime'",
+            &[],
+        )
+        .await?;
+    Ok(rows.iter().map(|row| (row.get(0), row.get(1))).collect())
+}
+
+/// wal2json's `add-tables` escapes separators with a backslash.
+fn escape_name(name: &str) -> String {
+    name.chars()
+        .flat_map(|c| match c {
+            '.' | ',' | '\\' | ' ' | '*' => vec!['\\', c],
+            _ => vec![c],
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn commit_timestamps_become_utc_milliseconds() {
+        assert_eq!(
+            commit_timestamp("2026-11-28 15:00:00.123456+00").as_deref(),
+            Some("2026-11-28T15:00:00.123Z")
+        );
+        assert_eq!(
+            commit_timestamp("2026-11-28 16:00:00+01").as_deref(),
+            Some("2026-11-28T15:00:00.000Z")
+        );
+        assert_eq!(commit_timestamp("yesterday"), None);
+    }
+
+    #[test]
+    fn wal2json_v2_update_rows_parse() {
+        let row = r#"{"action":"U","timestamp":"2026-11-28 15:00:00.5+00","schema":"public","table":"hp_worker_status",
+            "columns":[{"name":"worker_name","type":"text","typeoid":25,"value":"x-autopost"},{"name":"jobs_processed","type":"bigint","typeoid":20,"value":3}],
+            "identity":[{"name":"worker_name","type":"text","typeoid":25,"value":"x-autopost"}]}"#;
+        let change = parse_change(row).unwrap().unwrap();
+        assert_eq!(change.kind, ChangeKind::Update);
+        assert_eq!(change.commit_timestamp, "2026-11-28T15:00:00.500Z");
+        assert_eq!(change.columns[1].value, serde_json::json!(3));
+        assert_eq!(change.identity[0].type_oid, 25);
+        assert_eq!(parse_change(r#"{"action":"B"}"#).unwrap(), None);
+        assert!(parse_change("{").is_err());
+    }
+
+    #[test]
+    fn table_names_are_escaped_for_add_tables() {
+        assert_eq!(escape_name("a.b,c"), "a\\.b\\,c");
+    }
+}
