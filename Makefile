@@ -52,9 +52,9 @@ dev:
 	@echo "The dashboard is not built yet (see the open issues). 'make stack' runs the local Supabase stand-in."
 	@exit 1
 
-bench: deps-db node_modules/.package-lock.json
-	$(CARGO) build --locked --release -q -p dev-server
-	DEV_SERVER_BIN=target/release/dev-server node bench/gateway.bench.mjs
+bench: deps-db
+	$(CARGO) build --locked --profile server -q -p dev-server --bin dev-server --example bench
+	target/server/examples/bench
 
 clean:
 	$(CARGO) clean

@@ -23,12 +23,13 @@ export function devServerBinary() {
  * after(() => gateway.stop());
  */
 export async function startGateway(options = {}) {
-  const args = ['--listen', '127.0.0.1:0', '--channel-error-backoff-ms', '300', '--connect-error-backoff-ms', '300'];
+  // --stop-on-stdin-eof: if this Node process dies, the pipe closes and the gateway stops too.
+  const args = ['--listen', '127.0.0.1:0', '--stop-on-stdin-eof', '--channel-error-backoff-ms', '300', '--connect-error-backoff-ms', '300'];
   if (options.faults) args.push('--faults');
   args.push(...(options.args ?? []));
   const child = spawn(devServerBinary(), args, {
     env: { ...process.env, RUST_LOG: process.env.RUST_LOG ?? 'dev_server=warn', ...options.env },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: ['pipe', 'pipe', 'pipe'],
   });
   let output = '';
   child.stdout.on('data', (chunk) => { output += chunk; });

@@ -45,6 +45,9 @@ struct Args {
     /// Delay before a Realtime join error reply, in ms (Supabase: 5000).
     #[arg(long, default_value_t = 5000)]
     channel_error_backoff_ms: u64,
+    /// Stop when standard input closes: a test harness that dies cannot leave us running.
+    #[arg(long)]
+    stop_on_stdin_eof: bool,
     /// Delay before refusing a WebSocket upgrade, in ms (Supabase: 2000).
     #[arg(long, default_value_t = 2000)]
     connect_error_backoff_ms: u64,
@@ -60,6 +63,7 @@ async fn main() -> ExitCode {
         .with_target(false)
         .init();
     let args = Args::parse();
+    let stop_on_stdin_eof = args.stop_on_stdin_eof;
     let mut config = match &args.jwt_secret {
         Some(secret) => {
             GatewayConfig::with_secret(secret, args.anon_key.clone(), args.service_role_key.clone())
@@ -101,24 +105,35 @@ async fn main() -> ExitCode {
     println!("  database  {}", redact(&gateway.database_url));
     println!("  SUPABASE_ANON_KEY={anon_key}");
     println!("  SUPABASE_SERVICE_ROLE_KEY={service_role_key}   (server side only)");
-    wait_for_stop_signal().await;
+    wait_for_stop_signal(stop_on_stdin_eof).await;
     println!("dev-server: stopping");
     gateway.stop().await;
     println!("dev-server: stopped");
     ExitCode::SUCCESS
 }
 
-async fn wait_for_stop_signal() {
+async fn wait_for_stop_signal(stop_on_stdin_eof: bool) {
+    use tokio::io::AsyncReadExt;
     use tokio::signal::unix::{SignalKind, signal};
-    match signal(SignalKind::terminate()) {
-        Ok(mut terminate) => {
-            tokio::select! {
-                _ = tokio::signal::ctrl_c() => {}
-                _ = terminate.recv() => {}
+    let stdin_closed = async {
+        if stop_on_stdin_eof {
+            let mut sink = Vec::new();
+            let _ = tokio::io::stdin().read_to_end(&mut sink).await;
+        } else {
+            std::future::pending::<()>().await;
+        }
+    };
+    let terminated = async {
+        match signal(SignalKind::terminate()) {
+            Ok(mut terminate) => {
+                terminate.recv().await;
             }
+            Err(_) => std::future::pending::<()>().await,
         }
-        Err(_) => {
-            let _ = tokio::signal::ctrl_c().await;
-        }
+    };
+    tokio::select! {
+        _ = tokio::signal::ctrl_c() => {}
+        () = terminated => {}
+        () = stdin_closed => {}
     }
 }
