@@ -109,8 +109,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         pct(&mut latencies, 50.0),
         pct(&mut latencies, 99.0)
     );
-    println!("  resident memory idle        {:>7} KiB", idle_rss);
-    println!("  resident memory 100 subs    {:>7} KiB", crowd_rss);
+    println!("  resident memory idle        {idle_rss:>7} KiB");
+    println!("  resident memory 100 subs    {crowd_rss:>7} KiB");
     drop(crowd);
     gateway.kill().await?;
     db.stop().await;
