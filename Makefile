@@ -35,7 +35,7 @@ test-rust:
 # supabase-js conformance of the gateway (needs the dev-server binary).
 test-node: node_modules/.package-lock.json
 	$(CARGO) build --locked -q -p dev-server
-	node --test --test-concurrency=1 --test-timeout=120000 dev-server/conformance/
+	node --test --test-concurrency=1 --test-timeout=120000 dev-server/conformance/*.test.mjs workers/heartbeat/test/*.test.js
 
 lint:
 	$(CARGO) fmt --all --check
@@ -44,9 +44,9 @@ lint:
 db: deps-db
 	$(CARGO) run --locked -q -p throwaway-db -- --data-dir .data/db --port $(DB_PORT)
 
-stack: deps-db
-	@if [ "$(DEMO)" != "off" ]; then echo "make stack: demo workers are not built yet (issue 4); starting without them"; fi
-	$(CARGO) run --locked -q -p dev-server -- --data-dir .data/db --db-port $(DB_PORT)
+stack: deps-db node_modules/.package-lock.json
+	$(CARGO) build --locked -q -p dev-server
+	DEMO=$(DEMO) DB_PORT=$(DB_PORT) node scripts/stack.mjs
 
 dev:
 	@echo "The dashboard is not built yet (see the open issues). 'make stack' runs the local Supabase stand-in."

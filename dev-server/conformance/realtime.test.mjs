@@ -5,7 +5,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createClient } from '@supabase/supabase-js';
 import WebSocket from 'ws';
-import { startGateway } from '../../test-support/gateway.mjs';
+import { startGateway } from '../../scripts/gateway-process.mjs';
 
 let gateway;
 const clients = [];

@@ -109,7 +109,9 @@ async fn main() -> ExitCode {
     println!("dev-server: stopping");
     gateway.stop().await;
     println!("dev-server: stopped");
-    ExitCode::SUCCESS
+    // Everything we started is stopped. Exit now rather than return: the runtime would otherwise
+    // wait for the blocking stdin reader of --stop-on-stdin-eof, which never finishes.
+    std::process::exit(0)
 }
 
 async fn wait_for_stop_signal(stop_on_stdin_eof: bool) {

@@ -1,0 +1,184 @@
+// The heartbeat module against the real gateway and database: what reaches the table, when,
+// and what happens when things go wrong.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createClient } from '@supabase/supabase-js';
+import WebSocket from 'ws';
+import { startHeartbeat } from '../src/heartbeat.js';
+import { startGateway, freePort } from '../../../scripts/gateway-process.mjs';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+let gateway;
+let reader;
+const quiet = { warn() {}, info() {} };
+
+before(async () => {
+  gateway = await startGateway({ faults: true });
+  reader = createClient(gateway.url, gateway.anonKey, { auth: { persistSession: false }, realtime: { transport: WebSocket } });
+});
+after(() => gateway.stop());
+
+async function row(name) {
+  const { data, error } = await reader.from('hp_worker_status').select('*').eq('worker_name', name);
+  assert.equal(error, null);
+  return data[0];
+}
+
+async function eventually(check, { within = 3_000, what = 'condition' } = {}) {
+  const deadline = Date.now() + within;
+  for (;;) {
+    const value = await check();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`${what} not met within ${within} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+const options = (workerName, extra = {}) => ({
+  workerName, supabaseUrl: gateway.url, serviceKey: gateway.serviceKey, handleSignals: false, logger: quiet, ...extra,
+});
+
+test('the first beat goes out at once, then one every interval', async () => {
+  const started = Date.now();
+  const heartbeat = startHeartbeat(options('interval-worker', { intervalMs: 400 }));
+  const first = await eventually(() => row('interval-worker'), { within: 1_000, what: 'first beat' });
+  assert.ok(Date.now() - started < 1_000, 'the first beat does not wait for the interval');
+  assert.equal(first.status, 'running');
+  const seen = new Set([first.last_heartbeat]);
+  await eventually(async () => { seen.add((await row('interval-worker')).last_heartbeat); return seen.size >= 3; },
+    { within: 2_500, what: 'two more beats' });
+  const elapsed = Date.now() - started;
+  assert.ok(elapsed >= 700, `three beats need two intervals (${elapsed} ms)`);
+  await heartbeat.stop();
+  assert.equal((await row('interval-worker')).status, 'stopped');
+});
+
+test('jobs, errors and metadata reach the table', async () => {
+  const heartbeat = startHeartbeat(options('counting-worker', { intervalMs: 60_000, metadata: { version: '1.2.3' } }));
+  for (let i = 0; i < 3; i += 1) heartbeat.jobSucceeded();
+  heartbeat.jobFailed(new Error('boom'));
+  heartbeat.setMetadata({ version: '1.2.4', queue: 'crawl' });
+  assert.equal(await heartbeat.beat(), true);
+  const current = await row('counting-worker');
+  assert.equal(current.jobs_processed, 3);
+  assert.equal(current.error_count, 1);
+  assert.deepEqual(current.metadata, { version: '1.2.4', queue: 'crawl' });
+  assert.equal(current.circuit_breaker_open, false);
+  await heartbeat.stop();
+});
+
+test('the circuit breaker opens at exactly the threshold and shows at once', async () => {
+  const heartbeat = startHeartbeat(options('fragile-worker', { intervalMs: 60_000, maxErrorsBeforeCircuitBreak: 3 }));
+  await eventually(() => row('fragile-worker'), { what: 'first beat' });
+  heartbeat.jobFailed();
+  heartbeat.jobFailed();
+  assert.equal(heartbeat.isCircuitOpen(), false, 'two errors of three: still closed');
+  heartbeat.jobFailed(new Error('third'));
+  assert.equal(heartbeat.isCircuitOpen(), true);
+  // No tick is due for a minute: the row must change because of the breaker itself.
+  const open = await eventually(async () => { const r = await row('fragile-worker'); return r.circuit_breaker_open && r; },
+    { within: 1_000, what: 'breaker visible' });
+  assert.equal(open.status, 'crashed');
+  assert.equal(open.error_count, 3);
+  heartbeat.resetCircuit();
+  const closed = await eventually(async () => { const r = await row('fragile-worker'); return !r.circuit_breaker_open && r; },
+    { within: 1_000, what: 'breaker closed' });
+  assert.equal(closed.status, 'running');
+  assert.equal(closed.error_count, 0);
+  await heartbeat.stop();
+});
+
+test('SIGTERM leaves status stopped and the process exits', async () => {
+  const child = spawn(process.execPath, [path.join(here, 'fixtures/worker.js'), gateway.url, gateway.serviceKey, 'sigterm-worker'],
+    { stdio: ['ignore', 'pipe', 'pipe'] });
+  await eventually(async () => (await row('sigterm-worker'))?.status === 'running', { within: 5_000, what: 'worker running' });
+  const exited = once(child, 'exit');
+  const sent = Date.now();
+  child.kill('SIGTERM');
+  const [code, signal] = await Promise.race([
+    exited,
+    new Promise((_, reject) => setTimeout(() => reject(new Error('worker did not exit within 6 s')), 6_000)),
+  ]);
+  assert.equal(signal, 'SIGTERM', `exits as it would without the module (code ${code})`);
+  assert.ok(Date.now() - sent < 6_000);
+  const last = await row('sigterm-worker');
+  assert.equal(last.status, 'stopped');
+  assert.ok(last.jobs_processed >= 0);
+});
+
+test('a gateway that is down is no error for the worker, and reporting resumes when it returns', async () => {
+  const port = await freePort();
+  const warnings = [];
+  const infos = [];
+  const logger = { warn: (m) => warnings.push(m), info: (m) => infos.push(m) };
+  const unhandled = [];
+  const onUnhandled = (reason) => unhandled.push(reason);
+  process.on('unhandledRejection', onUnhandled);
+  const heartbeat = startHeartbeat({
+    workerName: 'patient-worker', supabaseUrl: `http://127.0.0.1:${port}`, serviceKey: gateway.serviceKey,
+    intervalMs: 200, handleSignals: false, logger,
+  });
+  await new Promise((resolve) => setTimeout(resolve, 900));
+  assert.equal(warnings.length, 1, `logged once per change of state, not per tick: ${warnings}`);
+  assert.match(warnings[0], /cannot report \(network error/);
+  const second = await startGateway({ port });
+  try {
+    const back = createClient(second.url, second.anonKey, { auth: { persistSession: false }, realtime: { transport: WebSocket } });
+    await eventually(async () => (await back.from('hp_worker_status').select('status').eq('worker_name', 'patient-worker')).data?.[0],
+      { within: 3_000, what: 'row after recovery' });
+    assert.equal(infos.length, 1);
+    assert.match(infos[0], /reporting again/);
+    await heartbeat.stop();
+  } finally {
+    await second.stop();
+    process.removeListener('unhandledRejection', onUnhandled);
+  }
+  assert.deepEqual(unhandled, []);
+});
+
+test('server errors are retried at the next tick and logged once', async () => {
+  const warnings = [];
+  const heartbeat = startHeartbeat(options('retrying-worker', { intervalMs: 150, logger: { warn: (m) => warnings.push(m), info() {} } }));
+  await eventually(() => row('retrying-worker'), { what: 'first beat' });
+  await fetch(`${gateway.url}/__faults/rest?fail_status=503&count=3`, { method: 'POST' });
+  heartbeat.jobSucceeded();
+  await eventually(async () => (await row('retrying-worker')).jobs_processed === 1, { within: 3_000, what: 'recovered beat' });
+  await fetch(`${gateway.url}/__faults/reset`, { method: 'POST' });
+  assert.equal(warnings.length, 1, String(warnings));
+  assert.match(warnings[0], /HTTP 503/);
+  await heartbeat.stop();
+});
+
+test('an anon key is refused with a clear error', () => {
+  assert.throws(
+    () => startHeartbeat({ workerName: 'w', supabaseUrl: gateway.url, serviceKey: gateway.anonKey, handleSignals: false }),
+    /public \(anon\) key, which can only read hp_worker_status; heartbeats need the service_role key/,
+  );
+  assert.throws(() => startHeartbeat({ workerName: '', supabaseUrl: gateway.url, serviceKey: gateway.serviceKey }), /workerName/);
+});
+
+test('two workers at once do not interfere', async () => {
+  const a = startHeartbeat(options('twin-a', { intervalMs: 100 }));
+  const b = startHeartbeat(options('twin-b', { intervalMs: 130 }));
+  for (let i = 0; i < 5; i += 1) a.jobSucceeded();
+  b.jobFailed();
+  await Promise.all([a.beat(), b.beat()]);
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  const [rowA, rowB] = [await row('twin-a'), await row('twin-b')];
+  assert.deepEqual([rowA.jobs_processed, rowA.error_count], [5, 0]);
+  assert.deepEqual([rowB.jobs_processed, rowB.error_count], [0, 1]);
+  await Promise.all([a.stop(), b.stop()]);
+});
+
+test('a supabase-js client can be passed instead of URL and key', async () => {
+  const client = createClient(gateway.url, gateway.serviceKey, { auth: { persistSession: false }, realtime: { transport: WebSocket } });
+  const heartbeat = startHeartbeat({ workerName: 'client-worker', client, intervalMs: 60_000, handleSignals: false, logger: quiet });
+  heartbeat.jobSucceeded();
+  assert.equal(await heartbeat.beat(), true);
+  assert.equal((await row('client-worker')).jobs_processed, 1);
+  await heartbeat.stop();
+});
