@@ -3,6 +3,13 @@
 
 #![warn(missing_docs)]
 
+pub mod change;
+pub mod channel;
+pub mod clock;
 pub mod frame;
 pub mod local_stack;
 pub mod protocol;
+pub mod relative_time;
+pub mod row;
+pub mod status;
+pub mod workers;

@@ -1,0 +1,134 @@
+//! A `postgres_changes` payload turned into a typed change of a worker row (the validated layer
+//! above `frame`). Anything unexpected is an error with a reason; the caller logs and counts it.
+
+use serde_json::Value;
+
+use crate::row::{RowError, WorkerRow, parse_timestamp_ms};
+
+/// One change to apply.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Change {
+    /// A row was inserted or updated: the full new row.
+    Upsert(WorkerRow),
+    /// A row was deleted: its key, and the commit time.
+    Delete {
+        /// `worker_name` of the removed row.
+        worker_name: String,
+        /// Commit time in ms (server clock), 0 if unknown.
+        commit_ms: i64,
+    },
+}
+
+/// A change and its commit time.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ChangeEvent {
+    /// The change.
+    pub change: Change,
+    /// `commit_timestamp` in ms (server clock).
+    pub commit_ms: Option<i64>,
+}
+
+/// Why a payload was not applied.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ChangeError {
+    /// Not the shape Realtime sends.
+    #[error("change payload is malformed: {0}")]
+    Malformed(&'static str),
+    /// Realtime reported errors instead of data.
+    #[error("realtime reported: {0}")]
+    Reported(String),
+    /// A change to another table.
+    #[error("change for another table ({0})")]
+    OtherTable(String),
+    /// The row in it is unusable.
+    #[error(transparent)]
+    Row(#[from] RowError),
+}
+
+/// Reads `{"ids": [...], "data": {...}}` for `table`.
+pub fn parse_change(payload: &Value, table: &str) -> Result<ChangeEvent, ChangeError> {
+    let data = payload
+        .get("data")
+        .ok_or(ChangeError::Malformed("no data"))?;
+    if let Some(errors) = data.get("errors").filter(|errors| !errors.is_null()) {
+        return Err(ChangeError::Reported(errors.to_string()));
+    }
+    let change_table = data
+        .get("table")
+        .and_then(Value::as_str)
+        .ok_or(ChangeError::Malformed("no table"))?;
+    if change_table != table {
+        return Err(ChangeError::OtherTable(change_table.to_owned()));
+    }
+    let commit_ms = data
+        .get("commit_timestamp")
+        .and_then(Value::as_str)
+        .and_then(parse_timestamp_ms);
+    let change = match data.get("type").and_then(Value::as_str) {
+        Some("INSERT" | "UPDATE") => Change::Upsert(WorkerRow::from_json(
+            data.get("record")
+                .ok_or(ChangeError::Malformed("no record"))?,
+        )?),
+        Some("DELETE") => {
+            let worker_name = data
+                .get("old_record")
+                .and_then(|old| old.get("worker_name"))
+                .and_then(Value::as_str)
+                .ok_or(ChangeError::Malformed(
+                    "DELETE without old_record.worker_name",
+                ))?;
+            Change::Delete {
+                worker_name: worker_name.to_owned(),
+                commit_ms: commit_ms.unwrap_or(0),
+            }
+        }
+        _ => return Err(ChangeError::Malformed("unknown type")),
+    };
+    Ok(ChangeEvent { change, commit_ms })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    const TABLE: &str = "hp_worker_status";
+
+    #[test]
+    fn updates_and_deletes_parse() {
+        let update = json!({"ids": [1], "data": {"schema": "public", "table": TABLE, "type": "UPDATE",
+            "commit_timestamp": "2026-11-28T15:00:00.123Z", "errors": null,
+            "record": {"worker_name": "x-autopost", "status": "running"}, "old_record": {"worker_name": "x-autopost"}}});
+        let event = parse_change(&update, TABLE).unwrap();
+        assert_eq!(event.commit_ms, Some(1_795_878_000_123));
+        assert!(matches!(event.change, Change::Upsert(ref row) if row.worker_name == "x-autopost"));
+        let delete = json!({"ids": [1], "data": {"table": TABLE, "type": "DELETE", "errors": null,
+            "commit_timestamp": "2026-11-28T15:00:01.000Z", "old_record": {"worker_name": "gone"}}});
+        assert!(
+            matches!(parse_change(&delete, TABLE).unwrap().change, Change::Delete { ref worker_name, .. } if worker_name == "gone")
+        );
+    }
+
+    #[test]
+    fn bad_payloads_are_errors_with_reasons() {
+        assert_eq!(
+            parse_change(&json!({}), TABLE),
+            Err(ChangeError::Malformed("no data"))
+        );
+        let other = json!({"data": {"table": "other", "type": "INSERT", "record": {}}});
+        assert_eq!(
+            parse_change(&other, TABLE),
+            Err(ChangeError::OtherTable("other".into()))
+        );
+        let reported = json!({"data": {"table": TABLE, "type": "INSERT", "errors": ["Error 413: Payload Too Large"]}});
+        assert!(matches!(
+            parse_change(&reported, TABLE),
+            Err(ChangeError::Reported(_))
+        ));
+        let bad_row = json!({"data": {"table": TABLE, "type": "INSERT", "errors": null, "record": {"worker_name": 5}}});
+        assert!(matches!(
+            parse_change(&bad_row, TABLE),
+            Err(ChangeError::Row(RowError::NoName))
+        ));
+    }
+}

@@ -1,0 +1,106 @@
+//! The browser's clock can be wrong; statuses are judged in server time. This estimates the
+//! offset (server minus browser) from two kinds of evidence:
+//! - a REST response's `Date` header (whole seconds), taken at the request's midpoint;
+//! - a realtime change's `commit_timestamp`, which happened before the frame arrived, so
+//!   `commit - arrival` is a lower bound of the offset.
+//!
+//! The estimate is the median of recent Date samples, raised to the largest recent lower bound.
+
+use std::collections::VecDeque;
+
+/// Samples kept of each kind.
+const SAMPLES_KEPT: usize = 9;
+
+/// The running estimate.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ClockOffset {
+    date_samples: VecDeque<i64>,
+    lower_bounds: VecDeque<i64>,
+}
+
+impl ClockOffset {
+    /// A `Date` header (`server_ms`, whole seconds) for a request sent at `sent_ms` and answered
+    /// at `received_ms` (browser clock).
+    pub fn add_date_header(&mut self, server_ms: i64, sent_ms: i64, received_ms: i64) {
+        // The header truncates to the second: the true time is on average half a second later.
+        let server_mid = server_ms + 500;
+        let local_mid = sent_ms + (received_ms - sent_ms) / 2;
+        push(&mut self.date_samples, server_mid - local_mid);
+    }
+
+    /// A change committed at `commit_ms` (server clock) arrived at `arrival_ms` (browser clock).
+    pub fn add_commit(&mut self, commit_ms: i64, arrival_ms: i64) {
+        push(&mut self.lower_bounds, commit_ms - arrival_ms);
+    }
+
+    /// Server time minus browser time, in milliseconds; 0 without evidence.
+    pub fn offset_ms(&self) -> i64 {
+        let median = median(&self.date_samples);
+        let floor = self.lower_bounds.iter().copied().max();
+        match (median, floor) {
+            (Some(median), Some(floor)) => median.max(floor),
+            (Some(median), None) => median,
+            (None, Some(floor)) => floor.max(0),
+            (None, None) => 0,
+        }
+    }
+
+    /// Server time for browser time `local_ms`.
+    pub fn server_now(&self, local_ms: i64) -> i64 {
+        local_ms + self.offset_ms()
+    }
+}
+
+fn push(samples: &mut VecDeque<i64>, value: i64) {
+    if samples.len() == SAMPLES_KEPT {
+        samples.pop_front();
+    }
+    samples.push_back(value);
+}
+
+fn median(samples: &VecDeque<i64>) -> Option<i64> {
+    let mut sorted: Vec<i64> = samples.iter().copied().collect();
+    sorted.sort_unstable();
+    sorted.get(sorted.len() / 2).copied()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn no_evidence_means_no_offset() {
+        assert_eq!(ClockOffset::default().offset_ms(), 0);
+    }
+
+    #[test]
+    fn a_browser_two_minutes_behind_is_corrected_by_the_date_header() {
+        let mut clock = ClockOffset::default();
+        // Browser says 1_000_000; server says 1_120_000 (truncated to the second).
+        clock.add_date_header(1_120_000, 1_000_000, 1_000_040);
+        let offset = clock.offset_ms();
+        assert!((119_000..=121_000).contains(&offset), "{offset}");
+        assert_eq!(clock.server_now(2_000_000), 2_000_000 + offset);
+    }
+
+    #[test]
+    fn commit_timestamps_raise_the_estimate_but_never_lower_it() {
+        let mut clock = ClockOffset::default();
+        clock.add_date_header(10_000, 10_000, 10_000);
+        assert_eq!(clock.offset_ms(), 500);
+        clock.add_commit(20_000, 19_000); // the server was at least 1 s ahead
+        assert_eq!(clock.offset_ms(), 1_000);
+        clock.add_commit(30_000, 30_200); // a slow delivery proves little
+        assert_eq!(clock.offset_ms(), 1_000);
+    }
+
+    #[test]
+    fn one_wild_date_sample_does_not_move_the_median() {
+        let mut clock = ClockOffset::default();
+        for _ in 0..4 {
+            clock.add_date_header(100_000, 100_000, 100_000);
+        }
+        clock.add_date_header(900_000, 100_000, 100_000);
+        assert_eq!(clock.offset_ms(), 500);
+    }
+}

@@ -1,0 +1,202 @@
+//! One worker's row as the dashboard holds it, read leniently from PostgREST or Realtime JSON.
+//! A malformed row becomes a `RowError` that names the problem; it never panics and never takes
+//! the other rows down with it.
+
+use serde_json::{Map, Value};
+
+/// A worker row, validated.
+#[derive(Debug, Clone, PartialEq)]
+pub struct WorkerRow {
+    /// Primary key; shown as text, never as markup.
+    pub worker_name: String,
+    /// What the worker does.
+    pub description: Option<String>,
+    /// The status the worker reported, as stored (`running`, `stopped`, `crashed`, `unknown`, or
+    /// anything else, which the status rules call Unknown).
+    pub reported_status: String,
+    /// Last heartbeat, milliseconds since the epoch (server clock).
+    pub last_heartbeat_ms: Option<i64>,
+    /// Jobs done.
+    pub jobs_processed: i64,
+    /// Errors seen.
+    pub error_count: i64,
+    /// Whether the worker's circuit breaker is open.
+    pub circuit_breaker_open: bool,
+    /// Free-form key/value pairs.
+    pub metadata: Map<String, Value>,
+    /// Seeded position; `None` sorts after the seeded workers.
+    pub display_order: Option<i64>,
+    /// Version of the row: `updated_at` in milliseconds (0 when absent).
+    pub updated_at_ms: i64,
+}
+
+/// Why a JSON value is not a usable worker row.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum RowError {
+    /// Not a JSON object.
+    #[error("row is not a JSON object")]
+    NotAnObject,
+    /// `worker_name` missing, not a string, or empty.
+    #[error("row has no worker_name")]
+    NoName,
+    /// A field of the wrong type.
+    #[error("worker {worker}: {field} has an unexpected value {value}")]
+    BadField {
+        /// Which worker.
+        worker: String,
+        /// Which field.
+        field: &'static str,
+        /// The offending value, shortened.
+        value: String,
+    },
+}
+
+impl WorkerRow {
+    /// Reads a row. Missing optional fields take the table's defaults.
+    pub fn from_json(value: &Value) -> Result<Self, RowError> {
+        let object = value.as_object().ok_or(RowError::NotAnObject)?;
+        let worker_name = object
+            .get("worker_name")
+            .and_then(Value::as_str)
+            .filter(|name| !name.trim().is_empty())
+            .ok_or(RowError::NoName)?
+            .to_owned();
+        let bad = |field: &'static str, value: &Value| RowError::BadField {
+            worker: worker_name.clone(),
+            field,
+            value: shorten(&value.to_string()),
+        };
+        let text = |field: &'static str| -> Result<Option<String>, RowError> {
+            match object.get(field) {
+                None | Some(Value::Null) => Ok(None),
+                Some(Value::String(text)) => Ok(Some(text.clone())),
+                Some(other) => Err(bad(field, other)),
+            }
+        };
+        let count = |field: &'static str| -> Result<i64, RowError> {
+            match object.get(field) {
+                None | Some(Value::Null) => Ok(0),
+                Some(Value::Number(number)) => number
+                    .as_i64()
+                    .ok_or_else(|| bad(field, &Value::Number(number.clone()))),
+                // PostgREST may send big int8 values as strings when asked to; accept digits.
+                Some(Value::String(text)) => text
+                    .parse()
+                    .map_err(|_| bad(field, &Value::String(text.clone()))),
+                Some(other) => Err(bad(field, other)),
+            }
+        };
+        let time = |field: &'static str| -> Result<Option<i64>, RowError> {
+            match text(field)? {
+                None => Ok(None),
+                Some(text) => parse_timestamp_ms(&text)
+                    .map(Some)
+                    .ok_or_else(|| bad(field, &Value::String(text))),
+            }
+        };
+        let circuit_breaker_open = match object.get("circuit_breaker_open") {
+            None | Some(Value::Null) => false,
+            Some(Value::Bool(open)) => *open,
+            Some(other) => return Err(bad("circuit_breaker_open", other)),
+        };
+        let metadata = match object.get("metadata") {
+            None | Some(Value::Null) => Map::new(),
+            Some(Value::Object(map)) => map.clone(),
+            Some(other) => return Err(bad("metadata", other)),
+        };
+        Ok(Self {
+            description: text("description")?,
+            reported_status: text("status")?.unwrap_or_else(|| "unknown".to_owned()),
+            last_heartbeat_ms: time("last_heartbeat")?,
+            jobs_processed: count("jobs_processed")?,
+            error_count: count("error_count")?,
+            circuit_breaker_open,
+            metadata,
+            display_order: match object.get("display_order") {
+                Some(Value::Number(number)) => number.as_i64(),
+                _ => None,
+            },
+            updated_at_ms: time("updated_at")?.unwrap_or(0),
+            worker_name,
+        })
+    }
+}
+
+/// RFC 3339 / PostgreSQL JSON timestamps (`2026-11-28T15:00:00.123456+00:00`) to milliseconds.
+pub fn parse_timestamp_ms(text: &str) -> Option<i64> {
+    chrono::DateTime::parse_from_rfc3339(text)
+        .ok()
+        .or_else(|| chrono::DateTime::parse_from_str(text, "%Y-%m-%dT%H:%M:%S%.f%#z").ok())
+        .map(|time| time.timestamp_millis())
+}
+
+fn shorten(text: &str) -> String {
+    if text.chars().count() <= 40 {
+        text.to_owned()
+    } else {
+        text.chars().take(40).collect::<String>() + "…"
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn a_postgrest_row_reads_with_all_fields() {
+        let row = WorkerRow::from_json(&json!({
+            "worker_name": "x-autopost", "description": "Tweet publishing", "status": "running",
+            "last_heartbeat": "2026-11-28T15:00:00.5+00:00", "jobs_processed": 142, "error_count": 0,
+            "circuit_breaker_open": false, "metadata": {"region": "eu"}, "display_order": 2,
+            "created_at": "2026-11-28T14:00:00+00:00", "updated_at": "2026-11-28T15:00:00.501+00:00"
+        }))
+        .unwrap();
+        assert_eq!(row.worker_name, "x-autopost");
+        assert_eq!(row.last_heartbeat_ms, Some(1_795_878_000_500));
+        assert_eq!(row.updated_at_ms, 1_795_878_000_501);
+        assert_eq!(row.jobs_processed, 142);
+        assert_eq!(row.display_order, Some(2));
+        assert_eq!(row.metadata["region"], "eu");
+    }
+
+    #[test]
+    fn the_seeded_row_before_any_heartbeat_reads() {
+        let row = WorkerRow::from_json(
+            &json!({"worker_name": "crawl-worker", "status": "unknown", "last_heartbeat": null}),
+        )
+        .unwrap();
+        assert_eq!(row.last_heartbeat_ms, None);
+        assert_eq!(row.jobs_processed, 0);
+    }
+
+    #[test]
+    fn malformed_rows_name_their_problem() {
+        assert_eq!(
+            WorkerRow::from_json(&json!([1])),
+            Err(RowError::NotAnObject)
+        );
+        assert_eq!(
+            WorkerRow::from_json(&json!({"worker_name": ""})),
+            Err(RowError::NoName)
+        );
+        let error = WorkerRow::from_json(&json!({"worker_name": "w", "jobs_processed": "many"}))
+            .unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "worker w: jobs_processed has an unexpected value \"many\""
+        );
+        let error =
+            WorkerRow::from_json(&json!({"worker_name": "w", "last_heartbeat": "yesterday"}))
+                .unwrap_err();
+        assert!(error.to_string().contains("last_heartbeat"));
+        assert!(WorkerRow::from_json(&json!({"worker_name": "w", "metadata": [1]})).is_err());
+    }
+
+    #[test]
+    fn hostile_names_stay_plain_text() {
+        let row =
+            WorkerRow::from_json(&json!({"worker_name": "<script>alert(1)</script>"})).unwrap();
+        assert_eq!(row.worker_name, "<script>alert(1)</script>");
+    }
+}

@@ -1,0 +1,200 @@
+//! The status rules: one pure function of a row, the server-time "now" and the thresholds
+//! (ARCHITECTURE.md, "Status rules"). The first matching rule wins, in the table's order.
+
+use crate::row::WorkerRow;
+
+/// What the dashboard shows for a worker.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Status {
+    /// Circuit breaker open, or the worker reported `crashed`.
+    Crashed,
+    /// Running, but the last heartbeat is older than the late threshold.
+    Late,
+    /// Stopped gracefully, or silent for longer than the stopped threshold.
+    Stopped,
+    /// No heartbeat yet, or a status the dashboard does not know.
+    Unknown,
+    /// Running with a recent heartbeat.
+    Running,
+}
+
+impl Status {
+    /// The `data-status` value.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Crashed => "crashed",
+            Self::Late => "late",
+            Self::Stopped => "stopped",
+            Self::Unknown => "unknown",
+            Self::Running => "running",
+        }
+    }
+
+    /// The word shown next to the icon.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Crashed => "Crashed",
+            Self::Late => "Late",
+            Self::Stopped => "Stopped",
+            Self::Unknown => "Unknown",
+            Self::Running => "Running",
+        }
+    }
+
+    /// The icon shown before the word (never the only signal: the word is always there).
+    pub fn icon(self) -> &'static str {
+        match self {
+            Self::Crashed => "💥",
+            Self::Late => "⏳",
+            Self::Stopped => "⏹️",
+            Self::Unknown => "❔",
+            Self::Running => "✅",
+        }
+    }
+
+    /// Whether this status needs attention (sorted first).
+    pub fn is_problem(self) -> bool {
+        matches!(self, Self::Crashed | Self::Late | Self::Stopped)
+    }
+}
+
+/// When a silent worker turns Late and Stopped.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Thresholds {
+    /// A running worker is Late after this long without a heartbeat (default 60 s: two 30 s
+    /// intervals).
+    pub late_after_ms: i64,
+    /// Any worker is Stopped after this long without a heartbeat (default 5 min).
+    pub stopped_after_ms: i64,
+}
+
+impl Default for Thresholds {
+    fn default() -> Self {
+        Self {
+            late_after_ms: 60_000,
+            stopped_after_ms: 300_000,
+        }
+    }
+}
+
+/// The status of `row` at `now_ms` (server clock).
+pub fn status_of(row: &WorkerRow, now_ms: i64, thresholds: Thresholds) -> Status {
+    if row.circuit_breaker_open || row.reported_status == "crashed" {
+        return Status::Crashed;
+    }
+    let Some(last) = row.last_heartbeat_ms else {
+        return Status::Unknown;
+    };
+    if !matches!(row.reported_status.as_str(), "running" | "stopped") {
+        return Status::Unknown;
+    }
+    // A heartbeat stamped slightly in the future (clock skew between worker and server) is fresh.
+    let age = (now_ms - last).max(0);
+    if row.reported_status == "stopped" || age > thresholds.stopped_after_ms {
+        return Status::Stopped;
+    }
+    if age > thresholds.late_after_ms {
+        Status::Late
+    } else {
+        Status::Running
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    const NOW: i64 = 1_800_000_000_000;
+
+    fn row(status: &str, age_ms: Option<i64>, breaker: bool) -> WorkerRow {
+        let mut row = WorkerRow::from_json(
+            &json!({"worker_name": "w", "status": status, "circuit_breaker_open": breaker}),
+        )
+        .unwrap();
+        row.last_heartbeat_ms = age_ms.map(|age| NOW - age);
+        row
+    }
+
+    fn status(status: &str, age_ms: Option<i64>, breaker: bool) -> Status {
+        status_of(&row(status, age_ms, breaker), NOW, Thresholds::default())
+    }
+
+    #[test]
+    fn every_row_of_the_rules_table() {
+        assert_eq!(
+            status("running", Some(1_000), true),
+            Status::Crashed,
+            "breaker open"
+        );
+        assert_eq!(status("crashed", Some(1_000), false), Status::Crashed);
+        assert_eq!(
+            status("crashed", None, false),
+            Status::Crashed,
+            "crashed wins over no heartbeat"
+        );
+        assert_eq!(
+            status("running", None, false),
+            Status::Unknown,
+            "no heartbeat yet"
+        );
+        assert_eq!(status("unknown", Some(1_000), false), Status::Unknown);
+        assert_eq!(
+            status("sleeping", Some(1_000), false),
+            Status::Unknown,
+            "unrecognised status"
+        );
+        assert_eq!(
+            status("stopped", Some(1_000), false),
+            Status::Stopped,
+            "graceful shutdown"
+        );
+        assert_eq!(
+            status("running", Some(400_000), false),
+            Status::Stopped,
+            "silent too long"
+        );
+        assert_eq!(status("running", Some(90_000), false), Status::Late);
+        assert_eq!(status("running", Some(15_000), false), Status::Running);
+    }
+
+    #[test]
+    fn thresholds_hold_to_the_second() {
+        assert_eq!(
+            status("running", Some(60_000 - 1_000), false),
+            Status::Running
+        );
+        assert_eq!(status("running", Some(60_000), false), Status::Running);
+        assert_eq!(status("running", Some(60_000 + 1_000), false), Status::Late);
+        assert_eq!(
+            status("running", Some(300_000 - 1_000), false),
+            Status::Late
+        );
+        assert_eq!(status("running", Some(300_000), false), Status::Late);
+        assert_eq!(
+            status("running", Some(300_000 + 1_000), false),
+            Status::Stopped
+        );
+    }
+
+    #[test]
+    fn thresholds_are_configurable() {
+        let quick = Thresholds {
+            late_after_ms: 10_000,
+            stopped_after_ms: 20_000,
+        };
+        assert_eq!(
+            status_of(&row("running", Some(15_000), false), NOW, quick),
+            Status::Late
+        );
+        assert_eq!(
+            status_of(&row("running", Some(25_000), false), NOW, quick),
+            Status::Stopped
+        );
+    }
+
+    #[test]
+    fn a_heartbeat_from_the_future_counts_as_fresh() {
+        assert_eq!(status("running", Some(-5_000), false), Status::Running);
+    }
+}

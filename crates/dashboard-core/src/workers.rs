@@ -1,0 +1,217 @@
+//! The reducer: the set of workers the dashboard knows, changed only by snapshots and changes,
+//! keyed by `worker_name`. An older version of a row never overwrites a newer one (versions are
+//! `updated_at`), duplicates are harmless, and a delete is remembered so that a late, older
+//! update cannot bring the row back. Also: display order and the summary line.
+
+use std::collections::HashMap;
+
+use crate::change::Change;
+use crate::row::WorkerRow;
+use crate::status::{Status, Thresholds, status_of};
+
+/// The known workers.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Workers {
+    rows: HashMap<String, WorkerRow>,
+    /// Deleted names and when (ms), to ignore older upserts that arrive late.
+    tombstones: HashMap<String, i64>,
+}
+
+impl Workers {
+    /// Replaces the set with a REST snapshot, keeping any row that is newer than the snapshot's
+    /// copy (a change that arrived while the snapshot was in flight).
+    pub fn apply_snapshot(&mut self, snapshot: Vec<WorkerRow>) {
+        let mut rows = HashMap::with_capacity(snapshot.len());
+        for row in snapshot {
+            let newest = match self.rows.remove(&row.worker_name) {
+                Some(known) if known.updated_at_ms > row.updated_at_ms => known,
+                _ => row,
+            };
+            rows.insert(newest.worker_name.clone(), newest);
+        }
+        self.rows = rows;
+        self.tombstones.clear();
+    }
+
+    /// Applies one change; returns whether anything changed.
+    pub fn apply(&mut self, change: Change) -> bool {
+        match change {
+            Change::Upsert(row) => {
+                if self
+                    .tombstones
+                    .get(&row.worker_name)
+                    .is_some_and(|deleted| *deleted >= row.updated_at_ms && row.updated_at_ms > 0)
+                {
+                    return false;
+                }
+                match self.rows.get(&row.worker_name) {
+                    Some(known) if known.updated_at_ms > row.updated_at_ms => false,
+                    Some(known) if *known == row => false,
+                    _ => {
+                        self.tombstones.remove(&row.worker_name);
+                        self.rows.insert(row.worker_name.clone(), row);
+                        true
+                    }
+                }
+            }
+            Change::Delete {
+                worker_name,
+                commit_ms,
+            } => {
+                self.tombstones.insert(worker_name.clone(), commit_ms);
+                self.rows.remove(&worker_name).is_some()
+            }
+        }
+    }
+
+    /// Number of workers.
+    pub fn len(&self) -> usize {
+        self.rows.len()
+    }
+
+    /// Whether no worker is known.
+    pub fn is_empty(&self) -> bool {
+        self.rows.is_empty()
+    }
+
+    /// A worker by name.
+    pub fn get(&self, worker_name: &str) -> Option<&WorkerRow> {
+        self.rows.get(worker_name)
+    }
+
+    /// Every worker with its status at `now_ms`, in display order: problems first (Crashed,
+    /// Late, Stopped), then the rest in the seeded order, then by name.
+    pub fn ordered(&self, now_ms: i64, thresholds: Thresholds) -> Vec<(WorkerRow, Status)> {
+        let mut list: Vec<(WorkerRow, Status)> = self
+            .rows
+            .values()
+            .map(|row| (row.clone(), status_of(row, now_ms, thresholds)))
+            .collect();
+        list.sort_by(|(a, status_a), (b, status_b)| {
+            let rank = |status: &Status| {
+                if status.is_problem() {
+                    *status as u8
+                } else {
+                    u8::MAX
+                }
+            };
+            rank(status_a)
+                .cmp(&rank(status_b))
+                .then_with(|| {
+                    a.display_order
+                        .unwrap_or(i64::MAX)
+                        .cmp(&b.display_order.unwrap_or(i64::MAX))
+                })
+                .then_with(|| a.worker_name.cmp(&b.worker_name))
+        });
+        list
+    }
+}
+
+/// "3/5 Running".
+pub fn summary(statuses: &[Status]) -> String {
+    let running = statuses
+        .iter()
+        .filter(|status| **status == Status::Running)
+        .count();
+    format!("{running}/{} Running", statuses.len())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn row(name: &str, updated_at: &str, jobs: i64) -> WorkerRow {
+        WorkerRow::from_json(
+            &json!({"worker_name": name, "status": "running", "updated_at": updated_at,
+            "last_heartbeat": updated_at, "jobs_processed": jobs}),
+        )
+        .unwrap()
+    }
+
+    const T1: &str = "2026-11-28T15:00:01+00:00";
+    const T2: &str = "2026-11-28T15:00:02+00:00";
+
+    #[test]
+    fn a_snapshot_replaces_everything() {
+        let mut workers = Workers::default();
+        workers.apply_snapshot(vec![row("a", T1, 1), row("b", T1, 1)]);
+        workers.apply_snapshot(vec![row("b", T2, 2)]);
+        assert_eq!(workers.len(), 1);
+        assert_eq!(workers.get("b").unwrap().jobs_processed, 2);
+    }
+
+    #[test]
+    fn an_older_row_never_overwrites_a_newer_one() {
+        let mut workers = Workers::default();
+        assert!(workers.apply(Change::Upsert(row("a", T2, 2))));
+        assert!(
+            !workers.apply(Change::Upsert(row("a", T1, 1))),
+            "out of order"
+        );
+        assert_eq!(workers.get("a").unwrap().jobs_processed, 2);
+        // A snapshot fetched before the newer change does not roll it back either.
+        workers.apply_snapshot(vec![row("a", T1, 1)]);
+        assert_eq!(workers.get("a").unwrap().jobs_processed, 2);
+    }
+
+    #[test]
+    fn duplicates_change_nothing() {
+        let mut workers = Workers::default();
+        assert!(workers.apply(Change::Upsert(row("a", T1, 1))));
+        assert!(!workers.apply(Change::Upsert(row("a", T1, 1))));
+    }
+
+    #[test]
+    fn a_delete_removes_and_a_late_older_update_does_not_resurrect() {
+        let mut workers = Workers::default();
+        workers.apply(Change::Upsert(row("a", T1, 1)));
+        let deleted_at = crate::row::parse_timestamp_ms(T2).unwrap();
+        assert!(workers.apply(Change::Delete {
+            worker_name: "a".into(),
+            commit_ms: deleted_at
+        }));
+        assert!(!workers.apply(Change::Upsert(row("a", T1, 1))));
+        assert!(workers.is_empty());
+        // A genuinely new row with the same name may come back.
+        assert!(workers.apply(Change::Upsert(row("a", "2026-11-28T15:00:03+00:00", 0))));
+    }
+
+    #[test]
+    fn problems_come_first_then_the_seeded_order() {
+        let mut workers = Workers::default();
+        let now = crate::row::parse_timestamp_ms(T2).unwrap();
+        let mut seeded = |name: &str, order: i64, status: &str, breaker: bool| {
+            let mut row = WorkerRow::from_json(
+                &json!({"worker_name": name, "status": status, "display_order": order,
+                "last_heartbeat": T2, "circuit_breaker_open": breaker}),
+            )
+            .unwrap();
+            row.updated_at_ms = 1;
+            workers.apply(Change::Upsert(row));
+        };
+        seeded("roundtable-worker", 1, "running", false);
+        seeded("x-autopost", 2, "stopped", false);
+        seeded("analyze-worker", 3, "running", true);
+        seeded("content-worker", 4, "running", false);
+        seeded("crawl-worker", 5, "unknown", false);
+        let order: Vec<(String, Status)> = workers
+            .ordered(now, Thresholds::default())
+            .into_iter()
+            .map(|(row, status)| (row.worker_name, status))
+            .collect();
+        assert_eq!(
+            order,
+            [
+                ("analyze-worker".to_owned(), Status::Crashed),
+                ("x-autopost".to_owned(), Status::Stopped),
+                ("roundtable-worker".to_owned(), Status::Running),
+                ("content-worker".to_owned(), Status::Running),
+                ("crawl-worker".to_owned(), Status::Unknown),
+            ]
+        );
+        let statuses: Vec<Status> = order.iter().map(|(_, status)| *status).collect();
+        assert_eq!(summary(&statuses), "2/5 Running");
+    }
+}
