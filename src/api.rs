@@ -1,0 +1,133 @@
+//! REST transport: the snapshot of the table, requested with the headers supabase-js sends.
+//! The only file that calls `fetch`. Rows that cannot be read are skipped and reported, so one
+//! bad row never hides the others.
+
+use dashboard_core::row::WorkerRow;
+use gloo_net::http::Request;
+use serde_json::Value;
+
+use crate::config::{Config, SNAPSHOT_TIMEOUT_MS, TABLE};
+use crate::error::ApiError;
+
+/// A snapshot and what it tells about the server's clock.
+#[derive(Debug, Clone)]
+pub struct Snapshot {
+    /// Usable rows.
+    pub rows: Vec<WorkerRow>,
+    /// One message per skipped row.
+    pub skipped: Vec<String>,
+    /// The `Date` header in ms, if readable.
+    pub server_date_ms: Option<i64>,
+    /// Browser time when the request was sent.
+    pub sent_ms: i64,
+    /// Browser time when the answer arrived.
+    pub received_ms: i64,
+}
+
+/// Fetches every row of the table.
+pub async fn fetch_snapshot(config: &Config) -> Result<Snapshot, ApiError> {
+    let url = format!(
+        "{}/rest/v1/{TABLE}?select=*&order=display_order.asc.nullslast,worker_name.asc",
+        config.supabase_url
+    );
+    let sent_ms = now_ms();
+    // Aborts the request when the deadline passes; dropping the timer (on return) cancels it.
+    let controller = web_sys::AbortController::new().ok();
+    let _deadline = controller.clone().map(|controller| {
+        gloo_timers::callback::Timeout::new(SNAPSHOT_TIMEOUT_MS, move || controller.abort())
+    });
+    let request = Request::get(&url)
+        .header("apikey", &config.anon_key)
+        .header("Authorization", &format!("Bearer {}", config.anon_key))
+        .header("Accept-Profile", "public")
+        .header(
+            "X-Client-Info",
+            concat!("worker-status-dashboard/", env!("CARGO_PKG_VERSION")),
+        )
+        .abort_signal(controller.map(|controller| controller.signal()).as_ref())
+        .build()
+        .map_err(|error| ApiError::Network(error.to_string()))?;
+    let response = request.send().await.map_err(|error| {
+        let text = error.to_string();
+        if text.contains("abort") || text.contains("Abort") {
+            ApiError::Timeout(SNAPSHOT_TIMEOUT_MS / 1000)
+        } else {
+            ApiError::Network(text)
+        }
+    })?;
+    let received_ms = now_ms();
+    let server_date_ms = response.headers().get("date").and_then(|date| {
+        js_sys::Date::parse(&date)
+            .is_finite()
+            .then(|| js_sys::Date::parse(&date) as i64)
+    });
+    let status = response.status();
+    let body = response
+        .text()
+        .await
+        .map_err(|error| ApiError::Network(error.to_string()))?;
+    if !(200..300).contains(&status) {
+        let message = serde_json::from_str::<Value>(&body)
+            .ok()
+            .and_then(|json| {
+                json.get("message")
+                    .and_then(Value::as_str)
+                    .map(str::to_owned)
+            })
+            .unwrap_or_else(|| body.chars().take(200).collect());
+        return Err(match status {
+            401 | 403 => ApiError::Unauthorized { status, message },
+            404 => ApiError::NotFound(message),
+            _ => ApiError::Server { status, message },
+        });
+    }
+    let (rows, skipped) = read_rows(&body)?;
+    Ok(Snapshot {
+        rows,
+        skipped,
+        server_date_ms,
+        sent_ms,
+        received_ms,
+    })
+}
+
+/// Splits a JSON array body into usable rows and messages for the unusable ones.
+pub fn read_rows(body: &str) -> Result<(Vec<WorkerRow>, Vec<String>), ApiError> {
+    let Ok(Value::Array(items)) = serde_json::from_str::<Value>(body) else {
+        return Err(ApiError::BadResponse(
+            "the body is not a JSON array".to_owned(),
+        ));
+    };
+    let mut rows = Vec::with_capacity(items.len());
+    let mut skipped = Vec::new();
+    for item in &items {
+        match WorkerRow::from_json(item) {
+            Ok(row) => rows.push(row),
+            Err(error) => skipped.push(error.to_string()),
+        }
+    }
+    Ok((rows, skipped))
+}
+
+/// Browser time in ms.
+pub fn now_ms() -> i64 {
+    js_sys::Date::now() as i64
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bad_rows_are_skipped_with_a_reason_and_good_ones_kept() {
+        let (rows, skipped) = read_rows(r#"[{"worker_name":"a"},{"worker_name":""},{"worker_name":"b","jobs_processed":"x"},{"worker_name":"c"}]"#).unwrap();
+        assert_eq!(
+            rows.iter()
+                .map(|r| r.worker_name.as_str())
+                .collect::<Vec<_>>(),
+            ["a", "c"]
+        );
+        assert_eq!(skipped.len(), 2);
+        assert!(read_rows("{}").is_err());
+    }
+}

@@ -1,0 +1,40 @@
+//! The load error: what went wrong in plain words, what to do, and a retry button.
+
+use leptos::prelude::*;
+
+use crate::store::{LoadState, Store};
+
+/// The error panel (shown when nothing could be loaded).
+#[component]
+pub fn ErrorPanel() -> impl IntoView {
+    let store = Store::expect();
+    let load = store.load();
+    let refreshing = store.is_refreshing();
+    let headline = move || match load.get() {
+        LoadState::Failed(error) => error.headline().to_owned(),
+        LoadState::Misconfigured(_) => "The Worker Status section is not configured".to_owned(),
+        _ => String::new(),
+    };
+    let advice = move || match load.get() {
+        LoadState::Failed(error) => error.advice().to_owned(),
+        LoadState::Misconfigured(problem) => problem,
+        _ => String::new(),
+    };
+    let detail = move || match load.get() {
+        LoadState::Failed(error) => error.to_string(),
+        _ => String::new(),
+    };
+    let can_retry = move || matches!(load.get(), LoadState::Failed(_));
+    view! {
+        <div class="wsm-error" data-testid="error-panel" role="alert">
+            <p class="wsm-error-title">{headline}</p>
+            <p>{advice}</p>
+            <p class="wsm-error-detail">{detail}</p>
+            <Show when=can_retry>
+                <button type="button" class="wsm-retry" data-testid="retry" disabled=move || refreshing.get() on:click=move |_| store.refresh()>
+                    {move || if refreshing.get() { "Retrying…" } else { "Retry now" }}
+                </button>
+            </Show>
+        </div>
+    }
+}

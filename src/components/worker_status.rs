@@ -1,0 +1,66 @@
+//! The section root: title, summary, connection indicator, banners, and the worker list or the
+//! empty / error / loading state. Carries the stable DOM hooks of ARCHITECTURE.md.
+
+use leptos::prelude::*;
+
+use crate::components::connection_badge::ConnectionBadge;
+use crate::components::empty_state::EmptyState;
+use crate::components::error_panel::ErrorPanel;
+use crate::components::stale_banner::StaleBanner;
+use crate::components::worker_card::WorkerCard;
+use crate::store::{LoadState, Store};
+
+/// The whole Worker Status section.
+#[component]
+pub fn WorkerStatus() -> impl IntoView {
+    let store = Store::expect();
+    let ordered = store.ordered();
+    let summary = store.summary(ordered);
+    let load = store.load();
+    let has_workers = store.has_workers();
+    let show_list = move || has_workers.get();
+    let show_empty = move || !has_workers.get() && load.get() == LoadState::Loaded;
+    let show_error = move || {
+        !has_workers.get()
+            && matches!(
+                load.get(),
+                LoadState::Failed(_) | LoadState::Misconfigured(_)
+            )
+    };
+    let show_loading = move || !has_workers.get() && load.get() == LoadState::Loading;
+    let skipped = store.skipped_rows();
+
+    view! {
+        <section class="wsm" data-testid="worker-status" aria-labelledby="wsm-title">
+            <header class="wsm-header">
+                <h2 id="wsm-title" class="wsm-title">"Worker Status"</h2>
+                <span class="wsm-summary" data-testid="summary" aria-live="polite">{summary}</span>
+                <ConnectionBadge />
+            </header>
+            <StaleBanner />
+            <Show when=move || !skipped.get().is_empty()>
+                <p class="wsm-banner wsm-banner-warn" role="status">
+                    {move || format!("{} row(s) could not be shown; see the browser console.", skipped.get().len())}
+                </p>
+            </Show>
+            <Show when=show_loading>
+                <p class="wsm-loading" role="status">"Loading workers…"</p>
+            </Show>
+            <Show when=show_empty>
+                <EmptyState />
+            </Show>
+            <Show when=show_error>
+                <ErrorPanel />
+            </Show>
+            <Show when=show_list>
+                <ul class="wsm-list" data-testid="worker-list">
+                    <For
+                        each=move || ordered.get()
+                        key=|(row, status)| (row.worker_name.clone(), row.updated_at_ms, *status)
+                        children=move |(row, status)| view! { <WorkerCard row=row status=status /> }
+                    />
+                </ul>
+            </Show>
+        </section>
+    }
+}

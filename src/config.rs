@@ -1,0 +1,162 @@
+//! Where the data comes from and the tunables, read once at start-up. Build-time environment
+//! `SUPABASE_URL` and `SUPABASE_ANON_KEY` (debug builds default to the local stack and its demo
+//! anon key), overridable by the host page with `data-supabase-url` and `data-supabase-anon-key`
+//! on the mount element. Only the public anon key ever belongs here.
+
+use dashboard_core::status::Thresholds;
+
+/// Table the section shows.
+pub const TABLE: &str = "hp_worker_status";
+/// Realtime channel topic.
+pub const TOPIC: &str = "realtime:worker-status";
+/// How often the shared clock ticks ("Last seen", Late and Stopped), in ms.
+pub const CLOCK_TICK_MS: u32 = 1_000;
+/// How often the channel state machine gets a `Tick`, in ms.
+pub const CHANNEL_TICK_MS: u32 = 250;
+/// Longest wait for the REST snapshot, in ms.
+pub const SNAPSHOT_TIMEOUT_MS: u32 = 10_000;
+/// Metadata lists longer than this start collapsed.
+pub const METADATA_VISIBLE: usize = 4;
+
+/// The resolved configuration.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Config {
+    /// Project URL without trailing slash.
+    pub supabase_url: String,
+    /// Public anon key.
+    pub anon_key: String,
+    /// Late and Stopped thresholds.
+    pub thresholds: Thresholds,
+}
+
+impl Config {
+    /// Build-time values, then the mount element's `data-*` overrides.
+    pub fn resolve(element: &web_sys::HtmlElement) -> Self {
+        let attribute = |name: &str| {
+            element
+                .get_attribute(name)
+                .filter(|value| !value.trim().is_empty())
+        };
+        Self::from_parts(
+            attribute("data-supabase-url")
+                .or_else(|| option_env!("SUPABASE_URL").map(str::to_owned)),
+            attribute("data-supabase-anon-key")
+                .or_else(|| option_env!("SUPABASE_ANON_KEY").map(str::to_owned)),
+        )
+    }
+
+    /// Fills gaps with the local stack's defaults in debug builds only.
+    pub fn from_parts(url: Option<String>, anon_key: Option<String>) -> Self {
+        let default = |value: &'static str| {
+            if cfg!(debug_assertions) {
+                value.to_owned()
+            } else {
+                String::new()
+            }
+        };
+        Self {
+            supabase_url: url
+                .unwrap_or_else(|| default(dashboard_core::local_stack::URL))
+                .trim()
+                .trim_end_matches('/')
+                .to_owned(),
+            anon_key: anon_key
+                .unwrap_or_else(|| default(dashboard_core::local_stack::ANON_KEY))
+                .trim()
+                .to_owned(),
+            thresholds: Thresholds::default(),
+        }
+    }
+
+    /// What is wrong with the configuration, in words for the page, if anything.
+    pub fn problem(&self) -> Option<String> {
+        if !(self.supabase_url.starts_with("http://") || self.supabase_url.starts_with("https://"))
+        {
+            return Some("No Supabase URL is configured. Set SUPABASE_URL when building, or data-supabase-url on the page.".to_owned());
+        }
+        if self.anon_key.is_empty() {
+            return Some("No anon key is configured. Set SUPABASE_ANON_KEY when building, or data-supabase-anon-key on the page.".to_owned());
+        }
+        if key_role(&self.anon_key).as_deref() == Some("service_role")
+            || self.anon_key.starts_with("sb_secret_")
+        {
+            return Some("The configured key is a secret service key. Never ship it to a browser: use the public anon key.".to_owned());
+        }
+        None
+    }
+
+    /// `wss://…/realtime/v1/websocket?apikey=…&vsn=2.0.0`.
+    pub fn websocket_url(&self) -> String {
+        let base = self.supabase_url.replacen("http", "ws", 1);
+        format!(
+            "{base}{}?apikey={}&vsn=2.0.0",
+            dashboard_core::protocol::WEBSOCKET_PATH,
+            self.anon_key
+        )
+    }
+}
+
+/// The `role` claim of a JWT key (no verification: only to refuse obvious misconfiguration).
+fn key_role(key: &str) -> Option<String> {
+    let payload = key.split('.').nth(1)?;
+    let bytes = base64_url_decode(payload)?;
+    let json: serde_json::Value = serde_json::from_slice(&bytes).ok()?;
+    json.get("role")?.as_str().map(str::to_owned)
+}
+
+fn base64_url_decode(text: &str) -> Option<Vec<u8>> {
+    const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    let mut bits = 0u32;
+    let mut count = 0;
+    let mut out = Vec::with_capacity(text.len() * 3 / 4);
+    for byte in text.bytes().filter(|b| *b != b'=') {
+        let value = ALPHABET.iter().position(|c| *c == byte)? as u32;
+        bits = (bits << 6) | value;
+        count += 6;
+        if count >= 8 {
+            count -= 8;
+            out.push((bits >> count) as u8);
+            bits &= (1 << count) - 1;
+        }
+    }
+    Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use dashboard_core::local_stack::{ANON_KEY, SERVICE_ROLE_KEY};
+
+    #[test]
+    fn debug_builds_default_to_the_local_stack() {
+        let config = Config::from_parts(None, None);
+        assert_eq!(config.supabase_url, "http://127.0.0.1:54321");
+        assert_eq!(config.anon_key, ANON_KEY);
+        assert_eq!(config.problem(), None);
+        assert_eq!(
+            config.websocket_url(),
+            format!("ws://127.0.0.1:54321/realtime/v1/websocket?apikey={ANON_KEY}&vsn=2.0.0")
+        );
+    }
+
+    #[test]
+    fn a_service_key_is_refused() {
+        let config = Config::from_parts(
+            Some("https://x.supabase.co/".into()),
+            Some(SERVICE_ROLE_KEY.into()),
+        );
+        assert_eq!(config.supabase_url, "https://x.supabase.co");
+        assert!(config.problem().unwrap().contains("secret service key"));
+    }
+
+    #[test]
+    fn https_becomes_wss() {
+        let config =
+            Config::from_parts(Some("https://x.supabase.co".into()), Some(ANON_KEY.into()));
+        assert!(
+            config
+                .websocket_url()
+                .starts_with("wss://x.supabase.co/realtime/v1/websocket?apikey=")
+        );
+    }
+}

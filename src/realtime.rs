@@ -1,0 +1,153 @@
+//! Realtime transport: the only code that touches the browser's WebSocket and the channel's
+//! timer. It feeds the core state machine (`dashboard_core::channel`) with socket events and a
+//! tick every 250 ms, and carries out its commands: open, send, close, snapshot, apply. The
+//! section lives as long as the page, so the socket and timer do too.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use dashboard_core::channel::{Channel, ChannelOptions, Command, Input};
+use wasm_bindgen::JsCast;
+use wasm_bindgen::closure::Closure;
+use web_sys::{MessageEvent, WebSocket};
+
+use crate::api::now_ms;
+use crate::config::{CHANNEL_TICK_MS, Config, TABLE, TOPIC};
+use crate::store::Store;
+
+struct Connection {
+    socket: WebSocket,
+    // The handlers must live as long as the socket.
+    _handlers: [Closure<dyn FnMut(web_sys::Event)>; 3],
+    _on_message: Closure<dyn FnMut(MessageEvent)>,
+}
+
+struct Transport {
+    config: Config,
+    store: Store,
+    channel: Channel,
+    connection: Option<Connection>,
+    // Bumped for every socket, so events of a replaced socket are ignored.
+    generation: u64,
+}
+
+type Shared = Rc<RefCell<Transport>>;
+
+/// Starts the live connection for `store`.
+pub fn start(config: Config, store: Store) {
+    let channel = Channel::new(ChannelOptions {
+        topic: TOPIC.to_owned(),
+        schema: "public".to_owned(),
+        table: TABLE.to_owned(),
+        access_token: config.anon_key.clone(),
+    });
+    let shared: Shared = Rc::new(RefCell::new(Transport {
+        config,
+        store,
+        channel,
+        connection: None,
+        generation: 0,
+    }));
+    feed(&shared, Input::Start);
+    gloo_timers::callback::Interval::new(CHANNEL_TICK_MS, move || feed(&shared, Input::Tick))
+        .forget();
+}
+
+/// One input into the machine, then its commands, then the status for the indicator.
+fn feed(shared: &Shared, input: Input) {
+    let (commands, status, store) = {
+        let mut transport = shared.borrow_mut();
+        let commands = transport.channel.on(input, now_ms().max(0) as u64);
+        (commands, transport.channel.status(), transport.store)
+    };
+    for command in commands {
+        run(shared, command);
+    }
+    store.set_connection(status);
+}
+
+fn run(shared: &Shared, command: Command) {
+    match command {
+        Command::Open => open(shared),
+        Command::Send(text) => {
+            let transport = shared.borrow();
+            if let Some(connection) = &transport.connection
+                && let Err(error) = connection.socket.send_with_str(&text)
+            {
+                leptos::logging::warn!("worker status: send failed: {error:?}");
+            }
+        }
+        Command::Close => close(shared),
+        Command::FetchSnapshot => shared.borrow().store.refresh(),
+        Command::Apply(change) => {
+            let store = shared.borrow().store;
+            store.apply_change(change);
+        }
+        Command::Log(message) => leptos::logging::warn!("worker status: {message}"),
+    }
+}
+
+fn close(shared: &Shared) {
+    let mut transport = shared.borrow_mut();
+    transport.generation += 1;
+    if let Some(connection) = transport.connection.take() {
+        connection.socket.set_onopen(None);
+        connection.socket.set_onclose(None);
+        connection.socket.set_onerror(None);
+        connection.socket.set_onmessage(None);
+        let _ = connection.socket.close();
+    }
+}
+
+fn open(shared: &Shared) {
+    close(shared);
+    let url = shared.borrow().config.websocket_url();
+    let socket = match WebSocket::new(&url) {
+        Ok(socket) => socket,
+        Err(error) => {
+            leptos::logging::warn!("worker status: cannot open the realtime socket: {error:?}");
+            feed_later(shared.clone(), Input::Closed);
+            return;
+        }
+    };
+    let generation = shared.borrow().generation;
+    let handler = |input: Input| {
+        let weak = Rc::downgrade(shared);
+        Closure::<dyn FnMut(web_sys::Event)>::new(move |_event: web_sys::Event| {
+            if let Some(shared) = weak.upgrade()
+                && shared.borrow().generation == generation
+            {
+                feed(&shared, input.clone());
+            }
+        })
+    };
+    let on_open = handler(Input::Opened);
+    let on_close = handler(Input::Closed);
+    let on_error = handler(Input::Closed);
+    let weak = Rc::downgrade(shared);
+    let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
+        // Binary frames are broadcast-only; a postgres_changes client ignores them.
+        let Some(text) = event.data().as_string() else {
+            return;
+        };
+        if let Some(shared) = weak.upgrade()
+            && shared.borrow().generation == generation
+        {
+            feed(&shared, Input::Text(text));
+        }
+    });
+    socket.set_onopen(Some(on_open.as_ref().unchecked_ref()));
+    socket.set_onclose(Some(on_close.as_ref().unchecked_ref()));
+    socket.set_onerror(Some(on_error.as_ref().unchecked_ref()));
+    socket.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+    shared.borrow_mut().connection = Some(Connection {
+        socket,
+        _handlers: [on_open, on_close, on_error],
+        _on_message: on_message,
+    });
+}
+
+/// Feeds an input after the current call stack (never re-entrantly).
+fn feed_later(shared: Shared, input: Input) {
+    gloo_timers::callback::Timeout::new(0, move || feed(&shared, input)).forget();
+}
