@@ -1,5 +1,6 @@
 # The project's commands. README explains them; ARCHITECTURE.md (shared) fixes their contracts.
-#   make test            every test tier that exists, installing what is missing first
+#   make dev             local stack + demo workers + dashboard at http://127.0.0.1:8080
+#   make test            every test tier, installing what is missing first
 #   make stack           database + gateway on 127.0.0.1:54321 (+ demo workers) until Ctrl-C
 #   make stack DEMO=off  the same without demo workers
 #   make db              only a throwaway PostgreSQL (kept in .data/) until Ctrl-C
@@ -11,7 +12,7 @@ CARGO ?= cargo
 DB_PORT ?= 54322
 DEMO ?= on
 
-.PHONY: all deps deps-db test test-rust test-node lint db stack dev bench clean
+.PHONY: all deps deps-db test test-rust test-node test-browser build-web release lint db stack dev bench clean
 
 all: test
 
@@ -26,16 +27,29 @@ node_modules/.package-lock.json: package-lock.json
 	npm ci --no-audit --no-fund
 	@touch $@
 
-test: deps-db node_modules/.package-lock.json test-rust test-node
+test: deps node_modules/.package-lock.json test-rust test-node test-browser
 
 # Core, throwaway database, SQL/RLS against real PostgreSQL, the gateway's parts and protocol.
 test-rust:
 	$(CARGO) test --workspace --locked
 
-# supabase-js conformance of the gateway (needs the dev-server binary).
-test-node: node_modules/.package-lock.json
-	$(CARGO) build --locked -q -p dev-server
-	node --test --test-concurrency=1 --test-timeout=120000 dev-server/conformance/*.test.mjs workers/heartbeat/test/*.test.js
+# supabase-js conformance of the gateway, the heartbeat module, and end-to-end in Chromium.
+test-node: node_modules/.package-lock.json build-web
+	$(CARGO) build --locked -q -p dev-server -p throwaway-db
+	node --test --test-concurrency=1 --test-timeout=180000 dev-server/conformance/*.test.mjs workers/heartbeat/test/*.test.js e2e/*.test.mjs
+
+# Components rendered in headless Chromium (wasm-bindgen-test).
+test-browser:
+	CHROMEDRIVER=$${CHROMEDRIVER:-/usr/bin/chromedriver} $(CARGO) test --locked --target wasm32-unknown-unknown -p dashboard --test web
+
+# The dashboard as `make dev` serves it (debug: defaults to the local stack).
+build-web:
+	trunk build
+
+# The deployable bundle in dist/: needs SUPABASE_URL and SUPABASE_ANON_KEY (the public anon key).
+release:
+	@test -n "$$SUPABASE_URL" -a -n "$$SUPABASE_ANON_KEY" || { echo "set SUPABASE_URL and SUPABASE_ANON_KEY"; exit 1; }
+	trunk build --release
 
 lint:
 	$(CARGO) fmt --all --check
@@ -48,9 +62,9 @@ stack: deps-db node_modules/.package-lock.json
 	$(CARGO) build --locked -q -p dev-server
 	DEMO=$(DEMO) DB_PORT=$(DB_PORT) node scripts/stack.mjs
 
-dev:
-	@echo "The dashboard is not built yet (see the open issues). 'make stack' runs the local Supabase stand-in."
-	@exit 1
+dev: deps node_modules/.package-lock.json
+	$(CARGO) build --locked -q -p dev-server
+	SERVE=trunk DEMO=$(DEMO) DB_PORT=$(DB_PORT) node scripts/stack.mjs
 
 bench: deps-db
 	$(CARGO) build --locked --profile server -q -p dev-server --bin dev-server --example bench

@@ -1,6 +1,9 @@
 // `make stack`: the throwaway database and the gateway on 127.0.0.1:54321, plus the demo crew
-// unless DEMO=off, in the foreground. Ctrl-C (or SIGTERM) stops the crew first, so each worker
-// reports 'stopped', then the gateway and its database; nothing is left running.
+// unless DEMO=off, in the foreground. With SERVE=trunk (`make dev`) also `trunk serve` on
+// 127.0.0.1:8080. Ctrl-C (or SIGTERM) stops Trunk, then the crew, so each worker reports
+// 'stopped', then the gateway and its database; nothing is left running.
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { startGateway } from './gateway-process.mjs';
 import { startCrew } from '../workers/demo/crew.js';
 
@@ -19,6 +22,11 @@ const gateway = await startGateway({
 });
 const crew = demo ? startCrew({ supabaseUrl: gateway.url, serviceKey: gateway.serviceKey }) : null;
 if (!demo) console.log('make stack: DEMO=off, no demo workers');
+// Debug builds of the dashboard default to this gateway and its demo anon key.
+const trunk = process.env.SERVE === 'trunk'
+  ? spawn('trunk', ['serve'], { stdio: ['ignore', 'inherit', 'inherit'], detached: true })
+  : null;
+if (trunk) console.log('make dev: dashboard at http://127.0.0.1:8080 once Trunk has built it');
 console.log('make stack: running; Ctrl-C stops everything');
 
 let stopping = false;
@@ -26,6 +34,11 @@ const shutdown = async () => {
   if (stopping) return;
   stopping = true;
   console.log('make stack: stopping');
+  if (trunk && trunk.exitCode === null) {
+    const exited = once(trunk, 'exit');
+    process.kill(-trunk.pid, 'SIGTERM');
+    await exited;
+  }
   await crew?.stop();
   await gateway.stop();
   console.log('make stack: stopped');

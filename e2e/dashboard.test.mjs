@@ -1,0 +1,157 @@
+// The Worker Status section in headless Chromium against the local stack: what a person on the
+// operations wall sees as workers report, break, vanish, go quiet, and as the server restarts.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { createClient } from '@supabase/supabase-js';
+import WebSocket from 'ws';
+import { freePort } from '../scripts/gateway-process.mjs';
+import { ARTIFACTS, gatewayOver, launchBrowser, serveDashboard, startDatabase } from './support.mjs';
+
+const SEEDED = ['roundtable-worker', 'x-autopost', 'analyze-worker', 'content-worker', 'crawl-worker'];
+let database;
+let reader;
+let readerPort;
+let writerGateway;
+let writer;
+let site;
+let browser;
+let page;
+const pageErrors = [];
+
+before(async () => {
+  database = await startDatabase();
+  readerPort = await freePort();
+  reader = await gatewayOver(database, readerPort);
+  writerGateway = await gatewayOver(database, 0);
+  writer = createClient(writerGateway.url, writerGateway.serviceKey, { auth: { persistSession: false }, realtime: { transport: WebSocket } });
+  site = await serveDashboard(reader.url, reader.anonKey);
+  browser = await launchBrowser();
+  page = await browser.newPage({ viewport: { width: 1200, height: 800 } });
+  page.on('pageerror', (error) => pageErrors.push(error.message));
+  await page.goto(site.url);
+});
+
+after(async () => {
+  await browser?.close();
+  await site?.stop();
+  await reader?.stop();
+  await writerGateway?.stop();
+  await database?.stop();
+});
+
+const summary = () => page.locator('[data-testid="summary"]').textContent();
+const statusOf = (name) => page.locator(`[data-worker="${name}"]`).getAttribute('data-status');
+const connection = () => page.locator('[data-testid="connection"]').getAttribute('data-state');
+
+async function until(check, { within = 5_000, what = 'condition' } = {}) {
+  const deadline = Date.now() + within;
+  for (;;) {
+    const value = await check().catch(() => undefined);
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`${what} not met within ${within} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+async function heartbeat(name, extra = {}) {
+  const { error } = await writer.from('hp_worker_status').upsert({
+    worker_name: name, status: 'running', last_heartbeat: new Date().toISOString(),
+    jobs_processed: 142, error_count: 0, circuit_breaker_open: false, ...extra,
+  });
+  assert.equal(error, null);
+}
+
+test('the five seeded workers show, 0/5 Running, before any heartbeat', async () => {
+  await until(async () => (await summary()) === '0/5 Running', { within: 15_000, what: '0/5 Running' });
+  const names = await page.locator('[data-worker]').evaluateAll((cards) => cards.map((card) => card.dataset.worker));
+  assert.deepEqual(names, SEEDED, 'seeded order when nothing is wrong');
+  for (const name of SEEDED) assert.equal(await statusOf(name), 'unknown');
+  await until(async () => (await connection()) === 'live', { within: 10_000, what: 'live' });
+  const card = page.locator('[data-worker="roundtable-worker"]');
+  assert.match(await card.textContent(), /Conversation orchestration/);
+  assert.match(await card.textContent(), /Last seen: never/);
+  assert.match(await card.textContent(), /Jobs: 0 \| Errors: 0/);
+});
+
+test('heartbeats turn them Running within 2 s of the write', async () => {
+  await Promise.all(SEEDED.map((name) => heartbeat(name)));
+  const written = Date.now();
+  await until(async () => (await summary()) === '5/5 Running', { within: 2_000, what: '5/5 Running within 2 s' });
+  const elapsed = Date.now() - written;
+  assert.ok(elapsed <= 2_000, `${elapsed} ms`);
+  const card = page.locator('[data-worker="x-autopost"]');
+  assert.match(await card.textContent(), /✅ Running/);
+  assert.match(await card.textContent(), /Jobs: 142 \| Errors: 0/);
+  assert.match(await card.locator('time').textContent(), /Last seen: (just now|\d+ seconds ago)/);
+  assert.ok(await card.locator('time').getAttribute('title'), 'the exact local time is on hover');
+});
+
+test('an open circuit breaker shows Crashed with the badge, first in the list', async () => {
+  await heartbeat('content-worker', { circuit_breaker_open: true, status: 'crashed', error_count: 10 });
+  await until(async () => (await statusOf('content-worker')) === 'crashed', { within: 2_000, what: 'crashed' });
+  const card = page.locator('[data-worker="content-worker"]');
+  assert.equal(await card.locator('[data-testid="breaker"]').textContent(), '⚠️ Circuit Breaker Open');
+  assert.match(await card.textContent(), /Crashed/);
+  assert.equal(await page.locator('[data-worker]').first().getAttribute('data-worker'), 'content-worker', 'problems first');
+  assert.equal(await summary(), '4/5 Running');
+});
+
+test('names and metadata are text, never HTML', async () => {
+  const hostile = '<img src=x onerror="window.__pwned=1">';
+  await heartbeat(hostile, { metadata: { '<b>key</b>': '<script>window.__pwned=2</script>', nested: { a: [1, 2] } } });
+  const card = page.locator('[data-worker]', { hasText: 'onerror' });
+  await until(async () => (await card.count()) === 1, { within: 2_000, what: 'hostile worker shown' });
+  assert.equal(await card.getAttribute('data-worker'), hostile);
+  assert.equal(await card.locator('img, script, b').count(), 0, 'no element was created from the strings');
+  assert.match(await card.textContent(), /<script>window.__pwned=2<\/script>/);
+  assert.match(await card.textContent(), /\{"a":\[1,2\]\}/);
+  assert.equal(await page.evaluate(() => window.__pwned), undefined);
+});
+
+test('a delete removes the worker', async () => {
+  const { error } = await writer.from('hp_worker_status').delete().like('worker_name', '<img*');
+  assert.equal(error, null);
+  await until(async () => (await page.locator('[data-worker]').count()) === 5, { within: 2_000, what: 'removed' });
+});
+
+test('a worker silent for 5 min + 1 s turns Stopped with no event', async () => {
+  // Written as Late, 2.5 s before the Stopped threshold; then nothing is written.
+  await heartbeat('crawl-worker', { last_heartbeat: new Date(Date.now() - 297_500).toISOString() });
+  await until(async () => (await statusOf('crawl-worker')) === 'late', { within: 2_000, what: 'late' });
+  await until(async () => (await statusOf('crawl-worker')) === 'stopped', { within: 6_000, what: 'stopped by the clock alone' });
+  assert.match(await page.locator('[data-worker="crawl-worker"]').textContent(), /Last seen: 5 minutes ago/);
+});
+
+test('the gateway killed and restarted while rows change: reconnecting, then the page matches the database', async () => {
+  await until(async () => (await connection()) === 'live', { what: 'live before the kill' });
+  await reader.kill('SIGKILL');
+  await until(async () => (await connection()) === 'reconnecting', { within: 5_000, what: 'reconnecting' });
+  const banner = page.locator('[data-testid="stale-banner"]');
+  await until(() => banner.isVisible(), { within: 3_000, what: 'stale banner' });
+  // Rows change while the page cannot hear about it.
+  await heartbeat('analyze-worker', { jobs_processed: 999 });
+  await writer.from('hp_worker_status').delete().eq('worker_name', 'x-autopost');
+  await heartbeat('new-worker', { description: 'Born during the outage' });
+  reader = await gatewayOver(database, readerPort);
+  await until(async () => (await connection()) === 'live', { within: 15_000, what: 'live again' });
+  await until(async () => (await page.locator('[data-worker="x-autopost"]').count()) === 0, { within: 3_000, what: 'deleted row gone' });
+  const { data } = await writer.from('hp_worker_status').select('worker_name,jobs_processed');
+  const onPage = await page.locator('[data-worker]').evaluateAll((cards) => cards.map((card) => card.dataset.worker).sort());
+  assert.deepEqual(onPage, data.map((row) => row.worker_name).sort());
+  assert.match(await page.locator('[data-worker="analyze-worker"]').textContent(), /Jobs: 999/);
+  assert.match(await page.locator('[data-worker="new-worker"]').textContent(), /Born during the outage/);
+  assert.equal(await banner.count(), 0, 'no stale banner once live');
+});
+
+test('the page never panicked, and a screenshot is kept', async () => {
+  assert.deepEqual(pageErrors, []);
+  assert.equal(await page.locator('[data-crashed]').count(), 0);
+  await fs.mkdir(ARTIFACTS, { recursive: true });
+  await page.screenshot({ path: path.join(ARTIFACTS, 'dashboard.png'), fullPage: true });
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await page.screenshot({ path: path.join(ARTIFACTS, 'dashboard-dark.png'), fullPage: true });
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.screenshot({ path: path.join(ARTIFACTS, 'dashboard-phone.png'), fullPage: true });
+});

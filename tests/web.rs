@@ -1,0 +1,173 @@
+//! Components in headless Chromium (wasm-bindgen-test): each status, the breaker badge, long
+//! metadata, the empty, error and misconfigured states. Run by `make test-browser`.
+#![cfg(target_arch = "wasm32")]
+
+use dashboard::components::worker_status::WorkerStatus;
+use dashboard::config::Config;
+use dashboard::store::Store;
+use dashboard_core::local_stack::{ANON_KEY, SERVICE_ROLE_KEY};
+use dashboard_core::row::WorkerRow;
+use leptos::prelude::*;
+use serde_json::json;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+/// Mounts the section into a fresh element and returns it with the store.
+fn mount(config: Config) -> (web_sys::HtmlElement, Store) {
+    let document = web_sys::window().unwrap().document().unwrap();
+    let element: web_sys::HtmlElement = document.create_element("div").unwrap().dyn_into().unwrap();
+    document.body().unwrap().append_child(&element).unwrap();
+    let store = Store::new(config);
+    leptos::mount::mount_to(element.clone(), move || {
+        provide_context(store);
+        view! { <WorkerStatus /> }
+    })
+    .forget();
+    (element, store)
+}
+
+async fn settle() {
+    gloo_timers::future::TimeoutFuture::new(60).await;
+}
+
+fn query(root: &web_sys::HtmlElement, selector: &str) -> Option<web_sys::Element> {
+    root.query_selector(selector).unwrap()
+}
+
+fn text(root: &web_sys::HtmlElement, selector: &str) -> String {
+    query(root, selector)
+        .and_then(|element| element.text_content())
+        .unwrap_or_default()
+}
+
+fn iso_ago(ms: f64) -> String {
+    js_sys::Date::new(&(js_sys::Date::now() - ms).into())
+        .to_iso_string()
+        .into()
+}
+
+fn local() -> Config {
+    Config::from_parts(Some("http://127.0.0.1:9".into()), Some(ANON_KEY.into()))
+}
+
+#[wasm_bindgen_test]
+async fn every_status_renders_with_its_word_and_hook() {
+    let (root, store) = mount(local());
+    let row = |name: &str, status: &str, age_ms: Option<f64>, breaker: bool| {
+        WorkerRow::from_json(&json!({"worker_name": name, "status": status, "circuit_breaker_open": breaker,
+            "last_heartbeat": age_ms.map(iso_ago), "description": "does things", "jobs_processed": 7, "error_count": 1}))
+        .unwrap()
+    };
+    store.apply_snapshot(vec![
+        row("fresh", "running", Some(15_000.0), false),
+        row("slow", "running", Some(90_000.0), false),
+        row("quiet", "running", Some(400_000.0), false),
+        row("broken", "running", Some(1_000.0), true),
+        row("new", "unknown", None, false),
+    ]);
+    settle().await;
+    for (name, status, word) in [
+        ("fresh", "running", "Running"),
+        ("slow", "late", "Late"),
+        ("quiet", "stopped", "Stopped"),
+        ("broken", "crashed", "Crashed"),
+        ("new", "unknown", "Unknown"),
+    ] {
+        let card = query(&root, &format!("[data-worker=\"{name}\"]"))
+            .unwrap_or_else(|| panic!("{name} is shown"));
+        assert_eq!(
+            card.get_attribute("data-status").as_deref(),
+            Some(status),
+            "{name}"
+        );
+        assert!(
+            card.text_content().unwrap().contains(word),
+            "{name} says {word}"
+        );
+    }
+    assert_eq!(text(&root, "[data-testid=summary]"), "1/5 Running");
+    let seen = text(&root, "[data-worker=fresh] time");
+    assert!(
+        ["14", "15", "16"]
+            .iter()
+            .any(|s| seen == format!("Last seen: {s} seconds ago")),
+        "{seen}"
+    );
+    assert!(text(&root, "[data-worker=fresh]").contains("Jobs: 7 | Errors: 1"));
+    assert!(text(&root, "[data-worker=new]").contains("Last seen: never"));
+    // The badge is on the broken worker only.
+    assert_eq!(
+        root.query_selector_all("[data-testid=breaker]")
+            .unwrap()
+            .length(),
+        1
+    );
+    assert_eq!(
+        text(&root, "[data-worker=broken] [data-testid=breaker]"),
+        "⚠️ Circuit Breaker Open"
+    );
+    // Problems first.
+    let first = query(&root, "[data-worker]")
+        .unwrap()
+        .get_attribute("data-worker");
+    assert_eq!(first.as_deref(), Some("broken"));
+}
+
+#[wasm_bindgen_test]
+async fn long_metadata_is_collapsed_and_stays_text() {
+    let (root, store) = mount(local());
+    let metadata: serde_json::Map<String, serde_json::Value> = (0..8)
+        .map(|i| (format!("key{i}"), json!(format!("<i>value {i}</i>"))))
+        .collect();
+    store.apply_snapshot(vec![
+        WorkerRow::from_json(&json!({"worker_name": "meta", "metadata": metadata})).unwrap(),
+    ]);
+    settle().await;
+    assert_eq!(text(&root, "[data-worker=meta] details summary"), "4 more");
+    assert!(
+        query(&root, "[data-worker=meta] i").is_none(),
+        "values are never parsed as HTML"
+    );
+    assert!(text(&root, "[data-worker=meta]").contains("<i>value 0</i>"));
+}
+
+#[wasm_bindgen_test]
+async fn an_empty_table_says_how_to_fill_it() {
+    let (root, store) = mount(local());
+    store.apply_snapshot(Vec::new());
+    settle().await;
+    assert!(text(&root, "[data-testid=empty-state]").contains("No workers have reported yet"));
+    assert_eq!(text(&root, "[data-testid=summary]"), "0/0 Running");
+}
+
+#[wasm_bindgen_test]
+async fn an_unreachable_service_shows_the_error_with_a_retry() {
+    let (root, store) = mount(local());
+    store.refresh();
+    for _ in 0..50 {
+        settle().await;
+        if query(&root, "[data-testid=error-panel]").is_some() {
+            break;
+        }
+    }
+    let panel = text(&root, "[data-testid=error-panel]");
+    assert!(panel.contains("Can't reach the status service"), "{panel}");
+    assert!(query(&root, "[data-testid=retry]").is_some());
+}
+
+#[wasm_bindgen_test]
+async fn a_service_key_in_the_browser_is_refused() {
+    let (root, _) = mount(Config::from_parts(
+        Some("http://127.0.0.1:54321".into()),
+        Some(SERVICE_ROLE_KEY.into()),
+    ));
+    settle().await;
+    let panel = text(&root, "[data-testid=error-panel]");
+    assert!(
+        panel.contains("not configured") && panel.contains("secret service key"),
+        "{panel}"
+    );
+    assert!(query(&root, "[data-testid=retry]").is_none());
+}
