@@ -9,6 +9,8 @@
 
 SHELL := /bin/bash
 CARGO ?= cargo
+# wasm-opt comes from npm's binaryen (Debian 12's version 108 breaks wasm-bindgen's externref table).
+export PATH := $(CURDIR)/node_modules/.bin:$(PATH)
 DB_PORT ?= 54322
 DEMO ?= on
 
@@ -43,11 +45,11 @@ test-browser:
 	CHROMEDRIVER=$${CHROMEDRIVER:-/usr/bin/chromedriver} $(CARGO) test --locked --target wasm32-unknown-unknown -p dashboard --test web
 
 # The dashboard as `make dev` serves it (debug: defaults to the local stack).
-build-web:
+build-web: node_modules/.package-lock.json
 	trunk build
 
 # The deployable bundle in dist/: needs SUPABASE_URL and SUPABASE_ANON_KEY (the public anon key).
-release:
+release: node_modules/.package-lock.json
 	@test -n "$$SUPABASE_URL" -a -n "$$SUPABASE_ANON_KEY" || { echo "set SUPABASE_URL and SUPABASE_ANON_KEY"; exit 1; }
 	trunk build --release
 
@@ -66,9 +68,13 @@ dev: deps node_modules/.package-lock.json
 	$(CARGO) build --locked -q -p dev-server
 	SERVE=trunk DEMO=$(DEMO) DB_PORT=$(DB_PORT) node scripts/stack.mjs
 
-bench: deps-db
+bench: deps node_modules/.package-lock.json
 	$(CARGO) build --locked --profile server -q -p dev-server --bin dev-server --example bench
 	target/server/examples/bench
+	$(CARGO) build --locked -q -p dev-server -p throwaway-db
+	trunk build --release
+	node e2e/dashboard.bench.mjs
+	trunk build
 
 clean:
 	$(CARGO) clean

@@ -2,7 +2,7 @@
 # Installs what the project needs and the machine lacks; skips whatever is already there, so a
 # warm machine pays only for the checks. Usage: scripts/install-deps.sh [db] [web] [all]
 #   db   PostgreSQL 15 server and wal2json (the throwaway database, the gateway, SQL tests)
-#   web  wasm target, Trunk, wasm-bindgen CLI, wasm-opt, Chromium and chromedriver, brotli, an emoji font
+#   web  wasm target, Trunk, wasm-bindgen CLI, Chromium and chromedriver, brotli, an emoji font
 # Debian/Ubuntu with rustup, cargo, node and npm is assumed (README). Versions follow
 # ../shared/TOOLCHAIN.md: trunk 0.21.14 (0.22 needs a newer rustc), wasm-bindgen-cli equal to the
 # wasm-bindgen crate pinned in Cargo.toml.
@@ -48,8 +48,9 @@ install_web() {
     # No --locked: its lock file asks for a crate version the registry no longer serves.
     cargo install "wasm-bindgen-cli@$WASM_BINDGEN_VERSION"
   fi
-  # fonts-noto-color-emoji: the status icons in screenshots and on kiosk machines without one.
-  apt_install binaryen chromium chromium-driver brotli fonts-noto-color-emoji
+  # wasm-opt is npm's binaryen (package.json): Debian 12's binaryen 108 breaks wasm-bindgen's
+  # externref table at run time. fonts-noto-color-emoji: the status icons in screenshots.
+  apt_install chromium chromium-driver brotli fonts-noto-color-emoji
 }
 
 [ $# -eq 0 ] && set -- all

@@ -1,0 +1,77 @@
+// Dashboard benchmark (`make bench`; not part of `make test`), on a release build in dist/:
+// - bundle size of each file type, raw, gzip and brotli;
+// - time from navigation to five worker cards on loopback (median of 5 cold page loads);
+// - UPDATE-to-DOM latency: a MutationObserver in the page stamps the moment a card's text shows
+//   the new job count; the clock starts when the write returns (p50/p99 over 100 updates).
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import zlib from 'node:zlib';
+import { createClient } from '@supabase/supabase-js';
+import WebSocket from 'ws';
+import { DIST, gatewayOver, launchBrowser, serveDashboard, startDatabase } from './support.mjs';
+
+const kib = (bytes) => `${(bytes / 1024).toFixed(1)} KiB`;
+const pct = (samples, p) => {
+  const sorted = [...samples].sort((a, b) => a - b);
+  return sorted[Math.round((p / 100) * (sorted.length - 1))];
+};
+
+const sizes = {};
+for (const file of await fs.readdir(DIST)) {
+  const type = path.extname(file).slice(1);
+  const body = await fs.readFile(path.join(DIST, file));
+  const entry = (sizes[type] ??= { raw: 0, gzip: 0, brotli: 0 });
+  entry.raw += body.length;
+  entry.gzip += zlib.gzipSync(body, { level: 9 }).length;
+  entry.brotli += zlib.brotliCompressSync(body, { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 11 } }).length;
+}
+
+const database = await startDatabase();
+const gateway = await gatewayOver(database, 0, { faults: false });
+const writer = createClient(gateway.url, gateway.serviceKey, { auth: { persistSession: false }, realtime: { transport: WebSocket } });
+const site = await serveDashboard(gateway.url, gateway.anonKey);
+const browser = await launchBrowser();
+
+const loads = [];
+for (let i = 0; i < 5; i += 1) {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const started = Date.now();
+  await page.goto(site.url);
+  await page.waitForFunction(() => document.querySelectorAll('[data-worker]').length === 5);
+  loads.push(Date.now() - started);
+  await context.close();
+}
+
+const page = await browser.newPage();
+await page.goto(site.url);
+await page.waitForFunction(() => document.querySelector('[data-testid="connection"]')?.dataset.state === 'live');
+await page.evaluate(() => {
+  window.__seen = {};
+  new MutationObserver(() => {
+    const text = document.querySelector('[data-worker="x-autopost"]')?.textContent ?? '';
+    const jobs = text.match(/Jobs: (\d+)/)?.[1];
+    if (jobs && !(jobs in window.__seen)) window.__seen[jobs] = performance.timeOrigin + performance.now();
+  }).observe(document.body, { subtree: true, childList: true, characterData: true });
+});
+const latencies = [];
+for (let n = 1; n <= 100; n += 1) {
+  const { error } = await writer.from('hp_worker_status').update({ jobs_processed: n, status: 'running', last_heartbeat: new Date().toISOString() }).eq('worker_name', 'x-autopost');
+  if (error) throw new Error(error.message);
+  const written = Date.now();
+  const seenAt = await (await page.waitForFunction((jobs) => window.__seen[jobs], String(n), { polling: 10 })).jsonValue();
+  latencies.push(seenAt - written);
+  await new Promise((resolve) => setTimeout(resolve, 20 + ((n * 37) % 100)));
+}
+
+console.log('dashboard benchmark (release build, loopback, headless Chromium)');
+for (const [type, size] of Object.entries(sizes)) {
+  console.log(`  ${type.padEnd(5)} raw ${kib(size.raw).padStart(10)}   gzip ${kib(size.gzip).padStart(10)}   brotli ${kib(size.brotli).padStart(10)}`);
+}
+console.log(`  navigation -> five cards        median ${pct(loads, 50)} ms   (5 cold loads: ${loads.join(', ')} ms)`);
+console.log(`  UPDATE -> DOM (MutationObserver) p50 ${pct(latencies, 50).toFixed(1)} ms   p99 ${pct(latencies, 99).toFixed(1)} ms   (100 updates)`);
+
+await browser.close();
+await site.stop();
+await gateway.stop();
+await database.stop();
