@@ -18,7 +18,8 @@ export const ARTIFACTS = path.join(root, 'test-results');
 /** Starts a throwaway database (the throwaway-db binary) and resolves with its URLs. */
 export async function startDatabase() {
   const binary = path.join(process.env.CARGO_TARGET_DIR ?? path.join(root, 'target'), 'debug', 'throwaway-db');
-  const child = spawn(binary, [], { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  // --stop-on-stdin-eof: if this Node process dies, the pipe closes and the database stops.
+  const child = spawn(binary, ['--stop-on-stdin-eof'], { stdio: ['pipe', 'pipe', 'pipe'], detached: true });
   let output = '';
   child.stderr.on('data', (chunk) => { output += chunk; });
   const urls = await new Promise((resolve, reject) => {

@@ -6,14 +6,17 @@ use std::process::ExitCode;
 
 use throwaway_db::{DbOptions, ThrowawayDb};
 
-const USAGE: &str = "usage: throwaway-db [--data-dir DIR] [--port N] [--supabase-dir DIR]
+const USAGE: &str = "usage: throwaway-db [--data-dir DIR] [--port N] [--supabase-dir DIR] [--stop-on-stdin-eof]
   --data-dir DIR      keep the cluster in DIR (default: a temporary folder, deleted at exit)
   --port N            listen on 127.0.0.1:N (default 0: any free port)
-  --supabase-dir DIR  folder with bootstrap.sql and migrations/ (default: the repository's)";
+  --supabase-dir DIR  folder with bootstrap.sql and migrations/ (default: the repository's)
+  --stop-on-stdin-eof stop when standard input closes (a harness that dies takes us along)";
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> ExitCode {
-    let options = match parse_args(std::env::args().skip(1)) {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let stop_on_stdin_eof = args.iter().any(|arg| arg == "--stop-on-stdin-eof");
+    let options = match parse_args(args.into_iter().filter(|arg| arg != "--stop-on-stdin-eof")) {
         Ok(options) => options,
         Err(message) => {
             eprintln!("{message}\n{USAGE}");
@@ -39,10 +42,11 @@ async fn main() -> ExitCode {
         "ready in {} ms; Ctrl-C stops it",
         started.elapsed().as_millis()
     );
-    wait_for_stop_signal().await;
+    wait_for_stop_signal(stop_on_stdin_eof).await;
     db.stop().await;
     println!("stopped");
-    ExitCode::SUCCESS
+    // Exit rather than return: a blocking stdin reader would keep the runtime waiting.
+    std::process::exit(0)
 }
 
 fn parse_args(mut args: impl Iterator<Item = String>) -> Result<DbOptions, String> {
@@ -60,17 +64,28 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<DbOptions, Strin
     Ok(options)
 }
 
-async fn wait_for_stop_signal() {
+async fn wait_for_stop_signal(stop_on_stdin_eof: bool) {
+    use tokio::io::AsyncReadExt;
     use tokio::signal::unix::{SignalKind, signal};
-    match signal(SignalKind::terminate()) {
-        Ok(mut terminate) => {
-            tokio::select! {
-                _ = tokio::signal::ctrl_c() => {}
-                _ = terminate.recv() => {}
+    let stdin_closed = async {
+        if stop_on_stdin_eof {
+            let mut sink = Vec::new();
+            let _ = tokio::io::stdin().read_to_end(&mut sink).await;
+        } else {
+            std::future::pending::<()>().await;
+        }
+    };
+    let terminated = async {
+        match signal(SignalKind::terminate()) {
+            Ok(mut terminate) => {
+                terminate.recv().await;
             }
+            Err(_) => std::future::pending::<()>().await,
         }
-        Err(_) => {
-            let _ = tokio::signal::ctrl_c().await;
-        }
+    };
+    tokio::select! {
+        _ = tokio::signal::ctrl_c() => {}
+        () = terminated => {}
+        () = stdin_closed => {}
     }
 }
