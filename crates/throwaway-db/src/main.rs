@@ -6,7 +6,8 @@ use std::process::ExitCode;
 
 use throwaway_db::{DbOptions, ThrowawayDb};
 
-const USAGE: &str = "usage: throwaway-db [--data-dir DIR] [--port N] [--supabase-dir DIR] [--stop-on-stdin-eof]
+const USAGE: &str =
+    "usage: throwaway-db [--data-dir DIR] [--port N] [--supabase-dir DIR] [--stop-on-stdin-eof]
   --data-dir DIR      keep the cluster in DIR (default: a temporary folder, deleted at exit)
   --port N            listen on 127.0.0.1:N (default 0: any free port)
   --supabase-dir DIR  folder with bootstrap.sql and migrations/ (default: the repository's)
