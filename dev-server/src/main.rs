@@ -105,37 +105,11 @@ async fn main() -> ExitCode {
     println!("  database  {}", redact(&gateway.database_url));
     println!("  SUPABASE_ANON_KEY={anon_key}");
     println!("  SUPABASE_SERVICE_ROLE_KEY={service_role_key}   (server side only)");
-    wait_for_stop_signal(stop_on_stdin_eof).await;
+    throwaway_db::shutdown::wait_for_stop_signal(stop_on_stdin_eof).await;
     println!("dev-server: stopping");
     gateway.stop().await;
     println!("dev-server: stopped");
     // Everything we started is stopped. Exit now rather than return: the runtime would otherwise
     // wait for the blocking stdin reader of --stop-on-stdin-eof, which never finishes.
     std::process::exit(0)
-}
-
-async fn wait_for_stop_signal(stop_on_stdin_eof: bool) {
-    use tokio::io::AsyncReadExt;
-    use tokio::signal::unix::{SignalKind, signal};
-    let stdin_closed = async {
-        if stop_on_stdin_eof {
-            let mut sink = Vec::new();
-            let _ = tokio::io::stdin().read_to_end(&mut sink).await;
-        } else {
-            std::future::pending::<()>().await;
-        }
-    };
-    let terminated = async {
-        match signal(SignalKind::terminate()) {
-            Ok(mut terminate) => {
-                terminate.recv().await;
-            }
-            Err(_) => std::future::pending::<()>().await,
-        }
-    };
-    tokio::select! {
-        _ = tokio::signal::ctrl_c() => {}
-        () = terminated => {}
-        () = stdin_closed => {}
-    }
 }

@@ -78,49 +78,38 @@ impl Frame {
             vsn: vsn.as_str(),
             detail: detail.to_owned(),
         };
-        match vsn {
-            Vsn::V2 => {
-                let Value::Array(items) = value else {
-                    return Err(wrong("expected a JSON array"));
-                };
-                let [join_ref, r#ref, topic, event, payload]: [Value; 5] =
-                    items.try_into().map_err(|_| wrong("expected 5 elements"))?;
-                Ok(Self {
-                    join_ref: optional_ref(join_ref)
-                        .ok_or_else(|| wrong("join_ref must be a string or null"))?,
-                    r#ref: optional_ref(r#ref)
-                        .ok_or_else(|| wrong("ref must be a string or null"))?,
-                    topic: string(topic).ok_or_else(|| wrong("topic must be a string"))?,
-                    event: string(event).ok_or_else(|| wrong("event must be a string"))?,
-                    payload,
-                })
+        // Both versions carry the same five values; only their packaging differs.
+        let [join_ref, r#ref, topic, event, payload]: [Value; 5] = match (vsn, value) {
+            (Vsn::V2, Value::Array(items)) => {
+                items.try_into().map_err(|_| wrong("expected 5 elements"))?
             }
-            Vsn::V1 => {
-                let Value::Object(mut object) = value else {
-                    return Err(wrong("expected a JSON object"));
-                };
+            (Vsn::V1, Value::Object(mut object)) => {
                 // Phoenix requires topic, event, payload and ref (which may be null).
                 let mut take = |key: &str| {
                     object
                         .remove(key)
                         .ok_or_else(|| wrong(&format!("missing \"{key}\"")))
                 };
-                let topic = take("topic")?;
-                let event = take("event")?;
-                let payload = take("payload")?;
-                let r#ref = take("ref")?;
+                let (topic, event, payload, r#ref) = (
+                    take("topic")?,
+                    take("event")?,
+                    take("payload")?,
+                    take("ref")?,
+                );
                 let join_ref = object.remove("join_ref").unwrap_or(Value::Null);
-                Ok(Self {
-                    join_ref: optional_ref(join_ref)
-                        .ok_or_else(|| wrong("join_ref must be a string or null"))?,
-                    r#ref: optional_ref(r#ref)
-                        .ok_or_else(|| wrong("ref must be a string or null"))?,
-                    topic: string(topic).ok_or_else(|| wrong("topic must be a string"))?,
-                    event: string(event).ok_or_else(|| wrong("event must be a string"))?,
-                    payload,
-                })
+                [join_ref, r#ref, topic, event, payload]
             }
-        }
+            (Vsn::V2, _) => return Err(wrong("expected a JSON array")),
+            (Vsn::V1, _) => return Err(wrong("expected a JSON object")),
+        };
+        Ok(Self {
+            join_ref: optional_ref(join_ref)
+                .ok_or_else(|| wrong("join_ref must be a string or null"))?,
+            r#ref: optional_ref(r#ref).ok_or_else(|| wrong("ref must be a string or null"))?,
+            topic: string(topic).ok_or_else(|| wrong("topic must be a string"))?,
+            event: string(event).ok_or_else(|| wrong("event must be a string"))?,
+            payload,
+        })
     }
 
     /// Writes the frame as text. In vsn 1.0.0 `join_ref` is written only when present; a server

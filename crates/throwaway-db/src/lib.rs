@@ -13,6 +13,7 @@ mod cluster;
 mod error;
 mod migrate;
 mod process;
+pub mod shutdown;
 
 pub use binaries::Binaries;
 pub use cluster::{AUTHENTICATOR_PASSWORD, DbOptions, SUPERUSER_PASSWORD, ThrowawayDb, connect};

@@ -43,7 +43,7 @@ async fn main() -> ExitCode {
         "ready in {} ms; Ctrl-C stops it",
         started.elapsed().as_millis()
     );
-    wait_for_stop_signal(stop_on_stdin_eof).await;
+    throwaway_db::shutdown::wait_for_stop_signal(stop_on_stdin_eof).await;
     db.stop().await;
     println!("stopped");
     // Exit rather than return: a blocking stdin reader would keep the runtime waiting.
@@ -63,30 +63,4 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<DbOptions, Strin
         }
     }
     Ok(options)
-}
-
-async fn wait_for_stop_signal(stop_on_stdin_eof: bool) {
-    use tokio::io::AsyncReadExt;
-    use tokio::signal::unix::{SignalKind, signal};
-    let stdin_closed = async {
-        if stop_on_stdin_eof {
-            let mut sink = Vec::new();
-            let _ = tokio::io::stdin().read_to_end(&mut sink).await;
-        } else {
-            std::future::pending::<()>().await;
-        }
-    };
-    let terminated = async {
-        match signal(SignalKind::terminate()) {
-            Ok(mut terminate) => {
-                terminate.recv().await;
-            }
-            Err(_) => std::future::pending::<()>().await,
-        }
-    };
-    tokio::select! {
-        _ = tokio::signal::ctrl_c() => {}
-        () = terminated => {}
-        () = stdin_closed => {}
-    }
 }

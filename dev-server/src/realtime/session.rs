@@ -233,13 +233,7 @@ impl Session {
                     outbox: self.outbox.clone(),
                 };
                 self.state.hub.insert(self.key(&frame.topic), subscription);
-                self.system(
-                    &frame.topic,
-                    join_ref,
-                    "postgres_changes",
-                    "ok",
-                    SUBSCRIBED_MESSAGE,
-                );
+                self.subscribed(&frame.topic, join_ref);
             }
             Err(message) => self.system(
                 &frame.topic,
@@ -296,13 +290,7 @@ impl Session {
                 self.state.hub.set_claims(&self.key(&frame.topic), claims);
                 tracing::debug!(topic = %frame.topic, %role, "realtime: token refreshed");
                 if has_bindings {
-                    self.system(
-                        &frame.topic,
-                        join_ref,
-                        "postgres_changes",
-                        "ok",
-                        SUBSCRIBED_MESSAGE,
-                    );
+                    self.subscribed(&frame.topic, join_ref);
                 }
             }
             Err(reason) => {
@@ -315,6 +303,17 @@ impl Session {
                 self.close_channel(&frame.topic, join_ref);
             }
         }
+    }
+
+    /// "Subscribed to PostgreSQL": changes for this channel now flow.
+    fn subscribed(&self, topic: &str, join_ref: Option<String>) {
+        self.system(
+            topic,
+            join_ref,
+            "postgres_changes",
+            "ok",
+            SUBSCRIBED_MESSAGE,
+        );
     }
 
     fn system(
