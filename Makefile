@@ -29,7 +29,7 @@ node_modules/.package-lock.json: package-lock.json
 	npm ci --no-audit --no-fund
 	@touch $@
 
-test: deps node_modules/.package-lock.json test-rust test-node test-browser
+test: deps node_modules/.package-lock.json lint test-rust test-node test-browser
 
 # Core, throwaway database, SQL/RLS against real PostgreSQL, the gateway's parts and protocol.
 test-rust:
