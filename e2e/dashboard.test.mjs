@@ -145,6 +145,16 @@ test('the gateway killed and restarted while rows change: reconnecting, then the
   assert.equal(await banner.count(), 0, 'no stale banner once live');
 });
 
+test('the browser going offline shows offline, and coming back goes live at once', async () => {
+  await until(async () => (await connection()) === 'live', { what: 'live first' });
+  await page.context().setOffline(true);
+  await until(async () => (await connection()) === 'offline', { within: 3_000, what: 'offline' });
+  assert.match(await page.locator('[data-testid="connection"]').textContent(), /Offline/);
+  await page.context().setOffline(false);
+  await until(async () => (await connection()) === 'live', { within: 5_000, what: 'live again without waiting out the backoff' });
+  assert.deepEqual(pageErrors, []);
+});
+
 test('the page never panicked, and a screenshot is kept', async () => {
   assert.deepEqual(pageErrors, []);
   assert.equal(await page.locator('[data-crashed]').count(), 0);

@@ -49,6 +49,7 @@ pub fn start(config: Config, store: Store) {
         generation: 0,
     }));
     feed(&shared, Input::Start);
+    watch_network(&shared);
     gloo_timers::callback::Interval::new(CHANNEL_TICK_MS, move || feed(&shared, Input::Tick))
         .forget();
 }
@@ -145,6 +146,30 @@ fn open(shared: &Shared) {
         _handlers: [on_open, on_close, on_error],
         _on_message: on_message,
     });
+}
+
+/// The browser's `online`/`offline` events: offline shows at once, online reconnects at once.
+fn watch_network(shared: &Shared) {
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    if !window.navigator().on_line() {
+        feed(shared, Input::BrowserOffline);
+    }
+    for (event, input) in [
+        ("offline", Input::BrowserOffline),
+        ("online", Input::BrowserOnline),
+    ] {
+        let weak = Rc::downgrade(shared);
+        let listener = Closure::<dyn FnMut(web_sys::Event)>::new(move |_event: web_sys::Event| {
+            if let Some(shared) = weak.upgrade() {
+                feed(&shared, input.clone());
+            }
+        });
+        let _ = window.add_event_listener_with_callback(event, listener.as_ref().unchecked_ref());
+        // Listeners for the life of the page, like the section itself.
+        listener.forget();
+    }
 }
 
 /// Feeds an input after the current call stack (never re-entrantly).

@@ -36,9 +36,10 @@ fn label(status: &ConnectionStatus, now_ms: i64) -> String {
             format!("↻ Reconnecting in {} s", seconds_until(*at))
         }
         ConnectionStatus::Reconnecting { .. } => "↻ Reconnecting…".to_owned(),
-        ConnectionStatus::Offline { retry_at_ms, .. } => {
+        ConnectionStatus::Offline { retry_at_ms, .. } if seconds_until(*retry_at_ms) > 0 => {
             format!("⚠ Offline, retrying in {} s", seconds_until(*retry_at_ms))
         }
+        ConnectionStatus::Offline { .. } => "⚠ Offline".to_owned(),
     }
 }
 
@@ -67,5 +68,11 @@ mod tests {
             ),
             "↻ Reconnecting…"
         );
+        let offline = |retry_at_ms| ConnectionStatus::Offline {
+            reason: String::new(),
+            retry_at_ms,
+        };
+        assert_eq!(label(&offline(4_000), 1_000), "⚠ Offline, retrying in 3 s");
+        assert_eq!(label(&offline(0), 1_000), "⚠ Offline");
     }
 }

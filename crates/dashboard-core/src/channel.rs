@@ -20,6 +20,8 @@ pub const JOIN_TIMEOUT_MS: u64 = 10_000;
 pub const OPEN_TIMEOUT_MS: u64 = 10_000;
 /// Retry delay after the server refused the subscription (`system` error).
 pub const SUBSCRIBE_RETRY_MS: u64 = 10_000;
+/// What the indicator's tooltip says while the browser reports no network.
+pub const OFFLINE_REASON: &str = "This device is offline";
 
 /// What to subscribe to.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -47,6 +49,10 @@ pub enum Input {
     Text(String),
     /// Time passed (the transport calls this about every 250 ms).
     Tick,
+    /// The browser says it lost the network (`offline` event).
+    BrowserOffline,
+    /// The browser says the network is back (`online` event): reconnect now, not at the backoff.
+    BrowserOnline,
 }
 
 /// What the transport must do.
@@ -121,6 +127,7 @@ pub struct Channel {
     pending_heartbeat: Option<String>,
     next_heartbeat_at: u64,
     ever_live: bool,
+    browser_offline: bool,
     /// Frames that could not be used, for the console and tests.
     pub dropped_frames: u64,
 }
@@ -137,6 +144,7 @@ impl Channel {
             pending_heartbeat: None,
             next_heartbeat_at: 0,
             ever_live: false,
+            browser_offline: false,
             dropped_frames: 0,
         }
     }
@@ -146,6 +154,17 @@ impl Channel {
 
     /// The indicator's view of the connection at `now_ms`.
     pub fn status(&self) -> ConnectionStatus {
+        if self.browser_offline {
+            let retry_at_ms = match &self.phase {
+                Phase::Waiting { reconnect_at } => *reconnect_at,
+                Phase::Rejoining { at, .. } => *at,
+                _ => 0,
+            };
+            return ConnectionStatus::Offline {
+                reason: OFFLINE_REASON.to_owned(),
+                retry_at_ms,
+            };
+        }
         match &self.phase {
             Phase::Live { .. } => ConnectionStatus::Live,
             Phase::Rejoining {
@@ -195,6 +214,19 @@ impl Channel {
                 self.join(now_ms, &mut commands);
             }
             Input::Closed => self.lost(now_ms, &mut commands, false),
+            Input::BrowserOffline => {
+                self.browser_offline = true;
+                self.lost(now_ms, &mut commands, true);
+            }
+            Input::BrowserOnline => {
+                self.browser_offline = false;
+                if let Phase::Waiting { .. } = self.phase {
+                    // The network is back: try at once instead of waiting out the backoff.
+                    self.reconnect_attempts = 0;
+                    self.phase = Phase::Opening { since: now_ms };
+                    commands.push(Command::Open);
+                }
+            }
             Input::Text(text) => self.on_text(&text, now_ms, &mut commands),
             Input::Tick => self.on_tick(now_ms, &mut commands),
         }
@@ -618,6 +650,26 @@ mod tests {
             channel.status(),
             ConnectionStatus::Live,
             "bad frames do not break the channel"
+        );
+    }
+
+    #[test]
+    fn browser_offline_closes_and_online_reconnects_at_once() {
+        let (mut channel, _) = live(0);
+        assert_eq!(
+            channel.on(Input::BrowserOffline, 1_000),
+            vec![Command::Close]
+        );
+        assert_eq!(channel.status().as_str(), "offline");
+        // Backoff keeps running while offline (attempts fail fast)...
+        channel.on(Input::Tick, 2_000);
+        channel.on(Input::Closed, 2_100);
+        assert_eq!(channel.status().as_str(), "offline");
+        // ...and the online event skips the rest of it.
+        assert_eq!(channel.on(Input::BrowserOnline, 2_200), vec![Command::Open]);
+        assert_eq!(
+            channel.status(),
+            ConnectionStatus::Reconnecting { retry_at_ms: None }
         );
     }
 
