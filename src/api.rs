@@ -56,11 +56,12 @@ pub async fn fetch_snapshot(config: &Config) -> Result<Snapshot, ApiError> {
         }
     })?;
     let received_ms = now_ms();
-    let server_date_ms = response.headers().get("date").and_then(|date| {
-        js_sys::Date::parse(&date)
-            .is_finite()
-            .then(|| js_sys::Date::parse(&date) as i64)
-    });
+    let server_date_ms = response
+        .headers()
+        .get("date")
+        .map(|date| js_sys::Date::parse(&date))
+        .filter(|ms| ms.is_finite())
+        .map(|ms| ms as i64);
     let status = response.status();
     let body = response
         .text()
