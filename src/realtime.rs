@@ -148,7 +148,8 @@ fn open(shared: &Shared) {
     });
 }
 
-/// The browser's `online`/`offline` events: offline shows at once, online reconnects at once.
+/// The browser's `online`/`offline` events (offline shows at once, online reconnects at once) and
+/// `visibilitychange` (a page shown again retries a lost socket at once).
 fn watch_network(shared: &Shared) {
     let Some(window) = web_sys::window() else {
         return;
@@ -170,6 +171,21 @@ fn watch_network(shared: &Shared) {
         // Listeners for the life of the page, like the section itself.
         listener.forget();
     }
+    let Some(document) = window.document() else {
+        return;
+    };
+    let weak = Rc::downgrade(shared);
+    let watched = document.clone();
+    let listener = Closure::<dyn FnMut(web_sys::Event)>::new(move |_event: web_sys::Event| {
+        if watched.visibility_state() == web_sys::VisibilityState::Visible
+            && let Some(shared) = weak.upgrade()
+        {
+            feed(&shared, Input::PageVisible);
+        }
+    });
+    let _ = document
+        .add_event_listener_with_callback("visibilitychange", listener.as_ref().unchecked_ref());
+    listener.forget();
 }
 
 /// Feeds an input after the current call stack (never re-entrantly).

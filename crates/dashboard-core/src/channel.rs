@@ -53,6 +53,9 @@ pub enum Input {
     BrowserOffline,
     /// The browser says the network is back (`online` event): reconnect now, not at the backoff.
     BrowserOnline,
+    /// The page became visible again: background tabs throttle timers, so a socket lost while
+    /// hidden is retried now rather than at the end of its backoff.
+    PageVisible,
 }
 
 /// What the transport must do.
@@ -220,17 +223,25 @@ impl Channel {
             }
             Input::BrowserOnline => {
                 self.browser_offline = false;
-                if let Phase::Waiting { .. } = self.phase {
-                    // The network is back: try at once instead of waiting out the backoff.
-                    self.reconnect_attempts = 0;
-                    self.phase = Phase::Opening { since: now_ms };
-                    commands.push(Command::Open);
-                }
+                self.reconnect_now(now_ms, &mut commands);
             }
+            Input::PageVisible if !self.browser_offline => {
+                self.reconnect_now(now_ms, &mut commands)
+            }
+            Input::PageVisible => {}
             Input::Text(text) => self.on_text(&text, now_ms, &mut commands),
             Input::Tick => self.on_tick(now_ms, &mut commands),
         }
         commands
+    }
+
+    /// Skips the rest of the backoff when waiting to reconnect.
+    fn reconnect_now(&mut self, now_ms: u64, commands: &mut Vec<Command>) {
+        if let Phase::Waiting { .. } = self.phase {
+            self.reconnect_attempts = 0;
+            self.phase = Phase::Opening { since: now_ms };
+            commands.push(Command::Open);
+        }
     }
 
     fn make_ref(&mut self) -> String {
@@ -670,6 +681,23 @@ mod tests {
         assert_eq!(
             channel.status(),
             ConnectionStatus::Reconnecting { retry_at_ms: None }
+        );
+    }
+
+    #[test]
+    fn a_visible_page_retries_a_lost_socket_at_once_unless_offline() {
+        let (mut channel, _) = live(0);
+        assert!(
+            channel.on(Input::PageVisible, 10).is_empty(),
+            "nothing to do while live"
+        );
+        channel.on(Input::Closed, 100);
+        assert_eq!(channel.on(Input::PageVisible, 200), vec![Command::Open]);
+        channel.on(Input::BrowserOffline, 300);
+        channel.on(Input::Closed, 300);
+        assert!(
+            channel.on(Input::PageVisible, 400).is_empty(),
+            "no point while the device is offline"
         );
     }
 
