@@ -137,14 +137,3 @@ pub fn headers_json(headers: &HeaderMap) -> String {
     }
     Value::Object(object).to_string()
 }
-
-/// One connection outside the pool (Realtime's own work, start-up checks).
-pub async fn connect(url: &str) -> Result<Client, tokio_postgres::Error> {
-    let (client, connection) = tokio_postgres::connect(url, NoTls).await?;
-    tokio::spawn(async move {
-        if let Err(error) = connection.await {
-            tracing::debug!(%error, "database connection ended");
-        }
-    });
-    Ok(client)
-}

@@ -145,6 +145,14 @@ pub fn verify_for_realtime(token: &str, secret: &str, now: i64) -> Result<Claims
     Ok(claims_from(json))
 }
 
+/// The message part of a Realtime reason (`"InvalidJWTToken: Token has expired"` →
+/// `"Token has expired"`), as upgrade errors and `system` messages carry it.
+pub fn reason_message(reason: &str) -> &str {
+    reason
+        .split_once(": ")
+        .map_or(reason, |(_, message)| message)
+}
+
 /// Signs a key for `role` with `secret`, shaped like Supabase's demo keys.
 pub fn mint_key(secret: &str, role: &str) -> String {
     let claims = json!({

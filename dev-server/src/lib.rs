@@ -187,12 +187,13 @@ impl Gateway {
 }
 
 async fn check_database(admin_url: &str) -> Result<(), StartError> {
-    let client = db::connect(admin_url)
-        .await
-        .map_err(|error| StartError::Unreachable {
-            url: redact(admin_url),
-            reason: error.to_string(),
-        })?;
+    let client =
+        throwaway_db::connect(admin_url)
+            .await
+            .map_err(|error| StartError::Unreachable {
+                url: redact(admin_url),
+                reason: error.to_string(),
+            })?;
     let slot = format!("gateway_startup_check_{}", std::process::id());
     client
         .execute(

@@ -73,10 +73,7 @@ pub async fn websocket(
         keys::verify_for_realtime(&key, &config.jwt_secret, chrono::Utc::now().timestamp())
     {
         tokio::time::sleep(config.connect_error_backoff).await;
-        let message = reason
-            .split_once(": ")
-            .map_or(reason.as_str(), |(_, message)| message)
-            .to_owned();
+        let message = keys::reason_message(&reason);
         return (StatusCode::UNAUTHORIZED, Json(json!({"error": message}))).into_response();
     }
     // The key is checked before the upgrade headers, as the gateway answers first.

@@ -35,7 +35,7 @@ pub struct Inner {
     pub hub: Hub,
     /// True while the WAL poller has a replication slot, i.e. while changes really flow.
     pub realtime_ready: watch::Sender<bool>,
-    schema: RwLock<(SchemaCache, Instant)>,
+    schema: RwLock<(Arc<SchemaCache>, Instant)>,
 }
 
 impl Deref for AppState {
@@ -56,12 +56,12 @@ impl AppState {
             faults,
             hub: Hub::default(),
             realtime_ready: watch::Sender::new(false),
-            schema: RwLock::new((schema, Instant::now())),
+            schema: RwLock::new((Arc::new(schema), Instant::now())),
         }))
     }
 
-    /// A snapshot of the schema cache.
-    pub fn schema(&self) -> SchemaCache {
+    /// The current schema cache (shared, not copied: requests read it on every call).
+    pub fn schema(&self) -> Arc<SchemaCache> {
         self.schema
             .read()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
@@ -101,7 +101,8 @@ impl AppState {
             *self
                 .schema
                 .write()
-                .unwrap_or_else(std::sync::PoisonError::into_inner) = (fresh, Instant::now());
+                .unwrap_or_else(std::sync::PoisonError::into_inner) =
+                (Arc::new(fresh), Instant::now());
             return table;
         }
         None

@@ -295,11 +295,8 @@ impl Session {
             }
             Err(reason) => {
                 // A bad token ends the channel: system error, then phx_close.
-                let message = reason
-                    .split_once(": ")
-                    .map_or(reason.as_str(), |(_, message)| message)
-                    .to_owned();
-                self.system(&frame.topic, join_ref.clone(), "system", "error", &message);
+                let message = keys::reason_message(&reason);
+                self.system(&frame.topic, join_ref.clone(), "system", "error", message);
                 self.close_channel(&frame.topic, join_ref);
             }
         }

@@ -120,7 +120,7 @@ pub fn commit_timestamp(text: &str) -> Option<String> {
 pub async fn run_poller(state: AppState) {
     static SLOT_NUMBER: AtomicU64 = AtomicU64::new(0);
     loop {
-        let client = match crate::db::connect(&state.admin_url).await {
+        let client = match throwaway_db::connect(&state.admin_url).await {
             Ok(client) => client,
             Err(error) => {
                 tracing::warn!(%error, "realtime: cannot reach the database; retrying");
