@@ -22,9 +22,11 @@ const gateway = await startGateway({
 });
 const crew = demo ? startCrew({ supabaseUrl: gateway.url, serviceKey: gateway.serviceKey }) : null;
 if (!demo) console.log('make stack: DEMO=off, no demo workers');
-// Debug builds of the dashboard default to this gateway and its demo anon key.
+// Debug builds of the dashboard default to this gateway and its demo anon key. Trunk watches
+// only the app's sources (Trunk.toml) and builds into target/, so `make dev` never replaces the
+// release bundle in dist/.
 const trunk = process.env.SERVE === 'trunk'
-  ? spawn('trunk', ['serve'], { stdio: ['ignore', 'inherit', 'inherit'], detached: true })
+  ? spawn('trunk', ['serve', '--dist', 'target/trunk-serve'], { stdio: ['ignore', 'inherit', 'inherit'], detached: true })
   : null;
 if (trunk) console.log('make dev: dashboard at http://127.0.0.1:8080 once Trunk has built it');
 console.log('make stack: running; Ctrl-C stops everything');
