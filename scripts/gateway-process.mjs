@@ -19,7 +19,7 @@ export function devServerBinary() {
  * @param {{ faults?: boolean, port?: number, fastErrors?: boolean, args?: string[], env?: Record<string,string>,
  *   log?: (chunk: string) => void }} [options] `fastErrors` (default true) shortens Realtime's error
  *   delays from Supabase's 5 s / 2 s to 300 ms, for tests.
- * @returns {Promise<{url: string, anonKey: string, serviceKey: string, databaseUrl: string, output: () => string, stop: () => Promise<void>, kill: (signal?: string) => Promise<void>}>}
+ * @returns {Promise<{url: string, anonKey: string, serviceKey: string, publishableKey: string, secretKey: string, databaseUrl: string, output: () => string, stop: () => Promise<void>, kill: (signal?: string) => Promise<void>}>}
  * @example
  * const gateway = await startGateway({ faults: true });
  * after(() => gateway.stop());
@@ -46,10 +46,12 @@ export async function startGateway(options = {}) {
       const url = output.match(/dev-server ready at (\S+)/)?.[1];
       const anonKey = output.match(/SUPABASE_ANON_KEY=(\S+)/)?.[1];
       const serviceKey = output.match(/SUPABASE_SERVICE_ROLE_KEY=(\S+)/)?.[1];
+      const publishableKey = output.match(/SUPABASE_PUBLISHABLE_KEY=(\S+)/)?.[1];
+      const secretKey = output.match(/SUPABASE_SECRET_KEY=(\S+)/)?.[1];
       const databaseUrl = output.match(/database\s+(\S+)/)?.[1];
-      if (url && anonKey && serviceKey) {
+      if (url && anonKey && serviceKey && publishableKey && secretKey) {
         clearTimeout(timer);
-        resolve({ url, anonKey, serviceKey, databaseUrl });
+        resolve({ url, anonKey, serviceKey, publishableKey, secretKey, databaseUrl });
       }
     };
     child.stdout.on('data', check);

@@ -1,6 +1,7 @@
 //! The gateway's door for REST: Kong's key-auth (an `apikey` header or query parameter that is
-//! one of the two configured keys), then PostgREST's choice of token (the `Authorization` bearer,
-//! else the apikey itself) and its verification. Realtime has its own rules in `realtime::join`.
+//! one of the configured keys), Kong's choice of token (the client's `Authorization` unless it is
+//! a bearer `sb_…` key, else the JWT the apikey stands for), then PostgREST's verification.
+//! Realtime has its own rules in `realtime::join`.
 
 use axum::http::{HeaderMap, header};
 
@@ -19,9 +20,14 @@ pub fn api_key(headers: &HeaderMap, raw_query: Option<&str>) -> Option<String> {
         .map(|(_, value)| value.into_owned())
 }
 
-/// Whether `key` is one of the gateway's two keys.
-pub fn is_known_key(config: &GatewayConfig, key: &str) -> bool {
-    key == config.anon_key || key == config.service_role_key
+/// The error for an `apikey` the gateway does not know: the hosted platform's words for an
+/// `sb_…` key, Kong's for anything else.
+pub fn unknown_key_error(key: &str) -> ApiError {
+    if key.starts_with("sb_") {
+        ApiError::unregistered_api_key()
+    } else {
+        ApiError::invalid_api_key()
+    }
 }
 
 /// Who a REST request acts as, or the error Kong or PostgREST would answer with.
@@ -32,19 +38,20 @@ pub fn authenticate(
     now: i64,
 ) -> Result<Claims, ApiError> {
     let key = api_key(headers, raw_query).ok_or_else(ApiError::missing_api_key)?;
-    if !is_known_key(config, &key) {
-        return Err(ApiError::invalid_api_key());
-    }
-    let token = match headers
+    let Some(key_jwt) = config.jwt_for_api_key(&key) else {
+        return Err(unknown_key_error(&key));
+    };
+    let authorization = headers
         .get(header::AUTHORIZATION)
-        .and_then(|value| value.to_str().ok())
-    {
-        Some(value) => match bearer(value) {
-            Some(token) => token.to_owned(),
-            // Not a bearer credential: PostgREST sees no token and uses the anonymous role.
-            None => return Ok(Claims::anonymous()),
-        },
-        None => key,
+        .and_then(|value| value.to_str().ok());
+    let token = match authorization.map(|value| (value, bearer(value))) {
+        // A bearer API key (what supabase-js sends without a session) is not a JWT: the
+        // gateway replaces it with the JWT the apikey stands for.
+        Some((_, Some(token))) if token.starts_with("sb_") => key_jwt.to_owned(),
+        Some((_, Some(token))) => token.to_owned(),
+        // Not a bearer credential: PostgREST sees no token and uses the anonymous role.
+        Some((_, None)) => return Ok(Claims::anonymous()),
+        None => key_jwt.to_owned(),
     };
     if token.is_empty() {
         return Err(ApiError::jwt(&JwtError::Empty));
@@ -101,6 +108,35 @@ mod tests {
             unknown.body()["message"],
             "Invalid authentication credentials"
         );
+    }
+
+    #[test]
+    fn new_keys_stand_for_their_roles_and_a_bearer_sb_key_is_replaced() {
+        use dashboard_core::local_stack::{PUBLISHABLE_KEY, SECRET_KEY};
+        let config = GatewayConfig::default();
+        for (key, role) in [(PUBLISHABLE_KEY, "anon"), (SECRET_KEY, "service_role")] {
+            let alone = authenticate(&config, &headers(&[("apikey", key)]), None, NOW).unwrap();
+            assert_eq!(alone.role, role, "{key} alone");
+            // What supabase-js sends without a session: the key as apikey and as the bearer.
+            let bearer = format!("Bearer {key}");
+            let as_bearer = authenticate(
+                &config,
+                &headers(&[("apikey", key), ("authorization", &bearer)]),
+                None,
+                NOW,
+            )
+            .unwrap();
+            assert_eq!(as_bearer.role, role, "{key} as bearer");
+        }
+        let unknown = authenticate(
+            &config,
+            &headers(&[("apikey", "sb_publishable_other")]),
+            None,
+            NOW,
+        )
+        .unwrap_err();
+        assert_eq!(unknown.status(), StatusCode::UNAUTHORIZED);
+        assert_eq!(unknown.body()["message"], "Invalid API key");
     }
 
     #[test]

@@ -1,4 +1,5 @@
-//! What the gateway is configured with: where it listens, the JWT secret and the two API keys,
+//! What the gateway is configured with: where it listens, the JWT secret and the API keys (the
+//! legacy anon / service_role JWTs and the publishable / secret keys that stand for them),
 //! fault injection, and the delays Supabase adds to errors. Defaults are the Supabase CLI's local
 //! stack (shared reference postgrest-and-roles.md §3.4), so a `supabase start` config works as is.
 
@@ -20,6 +21,10 @@ pub struct GatewayConfig {
     pub anon_key: String,
     /// The service_role key (a JWT with `role: service_role`); never for browsers.
     pub service_role_key: String,
+    /// The publishable key (`sb_publishable_…`): stands for the anon JWT.
+    pub publishable_key: String,
+    /// The secret key (`sb_secret_…`): stands for the service_role JWT; never for browsers.
+    pub secret_key: String,
     /// Fault-injection endpoints under `/__faults` (loopback callers only). Default off.
     pub faults_enabled: bool,
     /// Realtime's delay before a join error reply (`CHANNEL_ERROR_BACKOFF_MS`, 5 s on Supabase).
@@ -39,6 +44,8 @@ impl Default for GatewayConfig {
             jwt_secret: local_stack::JWT_SECRET.to_owned(),
             anon_key: local_stack::ANON_KEY.to_owned(),
             service_role_key: local_stack::SERVICE_ROLE_KEY.to_owned(),
+            publishable_key: local_stack::PUBLISHABLE_KEY.to_owned(),
+            secret_key: local_stack::SECRET_KEY.to_owned(),
             faults_enabled: false,
             channel_error_backoff: Duration::from_millis(5_000),
             connect_error_backoff: Duration::from_millis(2_000),
@@ -77,6 +84,19 @@ impl GatewayConfig {
         }
     }
 
+    /// The JWT an accepted `apikey` stands for, as the CLI's API gateway maps it: a legacy key
+    /// is its own JWT, a publishable key the anon JWT, a secret key the service_role JWT.
+    /// `None` for a key the gateway does not know.
+    pub fn jwt_for_api_key(&self, key: &str) -> Option<&str> {
+        if key == self.anon_key || key == self.publishable_key {
+            Some(&self.anon_key)
+        } else if key == self.service_role_key || key == self.secret_key {
+            Some(&self.service_role_key)
+        } else {
+            None
+        }
+    }
+
     /// Checks the rules a served configuration must follow.
     pub fn validate(&self) -> Result<(), ConfigError> {
         if self.jwt_secret.len() < 32 {
@@ -106,6 +126,24 @@ mod tests {
             GatewayConfig::with_secret("a-custom-secret-that-is-long-enough-42", None, None);
         custom.listen = "0.0.0.0:54321".parse().unwrap();
         assert_eq!(custom.validate(), Ok(()));
+    }
+
+    #[test]
+    fn new_keys_stand_for_the_legacy_jwts() {
+        let config = GatewayConfig::default();
+        assert_eq!(
+            config.jwt_for_api_key(local_stack::PUBLISHABLE_KEY),
+            Some(local_stack::ANON_KEY)
+        );
+        assert_eq!(
+            config.jwt_for_api_key(local_stack::SECRET_KEY),
+            Some(local_stack::SERVICE_ROLE_KEY)
+        );
+        assert_eq!(
+            config.jwt_for_api_key(local_stack::ANON_KEY),
+            Some(local_stack::ANON_KEY)
+        );
+        assert_eq!(config.jwt_for_api_key("sb_publishable_unknown"), None);
     }
 
     #[test]

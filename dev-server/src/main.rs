@@ -39,6 +39,12 @@ struct Args {
     /// The service_role key to accept (default: the demo key, or one minted with --jwt-secret).
     #[arg(long, env = "SUPABASE_SERVICE_ROLE_KEY", hide_env_values = true)]
     service_role_key: Option<String>,
+    /// The publishable key to accept for the anon role (default: the Supabase CLI's local one).
+    #[arg(long, env = "SUPABASE_PUBLISHABLE_KEY", hide_env_values = true)]
+    publishable_key: Option<String>,
+    /// The secret key to accept for the service_role role (default: the CLI's local one).
+    #[arg(long, env = "SUPABASE_SECRET_KEY", hide_env_values = true)]
+    secret_key: Option<String>,
     /// Enable the fault-injection endpoints under /__faults (loopback callers only).
     #[arg(long, env = "DEV_SERVER_FAULTS")]
     faults: bool,
@@ -76,6 +82,12 @@ async fn main() -> ExitCode {
         );
         return ExitCode::from(2);
     }
+    if let Some(key) = args.publishable_key {
+        config.publishable_key = key;
+    }
+    if let Some(key) = args.secret_key {
+        config.secret_key = key;
+    }
     config.listen = args.listen;
     config.faults_enabled = args.faults;
     config.channel_error_backoff = Duration::from_millis(args.channel_error_backoff_ms);
@@ -91,7 +103,24 @@ async fn main() -> ExitCode {
             ..DbOptions::default()
         }),
     };
-    let (anon_key, service_role_key) = (config.anon_key.clone(), config.service_role_key.clone());
+    let keys = [
+        (
+            "SUPABASE_PUBLISHABLE_KEY",
+            config.publishable_key.clone(),
+            "",
+        ),
+        (
+            "SUPABASE_SECRET_KEY",
+            config.secret_key.clone(),
+            "   (server side only)",
+        ),
+        ("SUPABASE_ANON_KEY", config.anon_key.clone(), "   (legacy)"),
+        (
+            "SUPABASE_SERVICE_ROLE_KEY",
+            config.service_role_key.clone(),
+            "   (legacy, server side only)",
+        ),
+    ];
     let gateway = match Gateway::start(config, database).await {
         Ok(gateway) => gateway,
         Err(error) => {
@@ -103,8 +132,9 @@ async fn main() -> ExitCode {
     println!("  REST      {}/rest/v1/<table>", gateway.url());
     println!("  Realtime  ws://{}/realtime/v1/websocket", gateway.addr);
     println!("  database  {}", redact(&gateway.database_url));
-    println!("  SUPABASE_ANON_KEY={anon_key}");
-    println!("  SUPABASE_SERVICE_ROLE_KEY={service_role_key}   (server side only)");
+    for (name, key, note) in keys {
+        println!("  {name}={key}{note}");
+    }
     throwaway_db::shutdown::wait_for_stop_signal(stop_on_stdin_eof).await;
     println!("dev-server: stopping");
     gateway.stop().await;

@@ -19,7 +19,7 @@ use axum::response::{IntoResponse, Response};
 use dashboard_core::frame::Vsn;
 use serde_json::json;
 
-use crate::auth::{api_key, is_known_key};
+use crate::auth::api_key;
 use crate::keys;
 use crate::state::AppState;
 
@@ -61,14 +61,11 @@ pub async fn websocket(
         )
             .into_response();
     };
-    if !is_known_key(config, &key) {
-        // The API gateway refuses unknown keys before Realtime sees them.
-        return (
-            StatusCode::UNAUTHORIZED,
-            Json(json!({"message": "Invalid authentication credentials"})),
-        )
-            .into_response();
-    }
+    // The API gateway refuses unknown keys before Realtime sees them, and hands Realtime the
+    // JWT that a publishable or secret key stands for.
+    let Some(key) = config.jwt_for_api_key(&key).map(str::to_owned) else {
+        return crate::auth::unknown_key_error(&key).into_response();
+    };
     if let Err(reason) =
         keys::verify_for_realtime(&key, &config.jwt_secret, chrono::Utc::now().timestamp())
     {

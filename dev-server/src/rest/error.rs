@@ -34,6 +34,8 @@ pub enum ApiError {
         message: &'static str,
         /// `WWW-Authenticate` value, if any.
         www_authenticate: Option<&'static str>,
+        /// The `hint` field, if the platform sends one.
+        hint: Option<&'static str>,
     },
 }
 
@@ -125,15 +127,28 @@ impl ApiError {
             status: StatusCode::UNAUTHORIZED,
             message: "No API key found in request",
             www_authenticate: Some("Key realm=\"kong\""),
+            hint: None,
         }
     }
 
-    /// Kong key-auth: an `apikey` that is neither configured key.
+    /// Kong key-auth: an `apikey` that is none of the configured keys.
     pub fn invalid_api_key() -> Self {
         Self::Gateway {
             status: StatusCode::UNAUTHORIZED,
             message: "Invalid authentication credentials",
             www_authenticate: Some("Key realm=\"kong\""),
+            hint: None,
+        }
+    }
+
+    /// The hosted platform's answer to an `sb_…` key it does not know (a typo, a revoked or
+    /// another project's key).
+    pub fn unregistered_api_key() -> Self {
+        Self::Gateway {
+            status: StatusCode::UNAUTHORIZED,
+            message: "Invalid API key",
+            www_authenticate: None,
+            hint: Some("Double check your Supabase `anon` or `service_role` API key."),
         }
     }
 
@@ -185,7 +200,16 @@ impl ApiError {
             } => {
                 json!({ "code": code, "details": details, "hint": hint, "message": message })
             }
-            Self::Gateway { message, .. } => json!({ "message": message }),
+            Self::Gateway {
+                message,
+                hint: None,
+                ..
+            } => json!({ "message": message }),
+            Self::Gateway {
+                message,
+                hint: Some(hint),
+                ..
+            } => json!({ "message": message, "hint": hint }),
         }
     }
 }
