@@ -20,7 +20,7 @@ const gateway = await startGateway({
   console.error(`make stack: ${error.message}`);
   process.exit(1);
 });
-const crew = demo ? startCrew({ supabaseUrl: gateway.url, serviceKey: gateway.serviceKey }) : null;
+const crew = demo ? startCrew({ supabaseUrl: gateway.url, serviceKey: gateway.secretKey }) : null;
 if (!demo) console.log('make stack: DEMO=off, no demo workers');
 // Debug builds of the dashboard default to this gateway and its demo anon key. Trunk watches
 // only the app's sources (Trunk.toml) and builds into target/, so `make dev` never replaces the

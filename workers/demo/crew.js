@@ -18,7 +18,7 @@ export function startCrew({ supabaseUrl, serviceKey, intervalMs = 10_000, log = 
   let stopping = false;
   const launch = (name) => {
     const child = spawn(process.execPath, [script, name], {
-      env: { ...process.env, SUPABASE_URL: supabaseUrl, SUPABASE_SERVICE_ROLE_KEY: serviceKey, HEARTBEAT_INTERVAL_MS: String(intervalMs) },
+      env: { ...process.env, SUPABASE_URL: supabaseUrl, SUPABASE_SECRET_KEY: serviceKey, HEARTBEAT_INTERVAL_MS: String(intervalMs) },
       // Own process group (a terminal Ctrl-C reaches only the crew, which stops workers in order)
       // and an IPC channel whose disconnect tells a worker that the crew is gone.
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],

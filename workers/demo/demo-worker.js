@@ -2,7 +2,7 @@
 // real heartbeat module against the local gateway. Profiles make the dashboard look like
 // production: steady workers, one that stops gracefully now and then (exit 0, the crew restarts
 // it), one that trips its circuit breaker in bad spells and recovers.
-import { startHeartbeat } from '../heartbeat/src/heartbeat.js';
+import { secretKeyFromEnvironment, startHeartbeat } from '../heartbeat/src/heartbeat.js';
 import { PROFILES } from './profiles.js';
 
 const between = ([low, high]) => low + Math.random() * (high - low);
@@ -13,7 +13,7 @@ function run(workerName) {
   const heartbeat = startHeartbeat({
     workerName,
     supabaseUrl: process.env.SUPABASE_URL,
-    serviceKey: process.env.SUPABASE_SERVICE_ROLE_KEY,
+    serviceKey: secretKeyFromEnvironment(),
     intervalMs: Number(process.env.HEARTBEAT_INTERVAL_MS ?? 10_000),
     maxErrorsBeforeCircuitBreak: profile.maxErrors,
     metadata: { ...profile.metadata, pid: process.pid, started_at: new Date().toISOString() },

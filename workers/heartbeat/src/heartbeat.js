@@ -18,7 +18,8 @@ const SHUTDOWN_BEAT_TIMEOUT_MS = 5_000;
  * @param {object} options
  * @param {string} options.workerName Row key; the name the dashboard shows.
  * @param {string} [options.supabaseUrl] Project URL, e.g. https://xyz.supabase.co (not needed with `client`).
- * @param {string} [options.serviceKey] The service_role (or sb_secret_) key. Anon keys are refused: they cannot write.
+ * @param {string} [options.serviceKey] The secret key (`sb_secret_…`) or the legacy service_role key; see
+ *   `secretKeyFromEnvironment`. Publishable and anon keys are refused: they cannot write.
  * @param {object} [options.client] An existing supabase-js client created with the service key, instead of URL and key.
  * @param {number} [options.intervalMs=30000] Time between heartbeats.
  * @param {number} [options.maxErrorsBeforeCircuitBreak=10] Errors that open the circuit breaker.
@@ -33,7 +34,7 @@ const SHUTDOWN_BEAT_TIMEOUT_MS = 5_000;
  * @example
  * import { startHeartbeat } from '@worker-status/heartbeat';
  * const heartbeat = startHeartbeat({ workerName: 'crawl-worker', supabaseUrl: process.env.SUPABASE_URL,
- *   serviceKey: process.env.SUPABASE_SERVICE_ROLE_KEY });
+ *   serviceKey: process.env.SUPABASE_SECRET_KEY });
  * try { await crawl(); heartbeat.jobSucceeded(); } catch (error) { heartbeat.jobFailed(error); }
  * if (heartbeat.isCircuitOpen()) pauseIntake();
  */
@@ -189,13 +190,13 @@ function validate(options) {
       throw new TypeError('startHeartbeat: supabaseUrl must be the project URL (http:// or https://), or pass client');
     }
     if (typeof serviceKey !== 'string' || serviceKey === '') {
-      throw new TypeError('startHeartbeat: serviceKey is required (the service_role key), or pass client');
+      throw new TypeError(`startHeartbeat: serviceKey is required (${SECRET_KEY_ADVICE}), or pass client`);
     }
     const role = keyRole(serviceKey);
     if (role === 'anon' || role === 'authenticated' || serviceKey.startsWith('sb_publishable_')) {
       throw new Error(
         `startHeartbeat: the key for ${workerName} is a public (${role ?? 'publishable'}) key, which can only read ` +
-        `${TABLE}; heartbeats need the service_role key (SUPABASE_SERVICE_ROLE_KEY), kept on the server`,
+        `${TABLE}; heartbeats need ${SECRET_KEY_ADVICE}, kept on the server`,
       );
     }
   }
@@ -224,6 +225,26 @@ function validate(options) {
   };
 }
 
+/** What to give when a key is missing or public. */
+const SECRET_KEY_ADVICE =
+  "the project's secret key, sb_secret_… (SUPABASE_SECRET_KEY), or the legacy service_role key (SUPABASE_SERVICE_ROLE_KEY)";
+
+/** Environment variables that may hold the secret key, in the order they are read. */
+export const SECRET_KEY_VARIABLES = ['SUPABASE_SECRET_KEY', 'SUPABASE_SERVICE_ROLE_KEY', 'SUPABASE_SERVICE_KEY'];
+
+/**
+ * The secret key from the environment: `SUPABASE_SECRET_KEY` (Supabase's current `sb_secret_…`
+ * keys), else `SUPABASE_SERVICE_ROLE_KEY` (the legacy JWT), else the setup guide's
+ * `SUPABASE_SERVICE_KEY`. Undefined when none is set.
+ */
+export function secretKeyFromEnvironment(env = process.env) {
+  for (const name of SECRET_KEY_VARIABLES) {
+    const value = env[name]?.trim();
+    if (value) return value;
+  }
+  return undefined;
+}
+
 /** The `role` claim of a JWT key, or null for keys that are not JWTs. */
 function keyRole(key) {
   const payload = key.split('.')[1];
@@ -235,7 +256,10 @@ function keyRole(key) {
   }
 }
 
-/** The request supabase-js sends for `.from(TABLE).upsert(row)`. */
+/**
+ * The request supabase-js 2.109 sends for `.from(TABLE).upsert(row)`; with a secret key too, it
+ * sends the key as `apikey` and as the bearer (the API gateway swaps the bearer for the JWT).
+ */
 function sendWithFetch(config) {
   const url = `${config.supabaseUrl}/rest/v1/${TABLE}`;
   const headers = {

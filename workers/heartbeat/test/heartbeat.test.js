@@ -8,7 +8,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createClient } from '@supabase/supabase-js';
 import WebSocket from 'ws';
-import { startHeartbeat } from '../src/heartbeat.js';
+import { secretKeyFromEnvironment, startHeartbeat } from '../src/heartbeat.js';
 import { startGateway, freePort } from '../../../scripts/gateway-process.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -153,12 +153,63 @@ test('server errors are retried at the next tick and logged once', async () => {
   await heartbeat.stop();
 });
 
-test('an anon key is refused with a clear error', () => {
+test('a publishable or anon key is refused, naming the secret key to use', () => {
   assert.throws(
     () => startHeartbeat({ workerName: 'w', supabaseUrl: gateway.url, serviceKey: gateway.anonKey, handleSignals: false }),
-    /public \(anon\) key, which can only read hp_worker_status; heartbeats need the service_role key/,
+    /public \(anon\) key, which can only read hp_worker_status; heartbeats need the project's secret key, sb_secret_… \(SUPABASE_SECRET_KEY\)/,
+  );
+  assert.throws(
+    () => startHeartbeat({ workerName: 'w', supabaseUrl: gateway.url, serviceKey: gateway.publishableKey, handleSignals: false }),
+    /public \(publishable\) key.*SUPABASE_SECRET_KEY/,
   );
   assert.throws(() => startHeartbeat({ workerName: '', supabaseUrl: gateway.url, serviceKey: gateway.serviceKey }), /workerName/);
+});
+
+test('a secret key (sb_secret_…) writes heartbeats', async () => {
+  const heartbeat = startHeartbeat(options('secret-key-worker', { serviceKey: gateway.secretKey }));
+  heartbeat.jobSucceeded();
+  assert.equal(await heartbeat.beat(), true);
+  const written = await row('secret-key-worker');
+  assert.equal(written.status, 'running');
+  assert.equal(written.jobs_processed, 1);
+  await heartbeat.stop();
+});
+
+test('the secret key is read from SUPABASE_SECRET_KEY, then SUPABASE_SERVICE_ROLE_KEY, then SUPABASE_SERVICE_KEY', () => {
+  assert.equal(secretKeyFromEnvironment({ SUPABASE_SECRET_KEY: 'a', SUPABASE_SERVICE_ROLE_KEY: 'b', SUPABASE_SERVICE_KEY: 'c' }), 'a');
+  assert.equal(secretKeyFromEnvironment({ SUPABASE_SERVICE_ROLE_KEY: 'b', SUPABASE_SERVICE_KEY: 'c' }), 'b');
+  assert.equal(secretKeyFromEnvironment({ SUPABASE_SECRET_KEY: '  ', SUPABASE_SERVICE_KEY: 'c' }), 'c');
+  assert.equal(secretKeyFromEnvironment({}), undefined);
+});
+
+/** Runs the Option A fixture with `env` and resolves with its exit code and output. */
+async function runAutoWorker(env) {
+  const child = spawn(process.execPath, [path.join(here, 'fixtures/auto-worker.js')], {
+    env: { PATH: process.env.PATH, ...env }, stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout.on('data', (chunk) => { output += chunk; });
+  child.stderr.on('data', (chunk) => { output += chunk; });
+  const [code] = await once(child, 'exit');
+  return { code, output };
+}
+
+test("Option A: one import line starts the heartbeat from the environment (the guide's SUPABASE_SERVICE_KEY)", async () => {
+  const { code, output } = await runAutoWorker({ WORKER_NAME: 'auto-worker', SUPABASE_URL: gateway.url, SUPABASE_SERVICE_KEY: gateway.secretKey });
+  assert.equal(code, 0, output);
+  assert.match(output, /auto worker beat/);
+  const written = await row('auto-worker');
+  assert.equal(written.status, 'stopped');
+  assert.equal(written.jobs_processed, 2);
+  assert.equal(written.error_count, 1);
+});
+
+test('Option A without its variables stops at the import, naming what is missing', async () => {
+  const { code, output } = await runAutoWorker({ SUPABASE_URL: gateway.url });
+  assert.notEqual(code, 0);
+  assert.match(output, /WORKER_NAME/);
+  assert.match(output, /SUPABASE_SECRET_KEY, or SUPABASE_SERVICE_ROLE_KEY, or SUPABASE_SERVICE_KEY/);
+  assert.doesNotMatch(output, /auto worker beat/);
 });
 
 test('two workers at once do not interfere', async () => {
