@@ -13,8 +13,10 @@ CARGO ?= cargo
 export PATH := $(CURDIR)/node_modules/.bin:$(PATH)
 DB_PORT ?= 54322
 DEMO ?= on
+# The Supabase CLI's local publishable key (public; the local stack accepts it).
+LOCAL_PUBLISHABLE_KEY := sb_publishable_ACJWlzQHlZjBrEguHvfOxg_3BJgxAaH
 
-.PHONY: all deps deps-db test test-rust test-node test-browser build-web release lint db stack dev bench clean
+.PHONY: all deps deps-db test test-rust test-node test-browser build-web release release-for-tests lint db stack dev bench clean
 
 all: test
 
@@ -35,8 +37,9 @@ test: deps node_modules/.package-lock.json lint test-rust test-node test-browser
 test-rust:
 	$(CARGO) test --workspace --locked
 
-# supabase-js conformance of the gateway, the heartbeat module, and end-to-end in Chromium.
-test-node: node_modules/.package-lock.json build-web
+# supabase-js conformance of the gateway, the heartbeat module, and end-to-end in Chromium
+# against the release bundle.
+test-node: node_modules/.package-lock.json release-for-tests
 	$(CARGO) build --locked -q -p dev-server -p throwaway-db
 	node --test --test-concurrency=1 --test-timeout=180000 dev-server/conformance/*.test.mjs workers/heartbeat/test/*.test.js e2e/*.test.mjs
 
@@ -48,10 +51,16 @@ test-browser:
 build-web: node_modules/.package-lock.json
 	trunk build
 
-# The deployable bundle in dist/: needs SUPABASE_URL and SUPABASE_ANON_KEY (the public anon key).
+# The deployable bundle in dist/: needs SUPABASE_URL and SUPABASE_PUBLISHABLE_KEY (the public
+# key; the legacy SUPABASE_ANON_KEY works too). A host page's attributes override both.
 release: node_modules/.package-lock.json
-	@test -n "$$SUPABASE_URL" -a -n "$$SUPABASE_ANON_KEY" || { echo "set SUPABASE_URL and SUPABASE_ANON_KEY"; exit 1; }
+	@test -n "$$SUPABASE_URL" -a -n "$$SUPABASE_PUBLISHABLE_KEY$$SUPABASE_ANON_KEY" || { echo "set SUPABASE_URL and SUPABASE_PUBLISHABLE_KEY"; exit 1; }
 	trunk build --release
+
+# The release bundle the end-to-end tests run, configured for the local stack by default (the
+# tests set the element's attributes anyway).
+release-for-tests: node_modules/.package-lock.json
+	SUPABASE_URL=http://127.0.0.1:54321 SUPABASE_PUBLISHABLE_KEY=$(LOCAL_PUBLISHABLE_KEY) SUPABASE_ANON_KEY= trunk build --release
 
 lint:
 	$(CARGO) fmt --all --check
@@ -72,9 +81,8 @@ bench: deps node_modules/.package-lock.json
 	$(CARGO) build --locked --profile server -q -p dev-server --bin dev-server --example bench
 	target/server/examples/bench
 	$(CARGO) build --locked -q -p dev-server -p throwaway-db
-	trunk build --release
+	$(MAKE) -s release-for-tests
 	node e2e/dashboard.bench.mjs
-	trunk build
 
 clean:
 	$(CARGO) clean

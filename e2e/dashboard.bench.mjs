@@ -8,7 +8,7 @@ import path from 'node:path';
 import zlib from 'node:zlib';
 import { createClient } from '@supabase/supabase-js';
 import WebSocket from 'ws';
-import { DIST, gatewayOver, launchBrowser, serveDashboard, startDatabase } from './support.mjs';
+import { DIST, gatewayOver, launchBrowser, serveHostPage, serveReleaseBundle, startDatabase } from './support.mjs';
 
 const kib = (bytes) => `${(bytes / 1024).toFixed(1)} KiB`;
 const pct = (samples, p) => {
@@ -29,7 +29,8 @@ for (const file of await fs.readdir(DIST)) {
 const database = await startDatabase();
 const gateway = await gatewayOver(database, 0, { faults: false });
 const writer = createClient(gateway.url, gateway.serviceKey, { auth: { persistSession: false }, realtime: { transport: WebSocket } });
-const site = await serveDashboard(gateway.url, gateway.anonKey);
+const bundle = await serveReleaseBundle();
+const site = await serveHostPage({ bundle, gatewayUrl: gateway.url, key: gateway.publishableKey });
 const browser = await launchBrowser();
 
 const loads = [];
@@ -38,21 +39,22 @@ for (let i = 0; i < 5; i += 1) {
   const page = await context.newPage();
   const started = Date.now();
   await page.goto(site.url);
-  await page.waitForFunction(() => document.querySelectorAll('[data-worker]').length === 5);
+  await page.waitForFunction(() => document.querySelector('worker-status')?.shadowRoot?.querySelectorAll('[data-worker]').length === 5);
   loads.push(Date.now() - started);
   await context.close();
 }
 
 const page = await browser.newPage();
 await page.goto(site.url);
-await page.waitForFunction(() => document.querySelector('[data-testid="connection"]')?.dataset.state === 'live');
+await page.waitForFunction(() => document.querySelector('worker-status')?.shadowRoot?.querySelector('[data-testid="connection"]')?.dataset.state === 'live');
 await page.evaluate(() => {
   window.__seen = {};
+  const root = document.querySelector('worker-status').shadowRoot;
   new MutationObserver(() => {
-    const text = document.querySelector('[data-worker="x-autopost"]')?.textContent ?? '';
+    const text = root.querySelector('[data-worker="x-autopost"]')?.textContent ?? '';
     const jobs = text.match(/Jobs: (\d+)/)?.[1];
     if (jobs && !(jobs in window.__seen)) window.__seen[jobs] = performance.timeOrigin + performance.now();
-  }).observe(document.body, { subtree: true, childList: true, characterData: true });
+  }).observe(root, { subtree: true, childList: true, characterData: true });
 });
 const latencies = [];
 for (let n = 1; n <= 100; n += 1) {
@@ -73,5 +75,6 @@ console.log(`  UPDATE -> DOM (MutationObserver) p50 ${pct(latencies, 50).toFixed
 
 await browser.close();
 await site.stop();
+await bundle.stop();
 await gateway.stop();
 await database.stop();

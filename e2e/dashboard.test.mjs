@@ -1,5 +1,6 @@
 // The Worker Status section in headless Chromium against the local stack: what a person on the
 // operations wall sees as workers report, break, vanish, go quiet, and as the server restarts.
+// It runs the release bundle (what users deploy) inside a host page on another origin.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs/promises';
@@ -7,7 +8,7 @@ import path from 'node:path';
 import { createClient } from '@supabase/supabase-js';
 import WebSocket from 'ws';
 import { freePort } from '../scripts/gateway-process.mjs';
-import { ARTIFACTS, gatewayOver, launchBrowser, serveDashboard, startDatabase } from './support.mjs';
+import { ARTIFACTS, gatewayOver, launchBrowser, serveHostPage, serveReleaseBundle, startDatabase } from './support.mjs';
 
 const SEEDED = ['roundtable-worker', 'x-autopost', 'analyze-worker', 'content-worker', 'crawl-worker'];
 let database;
@@ -15,6 +16,7 @@ let reader;
 let readerPort;
 let writerGateway;
 let writer;
+let bundle;
 let site;
 let browser;
 let page;
@@ -26,7 +28,10 @@ before(async () => {
   reader = await gatewayOver(database, readerPort);
   writerGateway = await gatewayOver(database, 0);
   writer = createClient(writerGateway.url, writerGateway.serviceKey, { auth: { persistSession: false }, realtime: { transport: WebSocket } });
-  site = await serveDashboard(reader.url, reader.anonKey);
+  // The release bundle on its own origin, placed in a host page on another one, with the
+  // publishable key: what a deployment looks like.
+  bundle = await serveReleaseBundle();
+  site = await serveHostPage({ bundle, gatewayUrl: reader.url, key: reader.publishableKey });
   browser = await launchBrowser();
   page = await browser.newPage({ viewport: { width: 1200, height: 800 } });
   page.on('pageerror', (error) => pageErrors.push(error.message));
@@ -36,6 +41,7 @@ before(async () => {
 after(async () => {
   await browser?.close();
   await site?.stop();
+  await bundle?.stop();
   await reader?.stop();
   await writerGateway?.stop();
   await database?.stop();

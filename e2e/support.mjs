@@ -1,7 +1,7 @@
 // End-to-end support: a throwaway database shared by two gateways (a "reader" gateway that the
 // page talks to and that tests kill and restart, and a "writer" gateway standing in for the
-// workers' API), a static server that serves the built dashboard inside a host page that sets
-// data-supabase-url / data-supabase-anon-key, and headless Chromium.
+// workers' API), the release bundle served with vercel.json's headers, a host page on another
+// origin that places <worker-status> as README tells a dashboard to, and headless Chromium.
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import http from 'node:http';
@@ -10,6 +10,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { startGateway, freePort } from '../scripts/gateway-process.mjs';
+import { serveBundle } from './vercel-static.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const DIST = process.env.DASHBOARD_DIST ?? path.join(root, 'dist');
@@ -54,31 +55,81 @@ export function gatewayOver(database, port, extra = {}) {
   });
 }
 
-/** Serves the built dashboard; `/` is the host page pointing it at `gatewayUrl`. */
-export async function serveDashboard(gatewayUrl, anonKey) {
-  const index = await fs.readFile(path.join(DIST, 'index.html'), 'utf8');
-  const host = index.replace(
-    '<main id="worker-status"></main>',
-    `<h1 class="host-heading">Operations</h1><main id="worker-status" data-supabase-url="${gatewayUrl}" data-supabase-anon-key="${anonKey}"></main>`,
-  );
-  const types = { '.js': 'text/javascript', '.wasm': 'application/wasm', '.css': 'text/css', '.html': 'text/html' };
-  const server = http.createServer(async (request, response) => {
-    const file = new URL(request.url, 'http://x').pathname;
-    if (file === '/' || file === '/index.html') {
-      response.writeHead(200, { 'content-type': 'text/html' }).end(host);
-      return;
-    }
-    try {
-      const body = await fs.readFile(path.join(DIST, path.normalize(file).replace(/^(\.\.[/\\])+/, '')));
-      response.writeHead(200, { 'content-type': types[path.extname(file)] ?? 'application/octet-stream' }).end(body);
-    } catch {
-      response.writeHead(404).end();
+/** The release bundle in dist/, served as Vercel serves it (vercel.json's headers), on its own origin. */
+export function serveReleaseBundle(dir = DIST) {
+  return serveBundle(dir);
+}
+
+/**
+ * A host page on another origin than the bundle, as an operations dashboard would be: its own
+ * strict CSP (no 'unsafe-inline'), optionally hostile global CSS, and `<worker-status>` elements
+ * placed with the one script tag README documents. `/` has the element(s); `/bare` is the same
+ * page without them (to compare the host's own styles); `/static/*` serves `files`.
+ * @param {{ bundle: {origin: string}, gatewayUrl: string, key: string, hostileCss?: boolean,
+ *   elements?: number, body?: string, files?: Record<string, string>, script?: string }} options
+ */
+export async function serveHostPage({ bundle, gatewayUrl, key, hostileCss = false, elements = 1, body = '', files = {}, script }) {
+  const ws = gatewayUrl.replace(/^http/, 'ws');
+  const csp = [
+    "default-src 'none'",
+    `script-src 'self' ${bundle.origin} 'wasm-unsafe-eval'`,
+    `style-src 'self' ${bundle.origin}`,
+    `connect-src ${bundle.origin} ${gatewayUrl} ${ws}`,
+    "img-src 'self' data:",
+    "base-uri 'none'",
+  ].join('; ');
+  const element = `<worker-status supabase-url="${gatewayUrl}" supabase-key="${key}"></worker-status>`;
+  const page = (withElements) => `<!doctype html>
+<html lang="en">
+<head>
+  <meta charset="utf-8">
+  <title>Operations</title>
+  <link rel="icon" href="data:,">
+  ${hostileCss ? '<link rel="stylesheet" href="/static/host.css">' : ''}
+  ${withElements ? `<script type="module" src="${bundle.origin}/worker-status.js"></script>` : ''}
+  ${script ? `<script type="module" src="/static/${script}"></script>` : ''}
+</head>
+<body>
+  <h1 class="host-heading">Operations</h1>
+  <section class="host-section"><h2 class="host-title">Queues</h2><ul class="host-list"><li class="host-item">mail: 3</li></ul></section>
+  ${withElements ? Array.from({ length: elements }, () => element).join('\n  ') : ''}
+  ${body}
+</body>
+</html>`;
+  const statics = { 'host.css': HOSTILE_CSS, ...files };
+  const server = http.createServer((request, response) => {
+    const pathname = new URL(request.url, 'http://x').pathname;
+    const headers = { 'content-security-policy': csp, 'x-content-type-options': 'nosniff' };
+    if (pathname === '/' || pathname === '/bare') {
+      response.writeHead(200, { ...headers, 'content-type': 'text/html; charset=utf-8' }).end(page(pathname === '/'));
+    } else if (pathname.startsWith('/static/') && statics[pathname.slice(8)] !== undefined) {
+      const name = pathname.slice(8);
+      const type = name.endsWith('.css') ? 'text/css' : 'text/javascript';
+      response.writeHead(200, { ...headers, 'content-type': `${type}; charset=utf-8` }).end(statics[name]);
+    } else {
+      response.writeHead(404, headers).end();
     }
   });
   const port = await freePort();
   await new Promise((resolve) => server.listen(port, '127.0.0.1', resolve));
-  return { url: `http://127.0.0.1:${port}/`, stop: () => new Promise((resolve) => server.close(resolve)) };
+  return {
+    url: `http://127.0.0.1:${port}/`,
+    csp,
+    stop: () => new Promise((resolve) => { server.closeAllConnections(); server.close(resolve); }),
+  };
 }
+
+/** Global CSS of the kind a host dashboard ships, at its worst: !important on everything. */
+export const HOSTILE_CSS = `
+* { color: #ff00ff !important; font-family: "Comic Sans MS", cursive, fantasy !important; letter-spacing: 3px !important;
+    margin: 7px !important; box-sizing: content-box !important; text-shadow: 2px 2px red !important; }
+html, body { font: italic 31px/3 serif; text-align: right; word-spacing: 20px; text-transform: uppercase;
+    direction: rtl; visibility: visible; cursor: crosshair; white-space: pre; }
+h2 { font-size: 50px !important; background: yellow !important; text-decoration: underline !important; }
+ul, li { list-style: square inside !important; padding: 40px !important; display: block !important; }
+section { border: 5px dotted green !important; display: block !important; padding: 30px !important; }
+worker-status { color: blue !important; font-size: 40px !important; line-height: 4 !important; font-weight: 900 !important; }
+`;
 
 /** Headless Chromium from Debian (never a downloaded browser). */
 export function launchBrowser() {

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs what the project needs and the machine lacks; skips whatever is already there, so a
-# warm machine pays only for the checks. Usage: scripts/install-deps.sh [db] [web] [all]
+# warm machine pays only for the checks. Usage: scripts/install-deps.sh [db] [build] [web] [all]
 #   db   PostgreSQL 15 server and wal2json (the throwaway database, the gateway, SQL tests)
-#   web  wasm target, Trunk, wasm-bindgen CLI, Chromium and chromedriver, brotli, an emoji font
+#   build  wasm target, Trunk, wasm-bindgen CLI (enough for `make release`, e.g. in a deploy job)
+#   web    build, plus Chromium and chromedriver, brotli, an emoji font
 # Debian/Ubuntu with rustup, cargo, node and npm is assumed (README). Versions follow
 # ../shared/TOOLCHAIN.md: trunk 0.21.14 (0.22 needs a newer rustc), wasm-bindgen-cli equal to the
 # wasm-bindgen crate pinned in Cargo.toml.
@@ -35,7 +36,7 @@ install_db() {
   # Debian starts a system cluster on install; ours never uses it, and it is left alone.
 }
 
-install_web() {
+install_build() {
   if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
     rustup target add wasm32-unknown-unknown
   fi
@@ -49,7 +50,12 @@ install_web() {
     cargo install "wasm-bindgen-cli@$WASM_BINDGEN_VERSION"
   fi
   # wasm-opt is npm's binaryen (package.json): Debian 12's binaryen 108 breaks wasm-bindgen's
-  # externref table at run time. fonts-noto-color-emoji: the status icons in screenshots.
+  # externref table at run time.
+}
+
+install_web() {
+  install_build
+  # fonts-noto-color-emoji: the status icons in screenshots.
   apt_install chromium chromium-driver brotli fonts-noto-color-emoji
 }
 
@@ -57,8 +63,9 @@ install_web() {
 for part in "$@"; do
   case "$part" in
     db) install_db ;;
+    build) install_build ;;
     web) install_web ;;
     all) install_db; install_web ;;
-    *) echo "install-deps: unknown part '$part' (db, web, all)" >&2; exit 2 ;;
+    *) echo "install-deps: unknown part '$part' (db, build, web, all)" >&2; exit 2 ;;
   esac
 done

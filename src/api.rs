@@ -36,9 +36,11 @@ pub async fn fetch_snapshot(config: &Config) -> Result<Snapshot, ApiError> {
     let _deadline = controller.clone().map(|controller| {
         gloo_timers::callback::Timeout::new(SNAPSHOT_TIMEOUT_MS, move || controller.abort())
     });
+    // As supabase-js 2.109 does with any key, publishable ones included: `apikey` and the key
+    // as the bearer (the API gateway swaps a bearer `sb_…` key for the role's JWT).
     let request = Request::get(&url)
-        .header("apikey", &config.anon_key)
-        .header("Authorization", &format!("Bearer {}", config.anon_key))
+        .header("apikey", &config.key)
+        .header("Authorization", &format!("Bearer {}", config.key))
         .header("Accept-Profile", "public")
         .header(
             "X-Client-Info",

@@ -1,7 +1,8 @@
-//! Where the data comes from and the tunables, read once at start-up. Build-time environment
-//! `SUPABASE_URL` and `SUPABASE_ANON_KEY` (debug builds default to the local stack and its demo
-//! anon key), overridable by the host page with `data-supabase-url` and `data-supabase-anon-key`
-//! on the mount element. Only the public anon key ever belongs here.
+//! Where the data comes from and the tunables, read once when a section mounts. The element's
+//! `supabase-url` and `supabase-key` attributes win; otherwise the build-time environment
+//! `SUPABASE_URL` and `SUPABASE_PUBLISHABLE_KEY` (or the legacy `SUPABASE_ANON_KEY`) apply; debug
+//! builds fall back to the local stack and its publishable key. Only a public key (publishable,
+//! or the legacy anon JWT) ever belongs here: secret keys are refused.
 
 use dashboard_core::status::Thresholds;
 
@@ -23,30 +24,32 @@ pub const METADATA_VISIBLE: usize = 4;
 pub struct Config {
     /// Project URL without trailing slash.
     pub supabase_url: String,
-    /// Public anon key.
-    pub anon_key: String,
+    /// Public key: a publishable key (`sb_publishable_…`) or the legacy anon JWT.
+    pub key: String,
     /// Late and Stopped thresholds.
     pub thresholds: Thresholds,
 }
 
 impl Config {
-    /// Build-time values, then the mount element's `data-*` overrides.
-    pub fn resolve(element: &web_sys::HtmlElement) -> Self {
+    /// The element's attributes, then the build-time values.
+    pub fn resolve(element: &web_sys::Element) -> Self {
         let attribute = |name: &str| {
             element
                 .get_attribute(name)
                 .filter(|value| !value.trim().is_empty())
         };
         Self::from_parts(
-            attribute("data-supabase-url")
-                .or_else(|| option_env!("SUPABASE_URL").map(str::to_owned)),
-            attribute("data-supabase-anon-key")
-                .or_else(|| option_env!("SUPABASE_ANON_KEY").map(str::to_owned)),
+            attribute("supabase-url").or_else(|| option_env!("SUPABASE_URL").map(str::to_owned)),
+            attribute("supabase-key").or_else(|| {
+                option_env!("SUPABASE_PUBLISHABLE_KEY")
+                    .or(option_env!("SUPABASE_ANON_KEY"))
+                    .map(str::to_owned)
+            }),
         )
     }
 
     /// Fills gaps with the local stack's defaults in debug builds only.
-    pub fn from_parts(url: Option<String>, anon_key: Option<String>) -> Self {
+    pub fn from_parts(url: Option<String>, key: Option<String>) -> Self {
         let default = |value: &'static str| {
             if cfg!(debug_assertions) {
                 value.to_owned()
@@ -60,8 +63,8 @@ impl Config {
                 .trim()
                 .trim_end_matches('/')
                 .to_owned(),
-            anon_key: anon_key
-                .unwrap_or_else(|| default(dashboard_core::local_stack::ANON_KEY))
+            key: key
+                .unwrap_or_else(|| default(dashboard_core::local_stack::PUBLISHABLE_KEY))
                 .trim()
                 .to_owned(),
             thresholds: Thresholds::default(),
@@ -72,26 +75,26 @@ impl Config {
     pub fn problem(&self) -> Option<String> {
         if !(self.supabase_url.starts_with("http://") || self.supabase_url.starts_with("https://"))
         {
-            return Some("No Supabase URL is configured. Set SUPABASE_URL when building, or data-supabase-url on the page.".to_owned());
+            return Some("No Supabase URL is configured. Set the supabase-url attribute, or SUPABASE_URL when building.".to_owned());
         }
-        if self.anon_key.is_empty() {
-            return Some("No anon key is configured. Set SUPABASE_ANON_KEY when building, or data-supabase-anon-key on the page.".to_owned());
+        if self.key.is_empty() {
+            return Some("No Supabase key is configured. Set the supabase-key attribute to the project's publishable key (sb_publishable_…), or SUPABASE_PUBLISHABLE_KEY when building.".to_owned());
         }
-        if key_role(&self.anon_key).as_deref() == Some("service_role")
-            || self.anon_key.starts_with("sb_secret_")
+        if self.key.starts_with("sb_secret_")
+            || key_role(&self.key).as_deref() == Some("service_role")
         {
-            return Some("The configured key is a secret service key. Never ship it to a browser: use the public anon key.".to_owned());
+            return Some("The configured key is a secret key, which must never reach a browser: anyone could read it and write to the database. Use the project's publishable key (sb_publishable_…, or the legacy anon key) instead, and rotate the secret key if this page was public.".to_owned());
         }
         None
     }
 
-    /// `wss://…/realtime/v1/websocket?apikey=…&vsn=2.0.0`.
+    /// `wss://…/realtime/v1/websocket?apikey=…&vsn=2.0.0`, as supabase-js opens it.
     pub fn websocket_url(&self) -> String {
         let base = self.supabase_url.replacen("http", "ws", 1);
         format!(
             "{base}{}?apikey={}&vsn=2.0.0",
             dashboard_core::protocol::WEBSOCKET_PATH,
-            self.anon_key
+            self.key
         )
     }
 }
@@ -125,28 +128,40 @@ fn base64_url_decode(text: &str) -> Option<Vec<u8>> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use dashboard_core::local_stack::{ANON_KEY, SERVICE_ROLE_KEY};
+    use dashboard_core::local_stack::{ANON_KEY, PUBLISHABLE_KEY, SECRET_KEY, SERVICE_ROLE_KEY};
 
     #[test]
-    fn debug_builds_default_to_the_local_stack() {
+    fn debug_builds_default_to_the_local_stack_and_its_publishable_key() {
         let config = Config::from_parts(None, None);
         assert_eq!(config.supabase_url, "http://127.0.0.1:54321");
-        assert_eq!(config.anon_key, ANON_KEY);
+        assert_eq!(config.key, PUBLISHABLE_KEY);
         assert_eq!(config.problem(), None);
         assert_eq!(
             config.websocket_url(),
-            format!("ws://127.0.0.1:54321/realtime/v1/websocket?apikey={ANON_KEY}&vsn=2.0.0")
+            format!(
+                "ws://127.0.0.1:54321/realtime/v1/websocket?apikey={PUBLISHABLE_KEY}&vsn=2.0.0"
+            )
         );
     }
 
     #[test]
-    fn a_service_key_is_refused() {
-        let config = Config::from_parts(
-            Some("https://x.supabase.co/".into()),
-            Some(SERVICE_ROLE_KEY.into()),
-        );
-        assert_eq!(config.supabase_url, "https://x.supabase.co");
-        assert!(config.problem().unwrap().contains("secret service key"));
+    fn publishable_and_legacy_anon_keys_are_accepted() {
+        for key in [PUBLISHABLE_KEY, ANON_KEY] {
+            let config = Config::from_parts(Some("https://x.supabase.co".into()), Some(key.into()));
+            assert_eq!(config.problem(), None, "{key}");
+        }
+    }
+
+    #[test]
+    fn secret_keys_are_refused_with_what_to_use() {
+        for key in [SECRET_KEY, SERVICE_ROLE_KEY] {
+            let config =
+                Config::from_parts(Some("https://x.supabase.co/".into()), Some(key.into()));
+            assert_eq!(config.supabase_url, "https://x.supabase.co");
+            let problem = config.problem().unwrap_or_default();
+            assert!(problem.contains("secret key"), "{key}: {problem}");
+            assert!(problem.contains("sb_publishable_"), "{key}: {problem}");
+        }
     }
 
     #[test]

@@ -53,7 +53,7 @@ impl ApiError {
                 "Check the network or whether the service is running. We retry automatically; you can also retry now."
             }
             Self::Unauthorized { .. } => {
-                "Check that SUPABASE_ANON_KEY (or data-supabase-anon-key) is this project's anon key."
+                "Check that the key (the supabase-key attribute, or SUPABASE_PUBLISHABLE_KEY when building) is this project's publishable key."
             }
             Self::NotFound(_) => {
                 "Run the migration in supabase/migrations on this project, then retry."

@@ -1,6 +1,27 @@
-//! Entry point: a panic hook that reports instead of going blank, then mount.
+//! The WebAssembly module's face to the loader (`loader/worker-status.js`): `main` runs once
+//! when the module is initialised (the panic hook); `mount` places one section in a
+//! `<worker-status>` element's shadow root and returns the handle whose `unmount` removes it.
+
+use wasm_bindgen::prelude::wasm_bindgen;
 
 fn main() {
     dashboard::install_panic_hook();
-    dashboard::mount();
+}
+
+/// One mounted section, owned by the element that mounted it.
+#[wasm_bindgen]
+pub struct Section(dashboard::MountedSection);
+
+#[wasm_bindgen]
+impl Section {
+    /// Removes the section and stops everything it started.
+    pub fn unmount(self) {
+        self.0.unmount();
+    }
+}
+
+/// Mounts a section into `container`, configured from `host`'s attributes.
+#[wasm_bindgen]
+pub fn mount(host: web_sys::HtmlElement, container: web_sys::HtmlElement) -> Section {
+    Section(dashboard::mount_section(host, container))
 }

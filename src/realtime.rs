@@ -1,7 +1,8 @@
 //! Realtime transport: the only code that touches the browser's WebSocket and the channel's
 //! timer. It feeds the core state machine (`dashboard_core::channel`) with socket events and a
-//! tick every 250 ms, and carries out its commands: open, send, close, snapshot, apply. The
-//! section lives as long as the page, so the socket and timer do too.
+//! tick every 250 ms, and carries out its commands: open, send, close, snapshot, apply. When the
+//! section unmounts, the socket is closed and the timer and the window/document listeners are
+//! removed.
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -22,6 +23,13 @@ struct Connection {
     _on_message: Closure<dyn FnMut(MessageEvent)>,
 }
 
+/// A window or document listener, removed when the section unmounts.
+struct Listener {
+    target: web_sys::EventTarget,
+    event: &'static str,
+    callback: Closure<dyn FnMut(web_sys::Event)>,
+}
+
 struct Transport {
     config: Config,
     store: Store,
@@ -29,17 +37,20 @@ struct Transport {
     connection: Option<Connection>,
     // Bumped for every socket, so events of a replaced socket are ignored.
     generation: u64,
+    ticker: Option<gloo_timers::callback::Interval>,
+    listeners: Vec<Listener>,
+    stopped: bool,
 }
 
 type Shared = Rc<RefCell<Transport>>;
 
-/// Starts the live connection for `store`.
+/// Starts the live connection for `store`; it stops when the current owner is cleaned up.
 pub fn start(config: Config, store: Store) {
     let channel = Channel::new(ChannelOptions {
         topic: TOPIC.to_owned(),
         schema: "public".to_owned(),
         table: TABLE.to_owned(),
-        access_token: config.anon_key.clone(),
+        access_token: config.key.clone(),
     });
     let shared: Shared = Rc::new(RefCell::new(Transport {
         config,
@@ -47,17 +58,41 @@ pub fn start(config: Config, store: Store) {
         channel,
         connection: None,
         generation: 0,
+        ticker: None,
+        listeners: Vec::new(),
+        stopped: false,
     }));
     feed(&shared, Input::Start);
     watch_network(&shared);
-    gloo_timers::callback::Interval::new(CHANNEL_TICK_MS, move || feed(&shared, Input::Tick))
-        .forget();
+    let ticking = shared.clone();
+    let ticker =
+        gloo_timers::callback::Interval::new(CHANNEL_TICK_MS, move || feed(&ticking, Input::Tick));
+    shared.borrow_mut().ticker = Some(ticker);
+    crate::lifetime::on_unmount(move || stop(&shared));
+}
+
+/// Closes the socket, cancels the timer, removes the listeners; later events are ignored.
+fn stop(shared: &Shared) {
+    close(shared);
+    let mut transport = shared.borrow_mut();
+    transport.stopped = true;
+    // Dropping the interval cancels it and frees the closure that held `shared`.
+    transport.ticker = None;
+    for listener in transport.listeners.drain(..) {
+        let _ = listener.target.remove_event_listener_with_callback(
+            listener.event,
+            listener.callback.as_ref().unchecked_ref(),
+        );
+    }
 }
 
 /// One input into the machine, then its commands, then the status for the indicator.
 fn feed(shared: &Shared, input: Input) {
     let (commands, status, store) = {
         let mut transport = shared.borrow_mut();
+        if transport.stopped {
+            return;
+        }
         let commands = transport.channel.on(input, now_ms().max(0) as u64);
         (commands, transport.channel.status(), transport.store)
     };
@@ -167,9 +202,7 @@ fn watch_network(shared: &Shared) {
                 feed(&shared, input.clone());
             }
         });
-        let _ = window.add_event_listener_with_callback(event, listener.as_ref().unchecked_ref());
-        // Listeners for the life of the page, like the section itself.
-        listener.forget();
+        listen(shared, window.clone().into(), event, listener);
     }
     let Some(document) = window.document() else {
         return;
@@ -183,9 +216,22 @@ fn watch_network(shared: &Shared) {
             feed(&shared, Input::PageVisible);
         }
     });
-    let _ = document
-        .add_event_listener_with_callback("visibilitychange", listener.as_ref().unchecked_ref());
-    listener.forget();
+    listen(shared, document.into(), "visibilitychange", listener);
+}
+
+/// Adds `callback` for `event` on `target` until the section unmounts.
+fn listen(
+    shared: &Shared,
+    target: web_sys::EventTarget,
+    event: &'static str,
+    callback: Closure<dyn FnMut(web_sys::Event)>,
+) {
+    let _ = target.add_event_listener_with_callback(event, callback.as_ref().unchecked_ref());
+    shared.borrow_mut().listeners.push(Listener {
+        target,
+        event,
+        callback,
+    });
 }
 
 /// Feeds an input after the current call stack (never re-entrantly).

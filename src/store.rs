@@ -1,19 +1,21 @@
 //! The only writer of reactive state. It holds the workers (through the core reducer), the load
 //! state, the connection status, the shared ticking clock and the server-clock offset, and
-//! offers intents (`refresh`). Components read it; transports feed it.
+//! offers intents (`refresh`). Components read it; transports feed it. Its clock stops when the
+//! section unmounts.
 
 use dashboard_core::change::ChangeEvent;
 use dashboard_core::channel::ConnectionStatus;
 use dashboard_core::clock::ClockOffset;
 use dashboard_core::row::WorkerRow;
 use dashboard_core::status::Status;
-use dashboard_core::workers::{Workers, summary};
+use dashboard_core::workers::{Counts, Workers, summary};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::api::{self, now_ms};
 use crate::config::{CLOCK_TICK_MS, Config};
 use crate::error::ApiError;
+use crate::lifetime;
 
 /// Where the first load stands.
 #[derive(Debug, Clone, PartialEq)]
@@ -69,8 +71,10 @@ impl Store {
         if cfg!(target_arch = "wasm32") {
             // One clock for the whole section: "Last seen", Late and Stopped all follow it.
             let local_now = store.local_now;
-            gloo_timers::callback::Interval::new(CLOCK_TICK_MS, move || local_now.set(now_ms()))
-                .forget();
+            lifetime::keep_until_unmount(gloo_timers::callback::Interval::new(
+                CLOCK_TICK_MS,
+                move || local_now.set(now_ms()),
+            ));
         }
         store
     }
@@ -91,6 +95,10 @@ impl Store {
         let config = self.config.get_value();
         spawn_local(async move {
             let outcome = api::fetch_snapshot(&config).await;
+            if self.workers.is_disposed() {
+                // The section unmounted while the request was out.
+                return;
+            }
             self.refreshing.set(false);
             match outcome {
                 Ok(snapshot) => {
@@ -169,6 +177,16 @@ impl Store {
         Memo::new(move |_| {
             self.workers
                 .with(|workers| workers.ordered(now.get(), thresholds))
+        })
+    }
+
+    /// Running, total and problems, recomputed as statuses change.
+    pub fn counts(self) -> Memo<Counts> {
+        let ordered = self.ordered();
+        Memo::new(move |_| {
+            ordered.with(|list| {
+                Counts::of(&list.iter().map(|(_, status)| *status).collect::<Vec<_>>())
+            })
         })
     }
 

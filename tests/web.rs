@@ -5,7 +5,7 @@
 use dashboard::components::worker_status::WorkerStatus;
 use dashboard::config::Config;
 use dashboard::store::Store;
-use dashboard_core::local_stack::{ANON_KEY, SERVICE_ROLE_KEY};
+use dashboard_core::local_stack::{ANON_KEY, SECRET_KEY, SERVICE_ROLE_KEY};
 use dashboard_core::row::WorkerRow;
 use leptos::prelude::*;
 use serde_json::json;
@@ -158,16 +158,20 @@ async fn an_unreachable_service_shows_the_error_with_a_retry() {
 }
 
 #[wasm_bindgen_test]
-async fn a_service_key_in_the_browser_is_refused() {
-    let (root, _) = mount(Config::from_parts(
-        Some("http://127.0.0.1:54321".into()),
-        Some(SERVICE_ROLE_KEY.into()),
-    ));
-    settle().await;
-    let panel = text(&root, "[data-testid=error-panel]");
-    assert!(
-        panel.contains("not configured") && panel.contains("secret service key"),
-        "{panel}"
-    );
-    assert!(query(&root, "[data-testid=retry]").is_none());
+async fn secret_keys_in_the_browser_are_refused_with_what_to_use() {
+    for key in [SERVICE_ROLE_KEY, SECRET_KEY] {
+        let (root, _) = mount(Config::from_parts(
+            Some("http://127.0.0.1:54321".into()),
+            Some(key.into()),
+        ));
+        settle().await;
+        let panel = text(&root, "[data-testid=error-panel]");
+        assert!(
+            panel.contains("not configured")
+                && panel.contains("secret key")
+                && panel.contains("sb_publishable_"),
+            "{key}: {panel}"
+        );
+        assert!(query(&root, "[data-testid=retry]").is_none());
+    }
 }

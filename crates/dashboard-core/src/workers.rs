@@ -110,17 +110,64 @@ impl Workers {
 
 /// "3/5 Running".
 pub fn summary(statuses: &[Status]) -> String {
-    let running = statuses
-        .iter()
-        .filter(|status| **status == Status::Running)
-        .count();
-    format!("{running}/{} Running", statuses.len())
+    Counts::of(statuses).summary()
+}
+
+/// What a host page needs for a badge: how many run, how many there are, how many need someone.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Counts {
+    /// Workers shown Running.
+    pub running: usize,
+    /// All workers shown.
+    pub total: usize,
+    /// Crashed, Late and Stopped ones (Unknown is not a problem: see `Status::is_problem`).
+    pub problems: usize,
+}
+
+impl Counts {
+    /// Counts `statuses`.
+    pub fn of(statuses: &[Status]) -> Self {
+        Self {
+            running: statuses
+                .iter()
+                .filter(|status| **status == Status::Running)
+                .count(),
+            total: statuses.len(),
+            problems: statuses.iter().filter(|status| status.is_problem()).count(),
+        }
+    }
+
+    /// "N/M Running".
+    pub fn summary(self) -> String {
+        format!("{}/{} Running", self.running, self.total)
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn counts_name_running_total_and_problems() {
+        let counts = Counts::of(&[
+            Status::Running,
+            Status::Late,
+            Status::Stopped,
+            Status::Crashed,
+            Status::Unknown,
+            Status::Running,
+        ]);
+        assert_eq!(
+            counts,
+            Counts {
+                running: 2,
+                total: 6,
+                problems: 3
+            }
+        );
+        assert_eq!(counts.summary(), "2/6 Running");
+    }
 
     fn row(name: &str, updated_at: &str, jobs: i64) -> WorkerRow {
         WorkerRow::from_json(

@@ -1,0 +1,67 @@
+// A static server for the built bundle that answers as Vercel would for this project: files from
+// dist/ (`/` is index.html), with the response headers of vercel.json applied through Vercel's own
+// route compiler (@vercel/routing-utils: path-to-regexp sources, later rules override earlier
+// ones), so the headers the tests see are the ones a deployment sends, not a copy of them.
+import http from 'node:http';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { getTransformedRoutes } from '@vercel/routing-utils';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const TYPES = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.wasm': 'application/wasm',
+  '.json': 'application/json',
+  '.png': 'image/png',
+};
+
+/** vercel.json's `headers`, compiled as Vercel compiles them: `[{ pattern, headers }]`. */
+export async function vercelHeaderRoutes(file = path.join(root, 'vercel.json')) {
+  const config = JSON.parse(await fs.readFile(file, 'utf8'));
+  const { routes, error } = getTransformedRoutes({ headers: config.headers ?? [] });
+  if (error) throw new Error(`vercel.json: ${error.message}`);
+  return routes.map((route) => ({ pattern: new RegExp(route.src), headers: route.headers ?? {} }));
+}
+
+/** The headers Vercel would add to a response for `pathname`. */
+export function headersFor(routes, pathname) {
+  const headers = {};
+  for (const route of routes) {
+    if (route.pattern.test(pathname)) Object.assign(headers, route.headers);
+  }
+  return headers;
+}
+
+/**
+ * Serves `dir` on a free loopback port with vercel.json's headers.
+ * @returns {Promise<{url: string, origin: string, stop: () => Promise<void>}>}
+ */
+export async function serveBundle(dir) {
+  const routes = await vercelHeaderRoutes();
+  const server = http.createServer(async (request, response) => {
+    const pathname = decodeURIComponent(new URL(request.url, 'http://x').pathname);
+    const file = pathname === '/' ? '/index.html' : pathname;
+    const resolved = path.join(dir, path.normalize(file));
+    if (!resolved.startsWith(dir + path.sep)) {
+      response.writeHead(404).end();
+      return;
+    }
+    try {
+      const body = await fs.readFile(resolved);
+      response.writeHead(200, {
+        'content-type': TYPES[path.extname(resolved)] ?? 'application/octet-stream',
+        ...headersFor(routes, pathname),
+      });
+      response.end(request.method === 'HEAD' ? undefined : body);
+    } catch {
+      response.writeHead(404, headersFor(routes, pathname)).end('not found');
+    }
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const origin = `http://127.0.0.1:${server.address().port}`;
+  return { url: `${origin}/`, origin, stop: () => new Promise((resolve) => { server.closeAllConnections(); server.close(resolve); }) };
+}
