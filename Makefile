@@ -4,6 +4,8 @@
 #   make stack           database + gateway on 127.0.0.1:54321 (+ demo workers) until Ctrl-C
 #   make stack DEMO=off  the same without demo workers
 #   make db              only a throwaway PostgreSQL (kept in .data/) until Ctrl-C
+#   make db-check        supabase/check.sql against the local database (make db or make stack running)
+#   make db-adopt        supabase/adopt.sql against the local database
 #   make deps            install system tools and packages the project needs
 #   make bench           gateway benchmarks (not part of make test)
 
@@ -16,7 +18,7 @@ DEMO ?= on
 # The Supabase CLI's local publishable key (public; the local stack accepts it).
 LOCAL_PUBLISHABLE_KEY := sb_publishable_ACJWlzQHlZjBrEguHvfOxg_3BJgxAaH
 
-.PHONY: all deps deps-db test test-rust test-node test-browser build-web release release-for-tests lint db stack dev bench clean
+.PHONY: all deps deps-db test test-rust test-node test-browser build-web release release-for-tests lint db db-check db-adopt stack dev bench clean
 
 all: test
 
@@ -41,7 +43,7 @@ test-rust:
 # against the release bundle.
 test-node: node_modules/.package-lock.json release-for-tests
 	$(CARGO) build --locked -q -p dev-server -p throwaway-db
-	node --test --test-concurrency=1 --test-timeout=180000 dev-server/conformance/*.test.mjs workers/heartbeat/test/*.test.js e2e/*.test.mjs
+	node --test --test-concurrency=1 --test-timeout=180000 dev-server/conformance/*.test.mjs workers/heartbeat/test/*.test.js supabase/test/*.test.mjs e2e/*.test.mjs
 
 # Components rendered in headless Chromium (wasm-bindgen-test).
 test-browser:
@@ -68,6 +70,15 @@ lint:
 
 db: deps-db
 	$(CARGO) run --locked -q -p throwaway-db -- --data-dir .data/db --port $(DB_PORT)
+
+# The local database of make db / make stack / make dev; DATABASE_URL points them elsewhere.
+DATABASE_URL ?= postgresql://postgres:postgres@127.0.0.1:$(DB_PORT)/postgres
+
+db-check:
+	psql "$(DATABASE_URL)" -X -q -v ON_ERROR_STOP=1 -f supabase/check.sql
+
+db-adopt:
+	PGOPTIONS=--client-min-messages=warning psql "$(DATABASE_URL)" -X -q -v ON_ERROR_STOP=1 --single-transaction -f supabase/adopt.sql
 
 stack: deps-db node_modules/.package-lock.json
 	$(CARGO) build --locked -q -p dev-server

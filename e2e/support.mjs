@@ -16,11 +16,16 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const DIST = process.env.DASHBOARD_DIST ?? path.join(root, 'dist');
 export const ARTIFACTS = path.join(root, 'test-results');
 
-/** Starts a throwaway database (the throwaway-db binary) and resolves with its URLs. */
-export async function startDatabase() {
+/**
+ * Starts a throwaway database (the throwaway-db binary) and resolves with its URLs.
+ * @param {{ supabaseDir?: string }} [options] a folder with bootstrap.sql and migrations/ to
+ *   apply instead of the repository's `supabase/`.
+ */
+export async function startDatabase({ supabaseDir } = {}) {
   const binary = path.join(process.env.CARGO_TARGET_DIR ?? path.join(root, 'target'), 'debug', 'throwaway-db');
   // --stop-on-stdin-eof: if this Node process dies, the pipe closes and the database stops.
-  const child = spawn(binary, ['--stop-on-stdin-eof'], { stdio: ['pipe', 'pipe', 'pipe'], detached: true });
+  const args = ['--stop-on-stdin-eof', ...(supabaseDir ? ['--supabase-dir', supabaseDir] : [])];
+  const child = spawn(binary, args, { stdio: ['pipe', 'pipe', 'pipe'], detached: true });
   let output = '';
   child.stderr.on('data', (chunk) => { output += chunk; });
   const urls = await new Promise((resolve, reject) => {

@@ -1,0 +1,281 @@
+-- Adopts an existing public.hp_worker_status (one made by the setup guide's SQL, or by hand) into
+-- the shape and security of supabase/migrations/20261128000000_create_worker_status.sql, without
+-- losing a row or a column.
+--
+-- Run it in the Supabase SQL editor (which runs a script as one transaction), with
+-- `psql "$DATABASE_URL" -v ON_ERROR_STOP=1 --single-transaction -f supabase/adopt.sql`, or as a
+-- migration: all of it applies, or none. Running it again changes nothing; on a database without
+-- the table it creates it (without the seed rows).
+--
+-- What it does, each step only where needed:
+--   * adds missing columns with the fresh migration's defaults; fills their NULLs in existing rows
+--     with those defaults (a NULL job count means "none reported"), then makes them NOT NULL;
+--     widens integer counters to bigint; keeps every column of your own;
+--   * adds the primary key on worker_name (unless duplicate names exist: those are reported);
+--   * adds the CHECK constraints; rows that break one are reported and kept, and the constraint
+--     is added NOT VALID, so it holds for every new write;
+--   * adds the indexes, the updated_at trigger, and sets display_order of the five known workers;
+--   * enables row level security, sets the exact grants of the fresh migration, creates the
+--     read-only select policy, and DROPS EVERY POLICY THAT LETS anon OR authenticated WRITE,
+--     such as the guide's `"Allow service role full access" ... FOR ALL USING (true)` (no TO
+--     clause means every role, including anyone holding the public key);
+--   * adds the table to the supabase_realtime publication.
+-- The last statement lists what it did (nothing, on a second run). Then run supabase/check.sql.
+
+drop table if exists pg_temp.hp_adoption_report;
+create temporary table hp_adoption_report (
+  n serial primary key,
+  step text not null,
+  detail text not null
+);
+
+create table if not exists public.hp_worker_status (worker_name text not null);
+
+-- Columns: name, type, default, and whether NULLs become the default.
+do $adopt$
+declare
+  wanted constant jsonb := jsonb_build_array(
+    jsonb_build_array('description', 'text', null),
+    jsonb_build_array('status', 'text', '''unknown'''),
+    jsonb_build_array('last_heartbeat', 'timestamptz', null),
+    jsonb_build_array('jobs_processed', 'bigint', '0'),
+    jsonb_build_array('error_count', 'bigint', '0'),
+    jsonb_build_array('circuit_breaker_open', 'boolean', 'false'),
+    jsonb_build_array('metadata', 'jsonb', '''{}''::jsonb'),
+    jsonb_build_array('display_order', 'integer', null),
+    jsonb_build_array('created_at', 'timestamptz', 'now()'),
+    jsonb_build_array('updated_at', 'timestamptz', 'now()')
+  );
+  col jsonb;
+  name text;
+  kind text;
+  fallback text;
+  current_type text;
+  filled bigint;
+begin
+  for col in select * from jsonb_array_elements(wanted) loop
+    name := col->>0;
+    kind := col->>1;
+    fallback := col->>2;
+    select format_type(a.atttypid, a.atttypmod) into current_type
+      from pg_attribute a
+     where a.attrelid = 'public.hp_worker_status'::regclass and a.attname = name and not a.attisdropped;
+    if current_type is null then
+      -- Existing rows take the default, so a column with one can be NOT NULL at once.
+      execute format('alter table public.hp_worker_status add column %I %s%s', name, kind,
+                     coalesce(' default ' || fallback || ' not null', ''));
+      insert into hp_adoption_report (step, detail) values ('added column', format('%s %s', name, kind));
+      continue;
+    end if;
+    if kind = 'bigint' and current_type in ('integer', 'smallint') then
+      execute format('alter table public.hp_worker_status alter column %I type bigint', name);
+      insert into hp_adoption_report (step, detail) values ('widened column', format('%s %s -> bigint', name, current_type));
+    end if;
+    if fallback is not null then
+      if not exists (select from pg_attrdef d join pg_attribute a on a.attrelid = d.adrelid and a.attnum = d.adnum
+                      where d.adrelid = 'public.hp_worker_status'::regclass and a.attname = name) then
+        execute format('alter table public.hp_worker_status alter column %I set default %s', name, fallback);
+        insert into hp_adoption_report (step, detail) values ('set default', format('%s = %s', name, fallback));
+      end if;
+      execute format('update public.hp_worker_status set %I = %s where %I is null', name, fallback, name);
+      get diagnostics filled = row_count;
+      if filled > 0 then
+        insert into hp_adoption_report (step, detail) values ('filled nulls', format('%s: %s row(s) set to %s', name, filled, fallback));
+      end if;
+      if exists (select from pg_attribute where attrelid = 'public.hp_worker_status'::regclass
+                  and attname = name and not attnotnull) then
+        execute format('alter table public.hp_worker_status alter column %I set not null', name);
+        insert into hp_adoption_report (step, detail) values ('set not null', name);
+      end if;
+    end if;
+  end loop;
+  if exists (select from pg_attribute where attrelid = 'public.hp_worker_status'::regclass
+              and attname = 'worker_name' and not attnotnull) then
+    if exists (select from public.hp_worker_status where worker_name is null) then
+      insert into hp_adoption_report (step, detail)
+        values ('NOT ADOPTED', 'worker_name is NULL in some rows: give them names, then run this again');
+    else
+      alter table public.hp_worker_status alter column worker_name set not null;
+      insert into hp_adoption_report (step, detail) values ('set not null', 'worker_name');
+    end if;
+  end if;
+end
+$adopt$;
+
+-- The primary key (upserts need it). Any unique constraint or primary key on worker_name counts.
+do $adopt$
+declare
+  duplicates text;
+begin
+  if exists (select from pg_constraint c
+              where c.conrelid = 'public.hp_worker_status'::regclass and c.contype = 'p') then
+    return;
+  end if;
+  select string_agg(format('%L (%s rows)', worker_name, count), ', ') into duplicates
+    from (select worker_name, count(*) from public.hp_worker_status group by worker_name having count(*) > 1) d;
+  if duplicates is not null then
+    insert into hp_adoption_report (step, detail)
+      values ('NOT ADOPTED', 'no primary key: worker names appear more than once: ' || duplicates ||
+                             '; keep one row of each, then run this again');
+    return;
+  end if;
+  alter table public.hp_worker_status add constraint hp_worker_status_pkey primary key (worker_name);
+  insert into hp_adoption_report (step, detail) values ('added primary key', 'worker_name');
+end
+$adopt$;
+
+-- The CHECK constraints. A constraint that existing rows break is added NOT VALID (it holds for
+-- every new write) and those rows are reported, never changed.
+do $adopt$
+declare
+  rule record;
+  offenders text;
+begin
+  for rule in
+    select * from (values
+      ('worker_name_must_be_1_to_128_visible_chars', 'char_length(worker_name) <= 128 and btrim(worker_name) <> '''''),
+      ('description_must_be_at_most_500_chars', 'char_length(description) <= 500'),
+      ('status_must_be_running_stopped_crashed_or_unknown', 'status in (''running'', ''stopped'', ''crashed'', ''unknown'')'),
+      ('jobs_processed_must_not_be_negative', 'jobs_processed >= 0'),
+      ('error_count_must_not_be_negative', 'error_count >= 0'),
+      ('metadata_must_be_a_json_object', 'jsonb_typeof(metadata) = ''object'''),
+      ('metadata_must_be_at_most_8_kb', 'octet_length(metadata::text) <= 8192')
+    ) as rules(name, expression)
+  loop
+    if exists (select from pg_constraint where conrelid = 'public.hp_worker_status'::regclass and conname = rule.name) then
+      continue;
+    end if;
+    execute format('select string_agg(format(''%%L'', worker_name), '', '' order by worker_name)
+                      from public.hp_worker_status where not (%s)', rule.expression)
+      into offenders;
+    if offenders is null then
+      execute format('alter table public.hp_worker_status add constraint %I check (%s)', rule.name, rule.expression);
+      insert into hp_adoption_report (step, detail) values ('added constraint', rule.name);
+    else
+      execute format('alter table public.hp_worker_status add constraint %I check (%s) not valid', rule.name, rule.expression);
+      insert into hp_adoption_report (step, detail)
+        values ('added constraint, rows kept', format('%s: holds for new writes; these rows break it and were left as they are: %s',
+                                                      rule.name, offenders));
+    end if;
+  end loop;
+end
+$adopt$;
+
+-- Indexes, the updated_at trigger, the display order of the five known workers.
+do $adopt$
+begin
+  if to_regclass('public.hp_worker_status_status_idx') is null then
+    create index hp_worker_status_status_idx on public.hp_worker_status (status);
+    insert into hp_adoption_report (step, detail) values ('added index', 'hp_worker_status_status_idx');
+  end if;
+  if to_regclass('public.hp_worker_status_last_heartbeat_idx') is null then
+    create index hp_worker_status_last_heartbeat_idx on public.hp_worker_status (last_heartbeat desc nulls last);
+    insert into hp_adoption_report (step, detail) values ('added index', 'hp_worker_status_last_heartbeat_idx');
+  end if;
+  if to_regprocedure('public.hp_worker_status_touch_updated_at()') is null then
+    create function public.hp_worker_status_touch_updated_at()
+    returns trigger
+    language plpgsql
+    set search_path = ''
+    as $touch$
+    begin
+      new.updated_at := now();
+      return new;
+    end;
+    $touch$;
+    revoke all on function public.hp_worker_status_touch_updated_at() from public, anon, authenticated;
+    insert into hp_adoption_report (step, detail) values ('added function', 'hp_worker_status_touch_updated_at()');
+  end if;
+  if not exists (select from pg_trigger where tgrelid = 'public.hp_worker_status'::regclass
+                  and tgname = 'hp_worker_status_touch_updated_at') then
+    create trigger hp_worker_status_touch_updated_at
+      before update on public.hp_worker_status
+      for each row execute function public.hp_worker_status_touch_updated_at();
+    insert into hp_adoption_report (step, detail) values ('added trigger', 'hp_worker_status_touch_updated_at (updated_at follows every change)');
+  end if;
+end
+$adopt$;
+
+with known(worker_name, position) as (
+  values ('roundtable-worker', 1), ('x-autopost', 2), ('analyze-worker', 3), ('content-worker', 4), ('crawl-worker', 5)
+), placed as (
+  update public.hp_worker_status w set display_order = known.position
+    from known where w.worker_name = known.worker_name and w.display_order is null
+  returning w.worker_name
+)
+insert into hp_adoption_report (step, detail)
+select 'set display order', string_agg(worker_name, ', ') from placed having count(*) > 0;
+
+-- Security: exactly the fresh migration's. Policies that let anon or authenticated (or every
+-- role, which is what a policy without TO means) write are dropped; reading stays.
+do $adopt$
+declare
+  policy record;
+begin
+  if not (select relrowsecurity from pg_class where oid = 'public.hp_worker_status'::regclass) then
+    alter table public.hp_worker_status enable row level security;
+    insert into hp_adoption_report (step, detail) values ('enabled row level security', 'public.hp_worker_status');
+  end if;
+  for policy in
+    select p.policyname, p.cmd, p.roles
+      from pg_policies p
+     where p.schemaname = 'public' and p.tablename = 'hp_worker_status'
+       and p.cmd <> 'SELECT'
+       and p.roles && array['public', 'anon', 'authenticated']::name[]
+  loop
+    execute format('drop policy %I on public.hp_worker_status', policy.policyname);
+    insert into hp_adoption_report (step, detail)
+      values ('DROPPED WRITE POLICY', format('%I (for %s, to %s): it let the public key write',
+                                             policy.policyname, lower(policy.cmd), array_to_string(policy.roles, ', ')));
+  end loop;
+  if not exists (select from pg_policies where schemaname = 'public' and tablename = 'hp_worker_status'
+                  and policyname = 'hp_worker_status is readable by the dashboard') then
+    create policy "hp_worker_status is readable by the dashboard"
+      on public.hp_worker_status for select to anon, authenticated using (true);
+    insert into hp_adoption_report (step, detail) values ('added policy', 'hp_worker_status is readable by the dashboard (select, to anon, authenticated)');
+  end if;
+end
+$adopt$;
+
+-- Grants, reported only when they change: anon and authenticated select and nothing else,
+-- service_role writes, PUBLIC nothing.
+do $adopt$
+declare
+  before_grants text;
+  after_grants text;
+begin
+  select string_agg(format('%s:%s', grantee, privilege_type), ',' order by grantee, privilege_type) into before_grants
+    from information_schema.role_table_grants
+   where table_schema = 'public' and table_name = 'hp_worker_status'
+     and grantee in ('PUBLIC', 'anon', 'authenticated', 'service_role');
+  revoke all on table public.hp_worker_status from public, anon, authenticated;
+  grant select on table public.hp_worker_status to anon, authenticated;
+  grant select, insert, update, delete on table public.hp_worker_status to service_role;
+  select string_agg(format('%s:%s', grantee, privilege_type), ',' order by grantee, privilege_type) into after_grants
+    from information_schema.role_table_grants
+   where table_schema = 'public' and table_name = 'hp_worker_status'
+     and grantee in ('PUBLIC', 'anon', 'authenticated', 'service_role');
+  if before_grants is distinct from after_grants then
+    insert into hp_adoption_report (step, detail)
+      values ('set grants', format('was %s; now anon and authenticated: select; service_role: select, insert, update, delete',
+                                   coalesce(before_grants, 'none')));
+  end if;
+end
+$adopt$;
+
+-- Realtime streams changes only of the tables in this publication.
+do $adopt$
+begin
+  if not exists (select from pg_publication where pubname = 'supabase_realtime') then
+    create publication supabase_realtime;
+    insert into hp_adoption_report (step, detail) values ('created publication', 'supabase_realtime');
+  end if;
+  if not exists (select from pg_publication_tables
+                  where pubname = 'supabase_realtime' and schemaname = 'public' and tablename = 'hp_worker_status') then
+    alter publication supabase_realtime add table public.hp_worker_status;
+    insert into hp_adoption_report (step, detail) values ('added to publication', 'supabase_realtime');
+  end if;
+end
+$adopt$;
+
+select step, detail from hp_adoption_report order by n;

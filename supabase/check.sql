@@ -1,0 +1,91 @@
+-- Is public.hp_worker_status safe? One read-only query: each row is a finding with the statement
+-- that fixes it; no rows means safe. Run it in the Supabase SQL editor, with
+-- `psql "$DATABASE_URL" -f supabase/check.sql`, or `make db-check` for the local stack.
+-- (supabase/adopt.sql fixes all of these at once.)
+--
+-- Safe means: row level security on; anon and authenticated (the public key's roles) limited to
+-- SELECT by grants and by policies; no policy that lets them, or every role (no TO clause, i.e.
+-- PUBLIC), insert, update or delete; the dashboard's read policy present; service_role able to
+-- write the heartbeats; the table in the supabase_realtime publication.
+
+with
+target as (
+  select to_regclass('public.hp_worker_status') as oid
+),
+public_roles(role_name) as (
+  values ('PUBLIC'), ('anon'), ('authenticated')
+),
+grants as (
+  select grantee, privilege_type
+    from information_schema.role_table_grants
+   where table_schema = 'public' and table_name = 'hp_worker_status'
+),
+findings(severity, finding, fix) as (
+  select 'unsafe', 'the table public.hp_worker_status does not exist',
+         'run supabase/migrations/20261128000000_create_worker_status.sql'
+    from target where oid is null
+
+  union all
+  select 'unsafe', 'row level security is off: every grant is a licence to read and write every row',
+         'alter table public.hp_worker_status enable row level security;'
+    from target join pg_class c on c.oid = target.oid
+   where not c.relrowsecurity
+
+  union all
+  select 'unsafe',
+         format('%s holds the %s grant: the public key can %s', r.role_name, g.privilege_type,
+                case g.privilege_type when 'INSERT' then 'fake workers'
+                                      when 'UPDATE' then 'fake a healthy fleet or hide a crash'
+                                      when 'DELETE' then 'make workers vanish'
+                                      when 'TRUNCATE' then 'empty the table'
+                                      else 'go beyond reading' end),
+         format('revoke %s on table public.hp_worker_status from %s;', lower(g.privilege_type),
+                case r.role_name when 'PUBLIC' then 'public' else r.role_name end)
+    from public_roles r join grants g on g.grantee = r.role_name
+   where g.privilege_type <> 'SELECT'
+
+  union all
+  select 'unsafe',
+         format('policy %I lets %s %s rows (%s)', p.policyname, array_to_string(p.roles, ', '),
+                case p.cmd when 'ALL' then 'insert, update and delete' else lower(p.cmd) end,
+                case when p.roles @> array['public']::name[] then 'no TO clause: every role, including anyone with the public key'
+                     else 'the public key''s roles' end),
+         format('drop policy %I on public.hp_worker_status;', p.policyname)
+    from pg_policies p
+   where p.schemaname = 'public' and p.tablename = 'hp_worker_status'
+     and p.cmd <> 'SELECT'
+     and p.roles && array['public', 'anon', 'authenticated']::name[]
+
+  union all
+  select 'broken', format('%s cannot read the table: the dashboard shows nothing', r.role_name),
+         format('grant select on table public.hp_worker_status to %s;', r.role_name)
+    from public_roles r, target
+   where r.role_name <> 'PUBLIC' and target.oid is not null
+     and not exists (select from grants g where g.grantee = r.role_name and g.privilege_type = 'SELECT')
+
+  union all
+  select 'broken', 'no select policy lets anon read: with row level security on, the dashboard sees no rows',
+         'create policy "hp_worker_status is readable by the dashboard" on public.hp_worker_status for select to anon, authenticated using (true);'
+    from target
+   where target.oid is not null
+     and not exists (select from pg_policies p
+                      where p.schemaname = 'public' and p.tablename = 'hp_worker_status'
+                        and p.cmd in ('SELECT', 'ALL') and p.permissive = 'PERMISSIVE'
+                        and p.roles && array['public', 'anon']::name[])
+
+  union all
+  select 'broken', format('service_role may not %s: heartbeats fail', lower(w.privilege)),
+         format('grant %s on table public.hp_worker_status to service_role;', lower(w.privilege))
+    from (values ('SELECT'), ('INSERT'), ('UPDATE'), ('DELETE')) as w(privilege), target
+   where target.oid is not null
+     and not exists (select from grants g where g.grantee = 'service_role' and g.privilege_type = w.privilege)
+
+  union all
+  select 'broken', 'the table is not in the supabase_realtime publication: the dashboard gets no live changes',
+         'alter publication supabase_realtime add table public.hp_worker_status;'
+    from target
+   where target.oid is not null
+     and not exists (select from pg_publication_tables
+                      where pubname = 'supabase_realtime' and schemaname = 'public' and tablename = 'hp_worker_status')
+)
+select severity, finding, fix from findings order by severity desc, finding;
