@@ -279,6 +279,20 @@ test('two elements on one page both work, and each tells the host page its count
   await page.close();
 });
 
+test('changing supabase-key remounts the section with the new key', async () => {
+  const site = await host();
+  const { page, errors } = await openPage(site.url);
+  await live(page);
+  await page.locator('worker-status').evaluate((element, key) => element.setAttribute('supabase-key', key), gateway.secretKey);
+  await until(() => page.locator('[data-testid="error-panel"]').isVisible(), { what: 'the secret key refused after the change' });
+  await until(async () => (await page.evaluate(() => window.__openSockets())) === 0, { within: 2_000, what: 'the old socket closed' });
+  await page.locator('worker-status').evaluate((element, key) => element.setAttribute('supabase-key', key), gateway.anonKey);
+  await live(page);
+  assert.equal(await page.evaluate(() => window.__openSockets()), 1);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
 test('a secret key in the page is refused with what to use, and nothing is fetched with it', async () => {
   const site = await serveHostPage({ bundle, gatewayUrl: gateway.url, key: gateway.secretKey });
   servers.push(site);
@@ -323,8 +337,12 @@ test('the standalone page and the assets carry vercel.json\'s headers, and the p
   // still mount and say it cannot reach the service, with scripts and styles all allowed.
   const { page, errors } = await openPage(bundle.url);
   await until(async () => (await page.locator('[data-testid="worker-status"]').count()) === 1, { what: 'mounted' });
-  const blocked = await page.evaluate(() => window.__violations);
+  const blocked = await until(async () => {
+    const lines = await page.evaluate(() => window.__violations);
+    return lines.length > 0 ? lines : null;
+  }, { what: 'the build-time Supabase URL tried' });
   assert.deepEqual(blocked.filter((line) => !line.startsWith('connect-src')), [], 'only the local stack is blocked');
+  assert.ok(blocked.some((line) => line.includes('127.0.0.1:54321')), `without attributes the build-time URL applies: ${blocked}`);
   assert.deepEqual(errors, []);
   await page.close();
 });
