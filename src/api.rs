@@ -1,7 +1,8 @@
-//! REST transport: the snapshot of the table, requested with the headers supabase-js sends.
-//! The only file that calls `fetch`. Rows that cannot be read are skipped and reported, so one
-//! bad row never hides the others.
+//! REST transport: the table, one keyset page at a time (`dashboard_core::paging`), requested
+//! with the headers supabase-js sends. The only file that calls `fetch`. Rows that cannot be read
+//! are skipped and reported, so one bad row never hides the others.
 
+use dashboard_core::paging::{self, PAGE_SIZE, PageOutcome};
 use dashboard_core::row::WorkerRow;
 use gloo_net::http::Request;
 use serde_json::Value;
@@ -9,13 +10,15 @@ use serde_json::Value;
 use crate::config::{Config, SNAPSHOT_TIMEOUT_MS, TABLE};
 use crate::error::ApiError;
 
-/// A snapshot and what it tells about the server's clock.
+/// One page of the table and what it tells about the server's clock.
 #[derive(Debug, Clone)]
-pub struct Snapshot {
+pub struct Page {
     /// Usable rows.
     pub rows: Vec<WorkerRow>,
     /// One message per skipped row.
     pub skipped: Vec<String>,
+    /// Items, the cursor for the next page and the rows that remained.
+    pub outcome: PageOutcome,
     /// The `Date` header in ms, if readable.
     pub server_date_ms: Option<i64>,
     /// Browser time when the request was sent.
@@ -24,10 +27,18 @@ pub struct Snapshot {
     pub received_ms: i64,
 }
 
-/// Fetches every row of the table.
-pub async fn fetch_snapshot(config: &Config) -> Result<Snapshot, ApiError> {
+/// Fetches the page of rows after `after` (the first page when `None`), ordered by the key.
+pub async fn fetch_page(config: &Config, after: Option<&str>) -> Result<Page, ApiError> {
+    let cursor = after
+        .map(|name| {
+            format!(
+                "&worker_name=gt.{}",
+                String::from(js_sys::encode_uri_component(name))
+            )
+        })
+        .unwrap_or_default();
     let url = format!(
-        "{}/rest/v1/{TABLE}?select=*&order=display_order.asc.nullslast,worker_name.asc",
+        "{}/rest/v1/{TABLE}?select=*&order=worker_name.asc&limit={PAGE_SIZE}{cursor}",
         config.supabase_url
     );
     let sent_ms = now_ms();
@@ -42,6 +53,8 @@ pub async fn fetch_snapshot(config: &Config) -> Result<Snapshot, ApiError> {
         .header("apikey", &config.key)
         .header("Authorization", &format!("Bearer {}", config.key))
         .header("Accept-Profile", "public")
+        // The rows after the cursor, so the loop knows when the table is loaded.
+        .header("Prefer", "count=exact")
         .header(
             "X-Client-Info",
             concat!("worker-status-dashboard/", env!("CARGO_PKG_VERSION")),
@@ -64,6 +77,10 @@ pub async fn fetch_snapshot(config: &Config) -> Result<Snapshot, ApiError> {
         .map(|date| js_sys::Date::parse(&date))
         .filter(|ms| ms.is_finite())
         .map(|ms| ms as i64);
+    let remaining = response
+        .headers()
+        .get("content-range")
+        .and_then(|range| paging::content_range_total(&range));
     let status = response.status();
     let body = response
         .text()
@@ -84,8 +101,17 @@ pub async fn fetch_snapshot(config: &Config) -> Result<Snapshot, ApiError> {
             _ => ApiError::Server { status, message },
         });
     }
-    let (rows, skipped) = read_rows(&body)?;
-    Ok(Snapshot {
+    let ReadRows {
+        rows,
+        skipped,
+        last_key,
+    } = read_rows(&body)?;
+    Ok(Page {
+        outcome: PageOutcome {
+            items: rows.len() + skipped.len(),
+            last_key,
+            remaining,
+        },
         rows,
         skipped,
         server_date_ms,
@@ -94,8 +120,19 @@ pub async fn fetch_snapshot(config: &Config) -> Result<Snapshot, ApiError> {
     })
 }
 
+/// A page's body, read.
+#[derive(Debug, Clone, Default)]
+pub struct ReadRows {
+    /// Usable rows.
+    pub rows: Vec<WorkerRow>,
+    /// One message per unusable row.
+    pub skipped: Vec<String>,
+    /// `worker_name` of the last item (the next page's cursor).
+    pub last_key: Option<String>,
+}
+
 /// Splits a JSON array body into usable rows and messages for the unusable ones.
-pub fn read_rows(body: &str) -> Result<(Vec<WorkerRow>, Vec<String>), ApiError> {
+pub fn read_rows(body: &str) -> Result<ReadRows, ApiError> {
     let Ok(Value::Array(items)) = serde_json::from_str::<Value>(body) else {
         return Err(ApiError::BadResponse(
             "the body is not a JSON array".to_owned(),
@@ -109,7 +146,16 @@ pub fn read_rows(body: &str) -> Result<(Vec<WorkerRow>, Vec<String>), ApiError> 
             Err(error) => skipped.push(error.to_string()),
         }
     }
-    Ok((rows, skipped))
+    let last_key = items
+        .last()
+        .and_then(|item| item.get("worker_name"))
+        .and_then(Value::as_str)
+        .map(str::to_owned);
+    Ok(ReadRows {
+        rows,
+        skipped,
+        last_key,
+    })
 }
 
 /// Browser time in ms.
@@ -123,7 +169,12 @@ mod tests {
 
     #[test]
     fn bad_rows_are_skipped_with_a_reason_and_good_ones_kept() {
-        let (rows, skipped) = read_rows(r#"[{"worker_name":"a"},{"worker_name":""},{"worker_name":"b","jobs_processed":"x"},{"worker_name":"c"}]"#).unwrap();
+        let ReadRows {
+            rows,
+            skipped,
+            last_key,
+        } = read_rows(r#"[{"worker_name":"a"},{"worker_name":""},{"worker_name":"b","jobs_processed":"x"},{"worker_name":"c"}]"#).unwrap();
+        assert_eq!(last_key.as_deref(), Some("c"));
         assert_eq!(
             rows.iter()
                 .map(|r| r.worker_name.as_str())

@@ -104,12 +104,18 @@ pub fn mount_section(
 /// on `host` whenever those counts change.
 fn announce_changes(host: SendWrapper<web_sys::HtmlElement>, store: Store) {
     let counts = store.counts();
-    Effect::new(move |previous: Option<Counts>| {
+    let loading = store.loading_progress();
+    Effect::new(move |previous: Option<Option<Counts>>| {
+        let previous = previous.flatten();
+        if loading.get().is_some() {
+            // Partial counts of a table still loading would claim a total it does not have.
+            return previous;
+        }
         let counts = counts.get();
         if previous != Some(counts) {
             dispatch_counts(&host, counts);
         }
-        counts
+        Some(counts)
     });
 }
 

@@ -6,6 +6,7 @@
 use dashboard_core::change::ChangeEvent;
 use dashboard_core::channel::ConnectionStatus;
 use dashboard_core::clock::ClockOffset;
+use dashboard_core::paging::{self, Progress};
 use dashboard_core::row::WorkerRow;
 use dashboard_core::status::Status;
 use dashboard_core::workers::{Counts, Workers, summary};
@@ -43,6 +44,7 @@ pub struct Store {
     skipped_rows: RwSignal<Vec<String>>,
     refreshing: RwSignal<bool>,
     refresh_again: StoredValue<bool>,
+    progress: RwSignal<Option<Progress>>,
 }
 
 impl Store {
@@ -67,6 +69,7 @@ impl Store {
             skipped_rows: RwSignal::new(Vec::new()),
             refreshing: RwSignal::new(false),
             refresh_again: StoredValue::new(false),
+            progress: RwSignal::new(None),
         };
         if cfg!(target_arch = "wasm32") {
             // One clock for the whole section: "Last seen", Late and Stopped all follow it.
@@ -94,24 +97,20 @@ impl Store {
         self.refreshing.set(true);
         let config = self.config.get_value();
         spawn_local(async move {
-            let outcome = api::fetch_snapshot(&config).await;
+            let outcome = self.load_every_page(&config).await;
             if self.workers.is_disposed() {
-                // The section unmounted while the request was out.
+                // The section unmounted while a request was out.
                 return;
             }
             self.refreshing.set(false);
+            self.progress.set(None);
             match outcome {
-                Ok(snapshot) => {
-                    if let Some(date) = snapshot.server_date_ms {
-                        self.clock.update(|clock| {
-                            clock.add_date_header(date, snapshot.sent_ms, snapshot.received_ms)
-                        });
-                    }
-                    for problem in &snapshot.skipped {
+                Ok((rows, skipped)) => {
+                    for problem in &skipped {
                         leptos::logging::warn!("worker status: skipped a row: {problem}");
                     }
-                    self.skipped_rows.set(snapshot.skipped);
-                    self.apply_snapshot(snapshot.rows);
+                    self.skipped_rows.set(skipped);
+                    self.apply_snapshot(rows);
                 }
                 Err(error) => {
                     leptos::logging::warn!("worker status: snapshot failed: {error}");
@@ -123,6 +122,45 @@ impl Store {
                 self.refresh();
             }
         });
+    }
+
+    /// Loads the whole table, page after page past the server's row cap. A table of more than
+    /// one page shows each page as it arrives and the progress instead of a summary, so the
+    /// section never claims a total it has not loaded.
+    async fn load_every_page(
+        self,
+        config: &Config,
+    ) -> Result<(Vec<WorkerRow>, Vec<String>), ApiError> {
+        let mut rows = Vec::new();
+        let mut skipped = Vec::new();
+        let mut after: Option<String> = None;
+        let mut progress = Progress::default();
+        loop {
+            let page = api::fetch_page(config, after.as_deref()).await?;
+            if self.workers.is_disposed() {
+                return Ok((rows, skipped));
+            }
+            if let Some(date) = page.server_date_ms {
+                self.clock
+                    .update(|clock| clock.add_date_header(date, page.sent_ms, page.received_ms));
+            }
+            if after.is_none() {
+                progress.total = page.outcome.remaining;
+            }
+            progress.loaded += page.outcome.items as u64;
+            let next = paging::next_cursor(&page.outcome);
+            if next.is_some() || after.is_some() {
+                self.workers
+                    .update(|workers| workers.merge_page(&page.rows));
+                self.progress.set(next.is_some().then_some(progress));
+            }
+            rows.extend(page.rows);
+            skipped.extend(page.skipped);
+            match next {
+                Some(cursor) => after = Some(cursor),
+                None => return Ok((rows, skipped)),
+            }
+        }
     }
 
     /// Replaces the rows with a snapshot (through the reducer).
@@ -190,12 +228,30 @@ impl Store {
         })
     }
 
-    /// "N/M Running".
+    /// "N/M Running" once rows are known; while a table of several pages loads, how far it is;
+    /// before anything loaded, that it is loading or could not load. Never a total not loaded.
     pub fn summary(self, ordered: Memo<Vec<(WorkerRow, Status)>>) -> Signal<String> {
+        let progress = self.progress;
+        let load = self.load;
         Signal::derive(move || {
-            ordered
-                .with(|list| summary(&list.iter().map(|(_, status)| *status).collect::<Vec<_>>()))
+            if let Some(progress) = progress.get() {
+                return progress.text();
+            }
+            let statuses =
+                ordered.with(|list| list.iter().map(|(_, status)| *status).collect::<Vec<_>>());
+            match load.get() {
+                LoadState::Loading if statuses.is_empty() => "Loading workers…".to_owned(),
+                LoadState::Failed(_) | LoadState::Misconfigured(_) if statuses.is_empty() => {
+                    "Not loaded".to_owned()
+                }
+                _ => summary(&statuses),
+            }
         })
+    }
+
+    /// How far a table of several pages has loaded; `None` when no such load is under way.
+    pub fn loading_progress(self) -> Signal<Option<Progress>> {
+        self.progress.into()
     }
 
     /// The load state.

@@ -25,6 +25,8 @@ pub struct GatewayConfig {
     pub publishable_key: String,
     /// The secret key (`sb_secret_…`): stands for the service_role JWT; never for browsers.
     pub secret_key: String,
+    /// Most rows one GET returns (Supabase's "Max rows", default 1,000).
+    pub max_rows: i64,
     /// Fault-injection endpoints under `/__faults` (loopback callers only). Default off.
     pub faults_enabled: bool,
     /// Realtime's delay before a join error reply (`CHANNEL_ERROR_BACKOFF_MS`, 5 s on Supabase).
@@ -46,6 +48,7 @@ impl Default for GatewayConfig {
             service_role_key: local_stack::SERVICE_ROLE_KEY.to_owned(),
             publishable_key: local_stack::PUBLISHABLE_KEY.to_owned(),
             secret_key: local_stack::SECRET_KEY.to_owned(),
+            max_rows: crate::rest::sql::DEFAULT_MAX_ROWS,
             faults_enabled: false,
             channel_error_backoff: Duration::from_millis(5_000),
             connect_error_backoff: Duration::from_millis(2_000),

@@ -45,6 +45,9 @@ struct Args {
     /// The secret key to accept for the service_role role (default: the CLI's local one).
     #[arg(long, env = "SUPABASE_SECRET_KEY", hide_env_values = true)]
     secret_key: Option<String>,
+    /// Most rows one REST GET returns, as Supabase's "Max rows" setting (default 1,000).
+    #[arg(long, default_value_t = 1000, value_parser = clap::value_parser!(i64).range(1..))]
+    max_rows: i64,
     /// Enable the fault-injection endpoints under /__faults (loopback callers only).
     #[arg(long, env = "DEV_SERVER_FAULTS")]
     faults: bool,
@@ -88,6 +91,7 @@ async fn main() -> ExitCode {
     if let Some(key) = args.secret_key {
         config.secret_key = key;
     }
+    config.max_rows = args.max_rows;
     config.listen = args.listen;
     config.faults_enabled = args.faults;
     config.channel_error_backoff = Duration::from_millis(args.channel_error_backoff_ms);

@@ -145,7 +145,7 @@ async fn read(
     preferences: &Preferences,
     context: RequestContext<'_>,
 ) -> Result<Response, ApiError> {
-    let statement = sql::select(table, query);
+    let statement = sql::select(table, query, state.config.max_rows);
     let count = preferences
         .count_exact
         .then(|| sql::count(table, &query.filters));

@@ -8,6 +8,7 @@ pub mod channel;
 pub mod clock;
 pub mod frame;
 pub mod local_stack;
+pub mod paging;
 pub mod protocol;
 pub mod relative_time;
 pub mod row;

@@ -33,6 +33,19 @@ impl Workers {
         self.tombstones.clear();
     }
 
+    /// Adds or refreshes the rows of one page of a snapshot that is still loading, keeping every
+    /// other row (the final `apply_snapshot` removes what the table no longer has).
+    pub fn merge_page(&mut self, page: &[WorkerRow]) {
+        for row in page {
+            match self.rows.get(&row.worker_name) {
+                Some(known) if known.updated_at_ms > row.updated_at_ms => {}
+                _ => {
+                    self.rows.insert(row.worker_name.clone(), row.clone());
+                }
+            }
+        }
+    }
+
     /// Applies one change; returns whether anything changed.
     pub fn apply(&mut self, change: Change) -> bool {
         match change {
@@ -147,6 +160,33 @@ impl Counts {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn pages_merge_without_removing_and_the_final_snapshot_removes() {
+        let mut workers = Workers::default();
+        workers.apply_snapshot(vec![
+            row("gone", "2026-01-01T00:00:00Z", 1),
+            row("a", "2026-01-01T00:00:00Z", 1),
+        ]);
+        workers.merge_page(&[
+            row("a", "2026-01-01T00:00:05Z", 2),
+            row("b", "2026-01-01T00:00:00Z", 1),
+        ]);
+        assert_eq!(workers.len(), 3, "a page adds and refreshes, never removes");
+        assert_eq!(workers.get("a").map(|r| r.jobs_processed), Some(2));
+        workers.merge_page(&[row("a", "2026-01-01T00:00:01Z", 9)]);
+        assert_eq!(
+            workers.get("a").map(|r| r.jobs_processed),
+            Some(2),
+            "an older copy loses"
+        );
+        workers.apply_snapshot(vec![
+            row("a", "2026-01-01T00:00:05Z", 2),
+            row("b", "2026-01-01T00:00:00Z", 1),
+        ]);
+        assert_eq!(workers.len(), 2);
+        assert!(workers.get("gone").is_none());
+    }
 
     #[test]
     fn counts_name_running_total_and_problems() {

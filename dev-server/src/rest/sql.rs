@@ -8,8 +8,8 @@ use crate::rest::prefer::Resolution;
 use crate::rest::query::{OrderTerm, Query, Select};
 use crate::schema::{Table, quote_ident};
 
-/// Supabase's `db-max-rows`: a GET never returns more.
-pub const MAX_ROWS: i64 = 1000;
+/// Supabase's default `db-max-rows` ("Max rows" in the API settings): a GET never returns more.
+pub const DEFAULT_MAX_ROWS: i64 = 1000;
 
 /// A bound value.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -56,7 +56,8 @@ fn qualified(table: &Table, column: &str) -> String {
 }
 
 /// GET: one row `(body json text, row count)`.
-pub fn select(table: &Table, query: &Query) -> Statement {
+/// A GET: at most `max_rows` rows, whatever `limit` asks for.
+pub fn select(table: &Table, query: &Query, max_rows: i64) -> Statement {
     let mut statement = Statement::default();
     let columns = match &query.select {
         Select::All => format!("{}.*", quote_ident(&table.name)),
@@ -68,7 +69,7 @@ pub fn select(table: &Table, query: &Query) -> Statement {
     };
     let conditions = where_clause(table, &query.filters, &mut statement);
     let order = order_clause(table, &query.order);
-    let limit = query.limit.unwrap_or(MAX_ROWS).min(MAX_ROWS);
+    let limit = query.limit.unwrap_or(max_rows).min(max_rows);
     let offset = query
         .offset
         .map(|n| format!(" offset {n}"))
@@ -286,7 +287,7 @@ mod tests {
     #[test]
     fn values_are_bound_never_spliced() {
         let query = Query::parse("worker_name=eq.x'%3B drop table t%3B--&jobs_processed=in.(1,2)&order=jobs_processed.desc").unwrap();
-        let statement = select(&table(), &query);
+        let statement = select(&table(), &query, DEFAULT_MAX_ROWS);
         assert!(!statement.sql.contains("drop table"), "{}", statement.sql);
         assert!(
             statement
@@ -321,7 +322,7 @@ mod tests {
     #[test]
     fn hostile_column_names_stay_quoted_identifiers() {
         let query = Query::parse("select=a\"b&a\"b=eq.1").unwrap();
-        let statement = select(&table(), &query);
+        let statement = select(&table(), &query, DEFAULT_MAX_ROWS);
         assert!(
             statement.sql.contains("\"hp_worker_status\".\"a\"\"b\""),
             "{}",
