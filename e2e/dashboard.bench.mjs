@@ -1,30 +1,19 @@
 // Dashboard benchmark (`make bench`; not part of `make test`), on a release build in dist/:
-// - bundle size of each file type, raw, gzip and brotli;
+// - bundle size of each part (loader, wasm, js, css, html), raw and brotli;
 // - time from navigation to five worker cards on loopback (median of 5 cold page loads);
 // - UPDATE-to-DOM latency: a MutationObserver in the page stamps the moment a card's text shows
 //   the new job count; the clock starts when the write returns (p50/p99 over 100 updates).
-import fs from 'node:fs/promises';
-import path from 'node:path';
-import zlib from 'node:zlib';
 import { createClient } from '@supabase/supabase-js';
 import WebSocket from 'ws';
+import { bundleSize, kib } from '../scripts/bundle-size.mjs';
 import { DIST, gatewayOver, launchBrowser, serveHostPage, serveReleaseBundle, startDatabase } from './support.mjs';
 
-const kib = (bytes) => `${(bytes / 1024).toFixed(1)} KiB`;
 const pct = (samples, p) => {
   const sorted = [...samples].sort((a, b) => a - b);
   return sorted[Math.round((p / 100) * (sorted.length - 1))];
 };
 
-const sizes = {};
-for (const file of await fs.readdir(DIST)) {
-  const type = path.extname(file).slice(1);
-  const body = await fs.readFile(path.join(DIST, file));
-  const entry = (sizes[type] ??= { raw: 0, gzip: 0, brotli: 0 });
-  entry.raw += body.length;
-  entry.gzip += zlib.gzipSync(body, { level: 9 }).length;
-  entry.brotli += zlib.brotliCompressSync(body, { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 11 } }).length;
-}
+const bundleWeight = await bundleSize(DIST);
 
 const database = await startDatabase();
 const gateway = await gatewayOver(database, 0, { faults: false });
@@ -67,9 +56,10 @@ for (let n = 1; n <= 100; n += 1) {
 }
 
 console.log('dashboard benchmark (release build, loopback, headless Chromium)');
-for (const [type, size] of Object.entries(sizes)) {
-  console.log(`  ${type.padEnd(5)} raw ${kib(size.raw).padStart(10)}   gzip ${kib(size.gzip).padStart(10)}   brotli ${kib(size.brotli).padStart(10)}`);
+for (const [name, size] of Object.entries(bundleWeight.parts)) {
+  console.log(`  ${name.padEnd(7)} raw ${kib(size.raw).padStart(10)}   brotli ${kib(size.brotli).padStart(9)}`);
 }
+console.log(`  ${'total'.padEnd(7)} raw ${kib(bundleWeight.total.raw).padStart(10)}   brotli ${kib(bundleWeight.total.brotli).padStart(9)}`);
 console.log(`  navigation -> five cards        median ${pct(loads, 50)} ms   (5 cold loads: ${loads.join(', ')} ms)`);
 console.log(`  UPDATE -> DOM (MutationObserver) p50 ${pct(latencies, 50).toFixed(1)} ms   p99 ${pct(latencies, 99).toFixed(1)} ms   (100 updates)`);
 

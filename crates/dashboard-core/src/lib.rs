@@ -13,4 +13,5 @@ pub mod protocol;
 pub mod relative_time;
 pub mod row;
 pub mod status;
+pub mod timestamp;
 pub mod workers;

@@ -123,12 +123,7 @@ impl WorkerRow {
 }
 
 /// RFC 3339 / PostgreSQL JSON timestamps (`2026-11-28T15:00:00.123456+00:00`) to milliseconds.
-pub fn parse_timestamp_ms(text: &str) -> Option<i64> {
-    chrono::DateTime::parse_from_rfc3339(text)
-        .ok()
-        .or_else(|| chrono::DateTime::parse_from_str(text, "%Y-%m-%dT%H:%M:%S%.f%#z").ok())
-        .map(|time| time.timestamp_millis())
-}
+pub use crate::timestamp::parse_timestamp_ms;
 
 fn shorten(text: &str) -> String {
     if text.chars().count() <= 40 {
