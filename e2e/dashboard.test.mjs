@@ -94,6 +94,17 @@ test('heartbeats turn them Running within 2 s of the write', async () => {
   assert.ok(await card.locator('time').getAttribute('title'), 'the exact local time is on hover');
 });
 
+test('a heartbeat updates its card in place: the same element, and keyboard focus stays on it', async () => {
+  const card = page.locator('[data-worker="x-autopost"]');
+  await card.locator('time').focus();
+  await card.evaluate((element) => { element.__marker = 'kept'; });
+  await heartbeat('x-autopost', { jobs_processed: 143 });
+  await until(async () => /Jobs: 143/.test(await card.textContent()), { within: 2_000, what: 'the heartbeat shown' });
+  assert.equal(await card.evaluate((element) => element.__marker), 'kept', 'the card was updated, not re-created');
+  const focused = await page.evaluate(() => document.querySelector('worker-status').shadowRoot.activeElement?.closest('[data-worker]')?.dataset.worker);
+  assert.equal(focused, 'x-autopost', 'focus stayed on the card');
+});
+
 test('an open circuit breaker shows Crashed with the badge, first in the list', async () => {
   await heartbeat('content-worker', { circuit_breaker_open: true, status: 'crashed', error_count: 10 });
   await until(async () => (await statusOf('content-worker')) === 'crashed', { within: 2_000, what: 'crashed' });

@@ -21,7 +21,8 @@ function part(file) {
 export async function bundleSize(dir = path.join(root, 'dist')) {
   const parts = {};
   const total = { raw: 0, brotli: 0 };
-  for (const file of (await fs.readdir(dir)).sort()) {
+  const entries = await fs.readdir(dir, { withFileTypes: true });
+  for (const file of entries.filter((entry) => entry.isFile()).map((entry) => entry.name).sort()) {
     const body = await fs.readFile(path.join(dir, file));
     const brotli = zlib.brotliCompressSync(body, { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 11 } }).length;
     const entry = (parts[part(file)] ??= { raw: 0, brotli: 0 });

@@ -1,15 +1,19 @@
-//! The only writer of reactive state. It holds the workers (through the core reducer), the load
-//! state, the connection status, the shared ticking clock and the server-clock offset, and
-//! offers intents (`refresh`). Components read it; transports feed it. Its clock stops when the
-//! section unmounts.
+//! The only writer of reactive state. It holds the workers (through the core reducer), one
+//! reactive cell per worker (a heartbeat updates that worker's card in place, nothing else), the
+//! display order and counts (through `dashboard_core::board`, re-sorted only when a place
+//! changes), the load state, the connection status, the shared ticking clock and the
+//! server-clock offset, and offers intents (`refresh`). Components read it; transports feed it.
+//! Its clock stops when the section unmounts.
 
+use std::collections::HashMap;
+
+use dashboard_core::board::Board;
 use dashboard_core::change::ChangeEvent;
 use dashboard_core::channel::ConnectionStatus;
 use dashboard_core::clock::ClockOffset;
 use dashboard_core::paging::{self, Progress};
 use dashboard_core::row::WorkerRow;
-use dashboard_core::status::Status;
-use dashboard_core::workers::{Counts, Workers, summary};
+use dashboard_core::workers::{Counts, Workers};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -35,7 +39,11 @@ pub enum LoadState {
 #[derive(Debug, Clone, Copy)]
 pub struct Store {
     config: StoredValue<Config>,
-    workers: RwSignal<Workers>,
+    workers: StoredValue<Workers>,
+    board: StoredValue<Board>,
+    cells: StoredValue<HashMap<String, ArcRwSignal<WorkerRow>>>,
+    order: RwSignal<Vec<String>>,
+    counts: RwSignal<Counts>,
     load: RwSignal<LoadState>,
     connection: RwSignal<ConnectionStatus>,
     local_now: RwSignal<i64>,
@@ -56,7 +64,11 @@ impl Store {
         };
         let store = Self {
             config: StoredValue::new(config),
-            workers: RwSignal::new(Workers::default()),
+            workers: StoredValue::new(Workers::default()),
+            board: StoredValue::new(Board::default()),
+            cells: StoredValue::new(HashMap::new()),
+            order: RwSignal::new(Vec::new()),
+            counts: RwSignal::new(Counts::default()),
             load: RwSignal::new(load),
             connection: RwSignal::new(ConnectionStatus::Connecting),
             local_now: RwSignal::new(if cfg!(target_arch = "wasm32") {
@@ -78,6 +90,23 @@ impl Store {
                 CLOCK_TICK_MS,
                 move || local_now.set(now_ms()),
             ));
+            // Every tick re-evaluates the statuses; the order is sorted only if one changed.
+            let now = store.server_now();
+            Effect::new(move |_| {
+                let now = now.get();
+                let thresholds = store.thresholds();
+                let changed = store
+                    .board
+                    .try_update_value(|board| {
+                        store
+                            .workers
+                            .with_value(|workers| board.tick(workers, now, thresholds))
+                    })
+                    .unwrap_or(false);
+                if changed {
+                    store.publish_board();
+                }
+            });
         }
         store
     }
@@ -98,7 +127,7 @@ impl Store {
         let config = self.config.get_value();
         spawn_local(async move {
             let outcome = self.load_every_page(&config).await;
-            if self.workers.is_disposed() {
+            if self.load.is_disposed() {
                 // The section unmounted while a request was out.
                 return;
             }
@@ -137,7 +166,7 @@ impl Store {
         let mut progress = Progress::default();
         loop {
             let page = api::fetch_page(config, after.as_deref()).await?;
-            if self.workers.is_disposed() {
+            if self.load.is_disposed() {
                 return Ok((rows, skipped));
             }
             if let Some(date) = page.server_date_ms {
@@ -150,8 +179,7 @@ impl Store {
             progress.loaded += page.outcome.items as u64;
             let next = paging::next_cursor(&page.outcome);
             if next.is_some() || after.is_some() {
-                self.workers
-                    .update(|workers| workers.merge_page(&page.rows));
+                self.merge_page(&page.rows);
                 self.progress.set(next.is_some().then_some(progress));
             }
             rows.extend(page.rows);
@@ -165,22 +193,104 @@ impl Store {
 
     /// Replaces the rows with a snapshot (through the reducer).
     pub fn apply_snapshot(self, rows: Vec<WorkerRow>) {
-        self.workers.update(|workers| workers.apply_snapshot(rows));
+        self.workers
+            .update_value(|workers| workers.apply_snapshot(rows));
+        self.resync_all();
         self.load.set(LoadState::Loaded);
     }
 
-    /// Applies one realtime change (through the reducer); unchanged rows do not notify.
+    /// Adds one page of a snapshot still loading.
+    fn merge_page(self, rows: &[WorkerRow]) {
+        self.workers
+            .update_value(|workers| workers.merge_page(rows));
+        self.resync_all();
+    }
+
+    /// Applies one realtime change (through the reducer): the worker's cell, and the order and
+    /// counts only if its place changed.
     pub fn apply_change(self, event: ChangeEvent) {
         if let Some(commit) = event.commit_ms {
             self.clock
                 .update(|clock| clock.add_commit(commit, now_ms()));
         }
-        let mut changed = false;
-        self.workers
-            .update_untracked(|workers| changed = workers.apply(event.change));
-        if changed {
-            self.workers.notify();
+        let name = event.change.worker_name().to_owned();
+        let changed = self
+            .workers
+            .try_update_value(|workers| workers.apply(event.change))
+            .unwrap_or(false);
+        if !changed {
+            return;
         }
+        let row = self
+            .workers
+            .with_value(|workers| workers.get(&name).cloned());
+        self.cells.update_value(|cells| match row {
+            Some(row) => match cells.get(&name) {
+                Some(cell) => cell.set(row),
+                None => {
+                    cells.insert(name.clone(), ArcRwSignal::new(row));
+                }
+            },
+            None => {
+                cells.remove(&name);
+            }
+        });
+        let now = self.server_now().get_untracked();
+        let thresholds = self.thresholds();
+        let moved = self
+            .board
+            .try_update_value(|board| {
+                self.workers
+                    .with_value(|workers| board.touch(workers, &name, now, thresholds))
+            })
+            .unwrap_or(false);
+        if moved {
+            self.publish_board();
+        }
+    }
+
+    /// Brings every cell, the order and the counts in line with the workers.
+    fn resync_all(self) {
+        self.workers.with_value(|workers| {
+            self.cells.update_value(|cells| {
+                cells.retain(|name, _| workers.get(name).is_some());
+                for row in workers.iter() {
+                    match cells.get(&row.worker_name) {
+                        Some(cell) => {
+                            if cell.with_untracked(|known| known != row) {
+                                cell.set(row.clone());
+                            }
+                        }
+                        None => {
+                            cells.insert(row.worker_name.clone(), ArcRwSignal::new(row.clone()));
+                        }
+                    }
+                }
+            });
+            let now = self.server_now().get_untracked();
+            let thresholds = self.thresholds();
+            self.board
+                .update_value(|board| board.rebuild(workers, now, thresholds));
+        });
+        self.publish_board();
+    }
+
+    /// Hands the board's order and counts to the view, notifying only what changed.
+    fn publish_board(self) {
+        let (order, counts) = self
+            .board
+            .with_value(|board| (board.order().to_vec(), board.counts()));
+        if self.order.with_untracked(|known| *known != order) {
+            self.order.set(order);
+        }
+        if self.counts.get_untracked() != counts {
+            self.counts.set(counts);
+        }
+    }
+
+    /// The Late and Stopped thresholds.
+    pub fn thresholds(self) -> dashboard_core::status::Thresholds {
+        self.config.with_value(|config| config.thresholds)
     }
 
     /// Sets the connection status (from the realtime transport).
@@ -208,43 +318,36 @@ impl Store {
         self.local_now.into()
     }
 
-    /// Every worker with its status, in display order.
-    pub fn ordered(self) -> Memo<Vec<(WorkerRow, Status)>> {
-        let now = self.server_now();
-        let thresholds = self.config.with_value(|config| config.thresholds);
-        Memo::new(move |_| {
-            self.workers
-                .with(|workers| workers.ordered(now.get(), thresholds))
-        })
+    /// Worker names in display order (changes only when a worker's place does).
+    pub fn order(self) -> Signal<Vec<String>> {
+        self.order.into()
     }
 
-    /// Running, total and problems, recomputed as statuses change.
-    pub fn counts(self) -> Memo<Counts> {
-        let ordered = self.ordered();
-        Memo::new(move |_| {
-            ordered.with(|list| {
-                Counts::of(&list.iter().map(|(_, status)| *status).collect::<Vec<_>>())
-            })
-        })
+    /// One worker's row, updated in place by its heartbeats.
+    pub fn row(self, name: &str) -> Option<ArcRwSignal<WorkerRow>> {
+        self.cells.with_value(|cells| cells.get(name).cloned())
+    }
+
+    /// Running, total and problems.
+    pub fn counts(self) -> Signal<Counts> {
+        self.counts.into()
     }
 
     /// "N/M Running" once rows are known; while a table of several pages loads, how far it is;
     /// before anything loaded, that it is loading or could not load. Never a total not loaded.
-    pub fn summary(self, ordered: Memo<Vec<(WorkerRow, Status)>>) -> Signal<String> {
-        let progress = self.progress;
-        let load = self.load;
+    pub fn summary(self) -> Signal<String> {
+        let (progress, load, counts) = (self.progress, self.load, self.counts);
         Signal::derive(move || {
             if let Some(progress) = progress.get() {
                 return progress.text();
             }
-            let statuses =
-                ordered.with(|list| list.iter().map(|(_, status)| *status).collect::<Vec<_>>());
+            let counts = counts.get();
             match load.get() {
-                LoadState::Loading if statuses.is_empty() => "Loading workers…".to_owned(),
-                LoadState::Failed(_) | LoadState::Misconfigured(_) if statuses.is_empty() => {
+                LoadState::Loading if counts.total == 0 => "Loading workers…".to_owned(),
+                LoadState::Failed(_) | LoadState::Misconfigured(_) if counts.total == 0 => {
                     "Not loaded".to_owned()
                 }
-                _ => summary(&statuses),
+                _ => counts.summary(),
             }
         })
     }
@@ -271,7 +374,8 @@ impl Store {
 
     /// Whether any worker is known.
     pub fn has_workers(self) -> Signal<bool> {
-        Signal::derive(move || self.workers.with(|workers| !workers.is_empty()))
+        let counts = self.counts;
+        Signal::derive(move || counts.get().total > 0)
     }
 
     /// Messages about rows that could not be shown.

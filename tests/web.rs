@@ -19,12 +19,17 @@ fn mount(config: Config) -> (web_sys::HtmlElement, Store) {
     let document = web_sys::window().unwrap().document().unwrap();
     let element: web_sys::HtmlElement = document.create_element("div").unwrap().dyn_into().unwrap();
     document.body().unwrap().append_child(&element).unwrap();
-    let store = Store::new(config);
+    // Created inside the mount, as the app does: the store's effects need its executor and owner.
+    let slot = std::rc::Rc::new(std::cell::Cell::new(None));
+    let filled = slot.clone();
     leptos::mount::mount_to(element.clone(), move || {
+        let store = Store::new(config);
+        filled.set(Some(store));
         provide_context(store);
         view! { <WorkerStatus /> }
     })
     .forget();
+    let store = slot.get().expect("the mount ran");
     (element, store)
 }
 

@@ -14,8 +14,8 @@ use crate::store::{LoadState, Store};
 #[component]
 pub fn WorkerStatus() -> impl IntoView {
     let store = Store::expect();
-    let ordered = store.ordered();
-    let summary = store.summary(ordered);
+    let order = store.order();
+    let summary = store.summary();
     let load = store.load();
     let has_workers = store.has_workers();
     let show_list = move || has_workers.get();
@@ -54,10 +54,12 @@ pub fn WorkerStatus() -> impl IntoView {
             </Show>
             <Show when=show_list>
                 <ul class="wsm-list" data-testid="worker-list">
+                    // Keyed by name: a heartbeat updates its card in place (focus and hover
+                    // survive); only a change of place moves a card.
                     <For
-                        each=move || ordered.get()
-                        key=|(row, status)| (row.worker_name.clone(), row.updated_at_ms, *status)
-                        children=move |(row, status)| view! { <WorkerCard row=row status=status /> }
+                        each=move || order.get()
+                        key=|name| name.clone()
+                        children=move |name| view! { <WorkerCard name=name /> }
                     />
                 </ul>
             </Show>

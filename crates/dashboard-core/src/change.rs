@@ -19,6 +19,16 @@ pub enum Change {
     },
 }
 
+impl Change {
+    /// The worker it concerns.
+    pub fn worker_name(&self) -> &str {
+        match self {
+            Self::Upsert(row) => &row.worker_name,
+            Self::Delete { worker_name, .. } => worker_name,
+        }
+    }
+}
+
 /// A change and its commit time.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ChangeEvent {

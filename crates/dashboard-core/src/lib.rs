@@ -3,6 +3,7 @@
 
 #![warn(missing_docs)]
 
+pub mod board;
 pub mod change;
 pub mod channel;
 pub mod clock;

@@ -77,6 +77,11 @@ impl Workers {
         }
     }
 
+    /// Every worker, in no particular order.
+    pub fn iter(&self) -> impl Iterator<Item = &WorkerRow> {
+        self.rows.values()
+    }
+
     /// Number of workers.
     pub fn len(&self) -> usize {
         self.rows.len()
