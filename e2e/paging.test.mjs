@@ -1,7 +1,8 @@
 // More workers than one REST answer may hold: the gateway caps GETs at --max-rows (100 here, as
 // hosted Supabase caps them at 1,000) and the section pages through by key, shows what it has
 // while the rest arrives, never claims a total it has not loaded, and ends with exactly the
-// table's rows, also when rows are written and deleted while it is paging.
+// table's rows, also when rows are written and deleted while it is paging. At 10,000 workers the
+// list is windowed: a screenful of rows exists in the DOM, and scrolling brings the others.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createClient } from '@supabase/supabase-js';
@@ -50,9 +51,10 @@ async function tableNames() {
   }
 }
 
-/** Opens the page with every summary text it ever shows recorded. */
-async function open() {
-  const page = await browser.newPage();
+/** Opens the page with every summary text it ever shows recorded; tall enough by default that
+ * the windowed rows of a few hundred workers are all on screen. */
+async function open({ height = 12_000 } = {}) {
+  const page = await browser.newPage({ viewport: { width: 1200, height } });
   await page.addInitScript(() => {
     window.__summaries = [];
     const watch = () => {
@@ -106,5 +108,34 @@ test('rows written and deleted while the section pages converge to exactly the t
   }
   assert.equal(await page.locator('[data-testid="summary"]').textContent(), `${expected.length - 5}/${expected.length} Running`);
   await fetch(`${gateway.url}/__faults/reset`, { method: 'POST' });
+  await page.close();
+});
+
+test('10,000 workers: all counted, a screenful in the DOM, and scrolling reaches the last one', async () => {
+  const now = new Date().toISOString();
+  const known = (await tableNames()).length;
+  for (let from = 0; from < 10_000 - known; from += 2_000) {
+    const rows = Array.from({ length: Math.min(2_000, 10_000 - known - from) }, (_, i) => ({
+      worker_name: `zz-fleet-${String(from + i).padStart(5, '0')}`, status: 'running', last_heartbeat: now,
+      jobs_processed: 0, error_count: 0, circuit_breaker_open: false, metadata: {},
+    }));
+    assert.equal((await writer.from('hp_worker_status').upsert(rows)).error, null);
+  }
+  const names = await tableNames();
+  assert.equal(names.length, 10_000);
+  const page = await open({ height: 900 });
+  const summary = page.locator('[data-testid="summary"]');
+  const deadline = Date.now() + 30_000;
+  while (!/\/10000 Running$/.test(await summary.textContent())) {
+    assert.ok(Date.now() < deadline, `not all counted: ${await summary.textContent()}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  const elements = await page.evaluate(() => document.querySelector('worker-status').shadowRoot.querySelectorAll('*').length);
+  assert.ok(elements < 1_500, `${elements} elements for 10,000 workers: the list is not windowed`);
+  const last = names.at(-1);
+  assert.equal(await page.locator(`[data-worker="${last}"]`).count(), 0, 'the last worker is far below the screen');
+  await page.evaluate(() => window.scrollTo(0, document.documentElement.scrollHeight));
+  await page.locator(`[data-worker="${last}"]`).waitFor({ timeout: 5_000 });
+  assert.equal(await page.locator(`[data-worker="${last}"]`).getAttribute('data-status'), 'running');
   await page.close();
 });

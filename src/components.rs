@@ -1,10 +1,13 @@
 //! The section's components, one per file. They read the store and render; rules live in
 //! `dashboard-core`.
 
+pub mod compact_row;
 pub mod connection_badge;
 pub mod empty_state;
 pub mod error_panel;
 pub mod metadata_list;
 pub mod stale_banner;
+pub mod windowed_list;
 pub mod worker_card;
 pub mod worker_status;
+pub mod worker_texts;

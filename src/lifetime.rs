@@ -31,3 +31,27 @@ impl Drop for Deferred {
         }
     }
 }
+
+/// Adds `callback` for `event` on `target` with `options`, and removes it when the current owner
+/// is cleaned up.
+pub fn listen_until_unmount(
+    target: web_sys::EventTarget,
+    event: &'static str,
+    options: &web_sys::AddEventListenerOptions,
+    callback: wasm_bindgen::closure::Closure<dyn FnMut(web_sys::Event)>,
+) {
+    use wasm_bindgen::JsCast;
+    let _ = target.add_event_listener_with_callback_and_add_event_listener_options(
+        event,
+        callback.as_ref().unchecked_ref(),
+        options,
+    );
+    let capture = options.get_capture().unwrap_or(false);
+    on_unmount(move || {
+        let _ = target.remove_event_listener_with_callback_and_bool(
+            event,
+            callback.as_ref().unchecked_ref(),
+            capture,
+        );
+    });
+}

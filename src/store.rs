@@ -180,7 +180,11 @@ impl Store {
             let next = paging::next_cursor(&page.outcome);
             if next.is_some() || after.is_some() {
                 self.merge_page(&page.rows);
-                self.progress.set(next.is_some().then_some(progress));
+                // Progress replaces the summary only on the first load: a refresh of a table
+                // already shown keeps its counts.
+                if self.load.get_untracked() != LoadState::Loaded {
+                    self.progress.set(next.is_some().then_some(progress));
+                }
             }
             rows.extend(page.rows);
             skipped.extend(page.skipped);

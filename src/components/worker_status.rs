@@ -7,14 +7,23 @@ use crate::components::connection_badge::ConnectionBadge;
 use crate::components::empty_state::EmptyState;
 use crate::components::error_panel::ErrorPanel;
 use crate::components::stale_banner::StaleBanner;
+use crate::components::windowed_list::WindowedList;
 use crate::components::worker_card::WorkerCard;
 use crate::store::{LoadState, Store};
+use dashboard_core::window::full_cards;
 
 /// The whole Worker Status section.
 #[component]
 pub fn WorkerStatus() -> impl IntoView {
     let store = Store::expect();
     let order = store.order();
+    // Small fleets are all cards; a large one shows the first cards (problems first) and the
+    // rest as compact rows, rendered only where they are on screen.
+    let split = Memo::new(move |_| full_cards(order.with(Vec::len)));
+    let cards =
+        Signal::derive(move || order.with(|names| names[..split.get().min(names.len())].to_vec()));
+    let rest =
+        Signal::derive(move || order.with(|names| names[split.get().min(names.len())..].to_vec()));
     let summary = store.summary();
     let load = store.load();
     let has_workers = store.has_workers();
@@ -57,11 +66,14 @@ pub fn WorkerStatus() -> impl IntoView {
                     // Keyed by name: a heartbeat updates its card in place (focus and hover
                     // survive); only a change of place moves a card.
                     <For
-                        each=move || order.get()
+                        each=move || cards.get()
                         key=|name| name.clone()
                         children=move |name| view! { <WorkerCard name=name /> }
                     />
                 </ul>
+                <Show when=move || !rest.with(Vec::is_empty)>
+                    <WindowedList names=rest />
+                </Show>
             </Show>
         </section>
     }

@@ -15,4 +15,5 @@ pub mod relative_time;
 pub mod row;
 pub mod status;
 pub mod timestamp;
+pub mod window;
 pub mod workers;

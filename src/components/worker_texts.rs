@@ -1,0 +1,65 @@
+//! The words a worker's card and its compact row show, as signals over that worker's row and
+//! the clock: one place for both, and type-erased so every card shares one compiled copy.
+
+use dashboard_core::relative_time::last_seen;
+use dashboard_core::row::WorkerRow;
+use dashboard_core::status::{Thresholds, status_of};
+use leptos::prelude::*;
+
+use crate::store::Store;
+
+/// Text of one worker, ticking with the clock.
+#[derive(Clone, Copy)]
+pub struct WorkerTexts {
+    /// `running|late|stopped|crashed|unknown` (the `data-status` hook).
+    pub status: Signal<String>,
+    /// ✅ ⏳ ⏹️ 💥 ❔
+    pub icon: Signal<String>,
+    /// Running, Late, …
+    pub label: Signal<String>,
+    /// "Last seen: 15 seconds ago".
+    pub seen: Signal<String>,
+    /// The exact local time of the last heartbeat (hover and focus).
+    pub exact: Signal<String>,
+    /// The same instant as ISO 8601 (`datetime`).
+    pub iso: Signal<String>,
+    /// "Jobs: 142 | Errors: 0".
+    pub counts: Signal<String>,
+}
+
+impl WorkerTexts {
+    /// The texts of `row`.
+    pub fn of(row: &ArcRwSignal<WorkerRow>, store: Store) -> Self {
+        let now = store.server_now();
+        let thresholds = store.thresholds();
+        let text = |read: fn(&WorkerRow, i64, Thresholds) -> String| {
+            let row = row.clone();
+            Signal::derive(move || row.with(|row| read(row, now.get(), thresholds)))
+        };
+        Self {
+            status: text(|row, now, limits| status_of(row, now, limits).as_str().to_owned()),
+            icon: text(|row, now, limits| status_of(row, now, limits).icon().to_owned()),
+            label: text(|row, now, limits| status_of(row, now, limits).label().to_owned()),
+            seen: text(|row, now, _| last_seen(row.last_heartbeat_ms, now)),
+            exact: text(|row, _, _| {
+                row.last_heartbeat_ms
+                    .map(local_time)
+                    .unwrap_or_else(|| "No heartbeat received yet".to_owned())
+            }),
+            iso: text(|row, _, _| row.last_heartbeat_ms.map(iso_time).unwrap_or_default()),
+            counts: text(|row, _, _| {
+                format!("Jobs: {} | Errors: {}", row.jobs_processed, row.error_count)
+            }),
+        }
+    }
+}
+
+fn local_time(ms: i64) -> String {
+    let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(ms as f64));
+    String::from(date.to_locale_string("default", &wasm_bindgen::JsValue::UNDEFINED))
+}
+
+fn iso_time(ms: i64) -> String {
+    let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(ms as f64));
+    date.to_iso_string().as_string().unwrap_or_default()
+}
