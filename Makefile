@@ -7,7 +7,7 @@
 #   make db-check        supabase/check.sql against the local database (make db or make stack running)
 #   make db-adopt        supabase/adopt.sql against the local database
 #   make deps            install system tools and packages the project needs
-#   make bench           gateway benchmarks (not part of make test)
+#   make bench           benchmarks: gateway, bundle, dashboard, side by side with supabase-js pages (not part of make test)
 
 SHELL := /bin/bash
 CARGO ?= cargo
@@ -93,7 +93,9 @@ bench: deps node_modules/.package-lock.json
 	target/server/examples/bench
 	$(CARGO) build --locked -q -p dev-server -p throwaway-db
 	$(MAKE) -s release-for-tests
+	node scripts/bundle-size.mjs
 	node e2e/dashboard.bench.mjs
+	node bench/compare.mjs
 
 clean:
 	$(CARGO) clean

@@ -3,7 +3,7 @@
 
 use dashboard_core::relative_time::last_seen;
 use dashboard_core::row::WorkerRow;
-use dashboard_core::status::{Thresholds, status_of};
+use dashboard_core::status::{Status, Thresholds, status_of};
 use leptos::prelude::*;
 
 use crate::store::Store;
@@ -36,10 +36,18 @@ impl WorkerTexts {
             let row = row.clone();
             Signal::derive(move || row.with(|row| read(row, now.get(), thresholds)))
         };
+        // One status evaluation per tick; its words change only when it does.
+        let current = {
+            let row = row.clone();
+            Memo::new(move |_| row.with(|row| status_of(row, now.get(), thresholds)))
+        };
+        let word = |read: fn(Status) -> &'static str| {
+            Signal::derive(move || read(current.get()).to_owned())
+        };
         Self {
-            status: text(|row, now, limits| status_of(row, now, limits).as_str().to_owned()),
-            icon: text(|row, now, limits| status_of(row, now, limits).icon().to_owned()),
-            label: text(|row, now, limits| status_of(row, now, limits).label().to_owned()),
+            status: word(Status::as_str),
+            icon: word(Status::icon),
+            label: word(Status::label),
             seen: text(|row, now, _| last_seen(row.last_heartbeat_ms, now)),
             exact: text(|row, _, _| {
                 row.last_heartbeat_ms

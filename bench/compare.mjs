@@ -1,0 +1,166 @@
+// make bench, side by side: the Leptos section against two reference pages of the same section
+// built with the official supabase-js (bench/peers/: plain JavaScript, React 19), on one gateway
+// and one database in the same run, interleaved, reported as medians and as ratios
+// project / peer. What it measures:
+//   - bytes a browser downloads (brotli), all of it;
+//   - cold navigation -> every worker counted (1,000 workers, 5 interleaved rounds);
+//   - UPDATE -> DOM minus the gateway's own delivery time (a Node supabase-js subscriber
+//     stamps when the gateway delivered the change; the page stamps when its DOM showed it);
+//   - main-thread time while idle with 1,000 running workers ticking "Last seen" (10 s, CDP).
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import zlib from 'node:zlib';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+import { createClient } from '@supabase/supabase-js';
+import WebSocket from 'ws';
+import { bundleSize, kib } from '../scripts/bundle-size.mjs';
+import { freePort } from '../scripts/gateway-process.mjs';
+import { DIST, gatewayOver, launchBrowser, serveHostPage, serveReleaseBundle, startDatabase } from '../e2e/support.mjs';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const WORKERS = 1000;
+const ROUNDS = 5;
+const UPDATES = 40;
+const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+const brotli = (body) => zlib.brotliCompressSync(body, { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 11 } }).length;
+
+/** Builds a peer page (minified, production) and serves it; resolves with its URL and bytes. */
+async function servePeer(entry, gateway) {
+  const result = await build({
+    entryPoints: [path.join(here, 'peers', entry)], bundle: true, format: 'esm', minify: true, write: false,
+    jsx: 'automatic', define: { 'process.env.NODE_ENV': '"production"' }, logLevel: 'silent',
+  });
+  const app = result.outputFiles[0].contents;
+  const config = `window.PEER_CONFIG = ${JSON.stringify({ url: gateway.url, key: gateway.publishableKey })};`;
+  const html = '<!doctype html><html><head><meta charset="utf-8"><title>peer</title><script src="/config.js"></script>'
+    + '<script type="module" src="/app.js"></script></head><body><div id="app"></div></body></html>';
+  const files = { '/': ['text/html', html], '/config.js': ['text/javascript', config], '/app.js': ['text/javascript', app] };
+  const server = http.createServer((request, response) => {
+    const file = files[new URL(request.url, 'http://x').pathname];
+    if (!file) return response.writeHead(404).end();
+    response.writeHead(200, { 'content-type': file[0] }).end(file[1]);
+  });
+  const port = await freePort();
+  await new Promise((resolve) => server.listen(port, '127.0.0.1', resolve));
+  return { url: `http://127.0.0.1:${port}/`, bytes: brotli(Buffer.from(html)) + brotli(Buffer.from(app)), stop: () => new Promise((resolve) => server.close(resolve)) };
+}
+
+/** Waits until the page's summary (in the element's shadow root, or the page) counts `total`. */
+const counted = (page, total, timeout = 30_000) => page.waitForFunction((expected) => {
+  const root = document.querySelector('worker-status')?.shadowRoot ?? document;
+  return (root.querySelector('[data-testid="summary"]')?.textContent ?? '').endsWith(`/${expected} Running`);
+}, total, { timeout, polling: 10 });
+
+async function coldLoad(browser, url, total) {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const started = Date.now();
+  await page.goto(url);
+  await counted(page, total);
+  const elapsed = Date.now() - started;
+  await context.close();
+  return elapsed;
+}
+
+async function updateToDom(browser, url, total, writer, listener) {
+  const page = await browser.newPage();
+  await page.goto(url);
+  await counted(page, total);
+  await page.waitForTimeout(1_500); // subscribed and settled
+  await page.evaluate(() => {
+    window.__seen = {};
+    const root = document.querySelector('worker-status')?.shadowRoot ?? document;
+    new MutationObserver(() => {
+      const text = root.querySelector('[data-worker="w-00001"]')?.textContent ?? '';
+      const jobs = text.match(/Jobs: (\d+)/)?.[1];
+      if (jobs && !(jobs in window.__seen)) window.__seen[jobs] = performance.timeOrigin + performance.now();
+    }).observe(root, { subtree: true, childList: true, characterData: true });
+  });
+  const samples = [];
+  for (let n = 1; n <= UPDATES; n += 1) {
+    const jobs = 100_000 + Math.floor(Math.random() * 1e9);
+    const delivered = listener.next(jobs);
+    const { error } = await writer.from('hp_worker_status').update({ jobs_processed: jobs, last_heartbeat: new Date().toISOString() }).eq('worker_name', 'w-00001');
+    if (error) throw new Error(error.message);
+    const deliveredAt = await delivered;
+    const shownAt = await (await page.waitForFunction((value) => window.__seen[value], String(jobs), { polling: 5, timeout: 10_000 })).jsonValue();
+    samples.push(shownAt - deliveredAt);
+    await page.waitForTimeout(50);
+  }
+  await page.close();
+  return median(samples);
+}
+
+async function idleMainThread(browser, url, total) {
+  const page = await browser.newPage();
+  await page.goto(url);
+  await counted(page, total);
+  await page.waitForTimeout(2_000);
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Performance.enable');
+  const taskTime = async () => (await cdp.send('Performance.getMetrics')).metrics.find((metric) => metric.name === 'TaskDuration').value;
+  const before = await taskTime();
+  await page.waitForTimeout(10_000);
+  const busy = (await taskTime()) - before;
+  await page.close();
+  return busy * 1000; // ms of main-thread work in 10 s
+}
+
+/** Resolves `next(jobs)` with the time a Node supabase-js subscriber received that change. */
+async function deliveryListener(gateway) {
+  const client = createClient(gateway.url, gateway.publishableKey, { auth: { persistSession: false }, realtime: { transport: WebSocket } });
+  const waiting = new Map();
+  await new Promise((resolve) => client.channel('bench-listener').on('postgres_changes', { event: 'UPDATE', schema: 'public', table: 'hp_worker_status' }, (change) => {
+    waiting.get(change.new.jobs_processed)?.(Date.now());
+  }).subscribe((state) => state === 'SUBSCRIBED' && resolve()));
+  return {
+    next: (jobs) => new Promise((resolve) => waiting.set(jobs, resolve)),
+    stop: () => client.removeAllChannels(),
+  };
+}
+
+const database = await startDatabase();
+const gateway = await gatewayOver(database, 0, { faults: false });
+const writer = createClient(gateway.url, gateway.secretKey, { auth: { persistSession: false }, realtime: { transport: WebSocket } });
+const now = new Date().toISOString();
+const rows = Array.from({ length: WORKERS }, (_, i) => ({ worker_name: `w-${String(i).padStart(5, '0')}`, status: 'running',
+  last_heartbeat: now, jobs_processed: i, error_count: 0, circuit_breaker_open: false, metadata: {} }));
+if ((await writer.from('hp_worker_status').upsert(rows)).error) throw new Error('seeding failed');
+const total = WORKERS + 5;
+
+const bundle = await serveReleaseBundle();
+const ours = { name: 'project (Leptos)', site: await serveHostPage({ bundle, gatewayUrl: gateway.url, key: gateway.publishableKey }) };
+ours.url = ours.site.url;
+ours.bytes = (await bundleSize(DIST)).total.brotli;
+const vanilla = { name: 'supabase-js, plain JS', ...(await servePeer('vanilla.js', gateway)) };
+const react = { name: 'supabase-js + React 19', ...(await servePeer('react.jsx', gateway)) };
+const pages = [ours, vanilla, react];
+const browser = await launchBrowser();
+const listener = await deliveryListener(gateway);
+
+for (const entry of pages) entry.loads = [];
+for (let round = 0; round < ROUNDS; round += 1) {
+  for (const entry of pages) entry.loads.push(await coldLoad(browser, entry.url, total));
+}
+for (const entry of pages) entry.update = await updateToDom(browser, entry.url, total, writer, listener);
+for (const entry of pages) entry.idle = await idleMainThread(browser, entry.url, total);
+
+const ratio = (value, peer) => (peer > 0 ? (value / peer).toFixed(2) : 'n/a');
+console.log(`side by side (${os.cpus().length} cores, loopback, headless Chromium, ${WORKERS} workers, same gateway, same run)`);
+console.log(`  ${'page'.padEnd(24)} ${'bytes (brotli)'.padStart(15)} ${'cold load (median of ' + ROUNDS + ')'.padEnd(10)} ${'UPDATE->DOM after delivery'.padStart(27)} ${'idle main thread / 10 s'.padStart(24)}`);
+for (const entry of pages) {
+  console.log(`  ${entry.name.padEnd(24)} ${kib(entry.bytes).padStart(15)} ${(median(entry.loads) + ' ms').padStart(27)} ${(entry.update.toFixed(1) + ' ms').padStart(27)} ${(entry.idle.toFixed(0) + ' ms').padStart(24)}`);
+}
+for (const peer of [vanilla, react]) {
+  console.log(`  project / ${peer.name}: bytes ${ratio(ours.bytes, peer.bytes)}, cold load ${ratio(median(ours.loads), median(peer.loads))}, `
+    + `UPDATE->DOM ${ratio(ours.update, peer.update)}, idle main thread ${ratio(ours.idle, peer.idle)}`);
+}
+
+await listener.stop();
+await browser.close();
+for (const entry of pages) await (entry.site ?? entry).stop();
+await bundle.stop();
+await gateway.stop();
+await database.stop();
