@@ -96,6 +96,7 @@ bench: deps node_modules/.package-lock.json
 	node scripts/bundle-size.mjs
 	node e2e/dashboard.bench.mjs
 	node bench/compare.mjs
+	node bench/burst.mjs
 
 clean:
 	$(CARGO) clean

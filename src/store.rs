@@ -22,6 +22,9 @@ use crate::config::{CLOCK_TICK_MS, Config};
 use crate::error::ApiError;
 use crate::lifetime;
 
+/// A server-clock estimate that moved less than this (ms) does not re-evaluate the statuses.
+const CLOCK_NOTIFY_MS: i64 = 100;
+
 /// Where the first load stands.
 #[derive(Debug, Clone, PartialEq)]
 pub enum LoadState {
@@ -214,8 +217,13 @@ impl Store {
     /// counts only if its place changed.
     pub fn apply_change(self, event: ChangeEvent) {
         if let Some(commit) = event.commit_ms {
-            self.clock
-                .update(|clock| clock.add_commit(commit, now_ms()));
+            // Every change refines the estimate, but only a shift that can show (a tenth of a
+            // second) notifies: each notification re-evaluates every worker's status.
+            self.clock.maybe_update(|clock| {
+                let before = clock.offset_ms();
+                clock.add_commit(commit, now_ms());
+                (clock.offset_ms() - before).abs() >= CLOCK_NOTIFY_MS
+            });
         }
         let name = event.change.worker_name().to_owned();
         let changed = self
