@@ -13,6 +13,7 @@ use dashboard_core::channel::ConnectionStatus;
 use dashboard_core::clock::ClockOffset;
 use dashboard_core::paging::{self, Progress};
 use dashboard_core::row::WorkerRow;
+use dashboard_core::window::full_cards;
 use dashboard_core::workers::{Counts, Workers};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -36,6 +37,19 @@ pub enum LoadState {
     Failed(ApiError),
     /// The configuration is unusable; nothing will load.
     Misconfigured(String),
+}
+
+/// What the section's body shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Panel {
+    /// The first load is under way and nothing is known.
+    Loading,
+    /// Loaded, and the table is empty.
+    Empty,
+    /// Nothing could be loaded (or the configuration is unusable).
+    Error,
+    /// The workers.
+    List,
 }
 
 /// Handles to the reactive state; `Copy`, provided as context at the root.
@@ -382,6 +396,36 @@ impl Store {
     /// When the live connection was lost, if it is lost.
     pub fn lost_live_at(self) -> Signal<Option<i64>> {
         self.last_live_ms.into()
+    }
+
+    /// Which panel the body shows: the workers whenever any are known (rows of an earlier load
+    /// stay shown when a refresh fails), else loading, empty or the error.
+    pub fn panel(self) -> Memo<Panel> {
+        let (counts, load) = (self.counts, self.load);
+        Memo::new(move |_| {
+            if counts.get().total > 0 {
+                return Panel::List;
+            }
+            match load.get() {
+                LoadState::Loading => Panel::Loading,
+                LoadState::Loaded => Panel::Empty,
+                LoadState::Failed(_) | LoadState::Misconfigured(_) => Panel::Error,
+            }
+        })
+    }
+
+    /// The display order split into full cards and compact rows: small fleets are all cards, a
+    /// large one shows the first cards (problems first) and the rest as compact rows.
+    pub fn split_list(self) -> (Signal<Vec<String>>, Signal<Vec<String>>) {
+        let order = self.order;
+        let split = Memo::new(move |_| full_cards(order.with(Vec::len)));
+        let cards = Signal::derive(move || {
+            order.with(|names| names[..split.get().min(names.len())].to_vec())
+        });
+        let rest = Signal::derive(move || {
+            order.with(|names| names[split.get().min(names.len())..].to_vec())
+        });
+        (cards, rest)
     }
 
     /// Whether any worker is known.

@@ -1,7 +1,7 @@
-//! The live-connection indicator: connecting, live, reconnecting in N s, offline. Word and icon,
-//! never colour alone.
+//! The live-connection indicator: connecting, live, reconnecting in N s, offline, in the words of
+//! `dashboard_core::connection_text`.
 
-use dashboard_core::channel::ConnectionStatus;
+use dashboard_core::connection_text;
 use leptos::prelude::*;
 
 use crate::store::Store;
@@ -12,67 +12,11 @@ pub fn ConnectionBadge() -> impl IntoView {
     let store = Store::expect();
     let connection = store.connection();
     let now = store.local_now();
-    let text = move || label(&connection.get(), now.get());
-    let title = move || match connection.get() {
-        ConnectionStatus::Offline { reason, .. } => reason,
-        ConnectionStatus::Live => "Receiving changes as they happen".to_owned(),
-        _ => "Live updates are not flowing right now".to_owned(),
-    };
+    let text = move || connection_text::label(&connection.get(), now.get());
+    let title = move || connection_text::title(&connection.get());
     view! {
         <span class="wsm-connection" data-testid="connection" data-state=move || connection.get().as_str() title=title role="status">
             {text}
         </span>
-    }
-}
-
-fn label(status: &ConnectionStatus, now_ms: i64) -> String {
-    let seconds_until = |at: u64| ((at as i64 - now_ms).max(0) + 999) / 1000;
-    match status {
-        ConnectionStatus::Connecting => "◌ Connecting…".to_owned(),
-        ConnectionStatus::Live => "● Live".to_owned(),
-        ConnectionStatus::Reconnecting {
-            retry_at_ms: Some(at),
-        } if seconds_until(*at) > 0 => {
-            format!("↻ Reconnecting in {} s", seconds_until(*at))
-        }
-        ConnectionStatus::Reconnecting { .. } => "↻ Reconnecting…".to_owned(),
-        ConnectionStatus::Offline { retry_at_ms, .. } if seconds_until(*retry_at_ms) > 0 => {
-            format!("⚠ Offline, retrying in {} s", seconds_until(*retry_at_ms))
-        }
-        ConnectionStatus::Offline { .. } => "⚠ Offline".to_owned(),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn labels_say_what_happens_next() {
-        assert_eq!(label(&ConnectionStatus::Live, 0), "● Live");
-        assert_eq!(
-            label(
-                &ConnectionStatus::Reconnecting {
-                    retry_at_ms: Some(5_000)
-                },
-                1_500
-            ),
-            "↻ Reconnecting in 4 s"
-        );
-        assert_eq!(
-            label(
-                &ConnectionStatus::Reconnecting {
-                    retry_at_ms: Some(1_000)
-                },
-                2_000
-            ),
-            "↻ Reconnecting…"
-        );
-        let offline = |retry_at_ms| ConnectionStatus::Offline {
-            reason: String::new(),
-            retry_at_ms,
-        };
-        assert_eq!(label(&offline(4_000), 1_000), "⚠ Offline, retrying in 3 s");
-        assert_eq!(label(&offline(0), 1_000), "⚠ Offline");
     }
 }

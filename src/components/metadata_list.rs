@@ -1,6 +1,7 @@
 //! A worker's metadata as key/value pairs, collapsed when long. Keys and values are text nodes,
 //! never markup.
 
+use dashboard_core::metadata::MetadataPairs;
 use leptos::prelude::*;
 use serde_json::{Map, Value};
 
@@ -9,17 +10,7 @@ use crate::config::METADATA_VISIBLE;
 /// The metadata list (nothing when empty).
 #[component]
 pub fn MetadataList(metadata: Map<String, Value>) -> impl IntoView {
-    let pairs: Vec<(String, String)> = metadata
-        .into_iter()
-        .map(|(key, value)| (key, display(&value)))
-        .collect();
-    let (visible, hidden) = if pairs.len() > METADATA_VISIBLE + 1 {
-        let mut visible = pairs;
-        let hidden = visible.split_off(METADATA_VISIBLE);
-        (visible, hidden)
-    } else {
-        (pairs, Vec::new())
-    };
+    let MetadataPairs { visible, hidden } = MetadataPairs::of(&metadata, METADATA_VISIBLE);
     let hidden_count = hidden.len();
     let rows = |pairs: Vec<(String, String)>| {
         pairs
@@ -40,17 +31,4 @@ pub fn MetadataList(metadata: Map<String, Value>) -> impl IntoView {
             </dl>
         }
     })
-}
-
-/// Strings as they are; everything else as compact JSON, shortened.
-fn display(value: &Value) -> String {
-    let text = match value {
-        Value::String(text) => text.clone(),
-        other => other.to_string(),
-    };
-    if text.chars().count() > 120 {
-        text.chars().take(120).collect::<String>() + "…"
-    } else {
-        text
-    }
 }

@@ -9,34 +9,19 @@ use crate::components::error_panel::ErrorPanel;
 use crate::components::stale_banner::StaleBanner;
 use crate::components::windowed_list::WindowedList;
 use crate::components::worker_card::WorkerCard;
-use crate::store::{LoadState, Store};
-use dashboard_core::window::full_cards;
+use crate::store::{Panel, Store};
 
 /// The whole Worker Status section.
 #[component]
 pub fn WorkerStatus() -> impl IntoView {
     let store = Store::expect();
-    let order = store.order();
-    // Small fleets are all cards; a large one shows the first cards (problems first) and the
-    // rest as compact rows, rendered only where they are on screen.
-    let split = Memo::new(move |_| full_cards(order.with(Vec::len)));
-    let cards =
-        Signal::derive(move || order.with(|names| names[..split.get().min(names.len())].to_vec()));
-    let rest =
-        Signal::derive(move || order.with(|names| names[split.get().min(names.len())..].to_vec()));
+    let (cards, rest) = store.split_list();
     let summary = store.summary();
-    let load = store.load();
-    let has_workers = store.has_workers();
-    let show_list = move || has_workers.get();
-    let show_empty = move || !has_workers.get() && load.get() == LoadState::Loaded;
-    let show_error = move || {
-        !has_workers.get()
-            && matches!(
-                load.get(),
-                LoadState::Failed(_) | LoadState::Misconfigured(_)
-            )
-    };
-    let show_loading = move || !has_workers.get() && load.get() == LoadState::Loading;
+    let panel = store.panel();
+    let show_list = move || panel.get() == Panel::List;
+    let show_empty = move || panel.get() == Panel::Empty;
+    let show_error = move || panel.get() == Panel::Error;
+    let show_loading = move || panel.get() == Panel::Loading;
     let skipped = store.skipped_rows();
 
     view! {
