@@ -8,7 +8,7 @@ import path from 'node:path';
 import { createClient } from '@supabase/supabase-js';
 import WebSocket from 'ws';
 import { freePort } from '../scripts/gateway-process.mjs';
-import { ARTIFACTS, gatewayOver, launchBrowser, serveHostPage, serveReleaseBundle, startDatabase } from './support.mjs';
+import { ARTIFACTS, gatewayOver, launchBrowser, serveHostPage, serveReleaseBundle, startDatabase, until } from './support.mjs';
 
 const SEEDED = ['roundtable-worker', 'x-autopost', 'analyze-worker', 'content-worker', 'crawl-worker'];
 let database;
@@ -50,16 +50,6 @@ after(async () => {
 const summary = () => page.locator('[data-testid="summary"]').textContent();
 const statusOf = (name) => page.locator(`[data-worker="${name}"]`).getAttribute('data-status');
 const connection = () => page.locator('[data-testid="connection"]').getAttribute('data-state');
-
-async function until(check, { within = 5_000, what = 'condition' } = {}) {
-  const deadline = Date.now() + within;
-  for (;;) {
-    const value = await check().catch(() => undefined);
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`${what} not met within ${within} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 async function heartbeat(name, extra = {}) {
   const { error } = await writer.from('hp_worker_status').upsert({

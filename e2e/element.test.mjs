@@ -9,7 +9,7 @@ import path from 'node:path';
 import { build } from 'esbuild';
 import { createClient } from '@supabase/supabase-js';
 import WebSocket from 'ws';
-import { ARTIFACTS, gatewayOver, launchBrowser, serveHostPage, serveReleaseBundle, startDatabase } from './support.mjs';
+import { ARTIFACTS, gatewayOver, launchBrowser, serveHostPage, serveReleaseBundle, startDatabase, until as waitUntil } from './support.mjs';
 
 let database;
 let gateway;
@@ -84,15 +84,8 @@ async function openPage(url, { colorScheme = 'light' } = {}) {
   return { page, errors };
 }
 
-async function until(check, { within = 10_000, what = 'condition' } = {}) {
-  const deadline = Date.now() + within;
-  for (;;) {
-    const value = await check().catch(() => undefined);
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`${what} not met within ${within} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
+/** `until` with a longer default wait: mounting includes loading the app. */
+const until = (check, options = {}) => waitUntil(check, { within: 10_000, ...options });
 
 const live = (page, nth = 0) => until(
   async () => (await page.locator('[data-testid="connection"]').nth(nth).getAttribute('data-state')) === 'live',

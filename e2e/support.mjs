@@ -136,6 +136,17 @@ section { border: 5px dotted green !important; display: block !important; paddin
 worker-status { color: blue !important; font-size: 40px !important; line-height: 4 !important; font-weight: 900 !important; }
 `;
 
+/** Polls `check` (errors count as "not yet") until it returns something truthy, which it returns. */
+export async function until(check, { within = 5_000, what = 'condition' } = {}) {
+  const deadline = Date.now() + within;
+  for (;;) {
+    const value = await check().catch(() => undefined);
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`${what} not met within ${within} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
 /** Headless Chromium from Debian (never a downloaded browser). */
 export function launchBrowser() {
   return chromium.launch({

@@ -4,13 +4,11 @@
 use leptos::prelude::*;
 
 use crate::components::worker_texts::WorkerTexts;
-use crate::store::Store;
 
 /// One compact row.
 #[component]
 pub fn CompactRow(name: String) -> impl IntoView {
-    let store = Store::expect();
-    let Some(row) = store.row(&name) else {
+    let Some((_, texts)) = WorkerTexts::lookup(&name) else {
         return ().into_any();
     };
     let WorkerTexts {
@@ -21,7 +19,7 @@ pub fn CompactRow(name: String) -> impl IntoView {
         exact,
         iso,
         counts,
-    } = WorkerTexts::of(&row, store);
+    } = texts;
     let display_name = name.clone();
     view! {
         <li class="wsm-row" data-worker=name data-status=status>

@@ -5,13 +5,11 @@ use leptos::prelude::*;
 
 use crate::components::metadata_list::MetadataList;
 use crate::components::worker_texts::WorkerTexts;
-use crate::store::Store;
 
 /// One worker's card, following that worker's row and the clock.
 #[component]
 pub fn WorkerCard(name: String) -> impl IntoView {
-    let store = Store::expect();
-    let Some(row) = store.row(&name) else {
+    let Some((row, texts)) = WorkerTexts::lookup(&name) else {
         return ().into_any();
     };
     let WorkerTexts {
@@ -22,7 +20,7 @@ pub fn WorkerCard(name: String) -> impl IntoView {
         exact,
         iso,
         counts,
-    } = WorkerTexts::of(&row, store);
+    } = texts;
     let description = Signal::derive({
         let row = row.clone();
         move || row.with(|row| row.description.clone().unwrap_or_default())

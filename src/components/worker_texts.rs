@@ -28,6 +28,15 @@ pub struct WorkerTexts {
 }
 
 impl WorkerTexts {
+    /// The row of the worker `name` in the current section, with its texts (`None` if it is
+    /// gone, e.g. deleted between the order and the render).
+    pub fn lookup(name: &str) -> Option<(ArcRwSignal<WorkerRow>, Self)> {
+        let store = Store::expect();
+        let row = store.row(name)?;
+        let texts = Self::of(&row, store);
+        Some((row, texts))
+    }
+
     /// The texts of `row`.
     pub fn of(row: &ArcRwSignal<WorkerRow>, store: Store) -> Self {
         let now = store.server_now();
