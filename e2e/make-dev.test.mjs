@@ -80,7 +80,10 @@ before(async () => {
   make.stdout.on('data', (chunk) => { output += chunk; });
   make.stderr.on('data', (chunk) => { output += chunk; });
   browser = await launchBrowser();
-});
+  // make dev checks the tools, builds the gateway, starts the database and the crew, and
+  // Trunk builds the app once (make test warms that build first; a cold one takes minutes).
+  await until(() => fetch('http://127.0.0.1:8080/').then((response) => response.ok), { within: 280_000, what: 'http://127.0.0.1:8080 serving' });
+}, { timeout: 300_000 });
 
 after(async () => {
   await browser?.close();
@@ -90,8 +93,7 @@ after(async () => {
   }
 });
 
-test('make dev: the page loads once, stays loaded for 30 s, and shows the five demo workers Running', async () => {
-  await until(() => fetch('http://127.0.0.1:8080/').then((response) => response.ok), { within: 150_000, what: 'http://127.0.0.1:8080 serving' });
+test('make dev: the page loads once, stays loaded for 30 s, and shows the five demo workers Running', { timeout: 120_000 }, async () => {
   const builds = () => output.match(/success/g)?.length ?? 0;
   const page = await browser.newPage();
   const errors = [];
