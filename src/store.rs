@@ -261,7 +261,7 @@ impl Store {
                 cells.remove(&name);
             }
         });
-        let now = self.server_now().get_untracked();
+        let now = self.server_now_untracked();
         let thresholds = self.thresholds();
         let moved = self
             .board
@@ -293,7 +293,7 @@ impl Store {
                     }
                 }
             });
-            let now = self.server_now().get_untracked();
+            let now = self.server_now_untracked();
             let thresholds = self.thresholds();
             self.board
                 .update_value(|board| board.rebuild(workers, now, thresholds));
@@ -312,6 +312,12 @@ impl Store {
         if self.counts.get_untracked() != counts {
             self.counts.set(counts);
         }
+    }
+
+    /// Server time now, read without subscribing (for the store's own bookkeeping).
+    fn server_now_untracked(self) -> i64 {
+        self.clock
+            .with_untracked(|clock| clock.server_now(self.local_now.get_untracked()))
     }
 
     /// The Late and Stopped thresholds.

@@ -23,6 +23,10 @@ impl Workers {
     pub fn apply_snapshot(&mut self, snapshot: Vec<WorkerRow>) {
         let mut rows = HashMap::with_capacity(snapshot.len());
         for row in snapshot {
+            if self.deleted_since(&row) {
+                // Deleted after the snapshot read it (a page read before the delete arrived).
+                continue;
+            }
             let newest = match self.rows.remove(&row.worker_name) {
                 Some(known) if known.updated_at_ms > row.updated_at_ms => known,
                 _ => row,
@@ -37,6 +41,9 @@ impl Workers {
     /// other row (the final `apply_snapshot` removes what the table no longer has).
     pub fn merge_page(&mut self, page: &[WorkerRow]) {
         for row in page {
+            if self.deleted_since(row) {
+                continue;
+            }
             match self.rows.get(&row.worker_name) {
                 Some(known) if known.updated_at_ms > row.updated_at_ms => {}
                 _ => {
@@ -46,15 +53,18 @@ impl Workers {
         }
     }
 
+    /// Whether a delete of this worker was committed at or after this version of its row.
+    fn deleted_since(&self, row: &WorkerRow) -> bool {
+        self.tombstones
+            .get(&row.worker_name)
+            .is_some_and(|deleted| *deleted >= row.updated_at_ms && row.updated_at_ms > 0)
+    }
+
     /// Applies one change; returns whether anything changed.
     pub fn apply(&mut self, change: Change) -> bool {
         match change {
             Change::Upsert(row) => {
-                if self
-                    .tombstones
-                    .get(&row.worker_name)
-                    .is_some_and(|deleted| *deleted >= row.updated_at_ms && row.updated_at_ms > 0)
-                {
+                if self.deleted_since(&row) {
                     return false;
                 }
                 match self.rows.get(&row.worker_name) {
@@ -165,6 +175,37 @@ impl Counts {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn a_delete_that_arrives_while_pages_load_is_not_undone_by_them() {
+        let mut workers = Workers::default();
+        workers.apply_snapshot(vec![]);
+        // Page 1 was read (with the row), then the delete arrived, then the page was merged.
+        let page = vec![
+            row("gone", "2026-01-01T00:00:00Z", 1),
+            row("kept", "2026-01-01T00:00:00Z", 1),
+        ];
+        let deleted_at = crate::row::parse_timestamp_ms("2026-01-01T00:00:03Z").unwrap();
+        workers.apply(Change::Delete {
+            worker_name: "gone".into(),
+            commit_ms: deleted_at,
+        });
+        workers.merge_page(&page);
+        assert!(
+            workers.get("gone").is_none(),
+            "a page read before the delete does not bring it back"
+        );
+        workers.apply_snapshot(page);
+        assert!(workers.get("gone").is_none(), "nor does the final snapshot");
+        assert!(workers.get("kept").is_some());
+        // A worker re-created after its delete is a newer row and shows.
+        workers.apply(Change::Delete {
+            worker_name: "again".into(),
+            commit_ms: deleted_at,
+        });
+        workers.apply_snapshot(vec![row("again", "2026-01-01T00:00:09Z", 1)]);
+        assert!(workers.get("again").is_some());
+    }
 
     #[test]
     fn pages_merge_without_removing_and_the_final_snapshot_removes() {
