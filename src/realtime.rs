@@ -23,13 +23,6 @@ struct Connection {
     _on_message: Closure<dyn FnMut(MessageEvent)>,
 }
 
-/// A window or document listener, removed when the section unmounts.
-struct Listener {
-    target: web_sys::EventTarget,
-    event: &'static str,
-    callback: Closure<dyn FnMut(web_sys::Event)>,
-}
-
 struct Transport {
     config: Config,
     store: Store,
@@ -38,7 +31,6 @@ struct Transport {
     // Bumped for every socket, so events of a replaced socket are ignored.
     generation: u64,
     ticker: Option<gloo_timers::callback::Interval>,
-    listeners: Vec<Listener>,
     stopped: bool,
 }
 
@@ -59,7 +51,6 @@ pub fn start(config: Config, store: Store) {
         connection: None,
         generation: 0,
         ticker: None,
-        listeners: Vec::new(),
         stopped: false,
     }));
     feed(&shared, Input::Start);
@@ -71,19 +62,14 @@ pub fn start(config: Config, store: Store) {
     crate::lifetime::on_unmount(move || stop(&shared));
 }
 
-/// Closes the socket, cancels the timer, removes the listeners; later events are ignored.
+/// Closes the socket and cancels the timer; later events are ignored. (The window and document
+/// listeners remove themselves on unmount: `lifetime::listen_until_unmount`.)
 fn stop(shared: &Shared) {
     close(shared);
     let mut transport = shared.borrow_mut();
     transport.stopped = true;
     // Dropping the interval cancels it and frees the closure that held `shared`.
     transport.ticker = None;
-    for listener in transport.listeners.drain(..) {
-        let _ = listener.target.remove_event_listener_with_callback(
-            listener.event,
-            listener.callback.as_ref().unchecked_ref(),
-        );
-    }
 }
 
 /// One input into the machine, then its commands, then the status for the indicator.
@@ -202,7 +188,7 @@ fn watch_network(shared: &Shared) {
                 feed(&shared, input.clone());
             }
         });
-        listen(shared, window.clone().into(), event, listener);
+        listen(window.clone().into(), event, listener);
     }
     let Some(document) = window.document() else {
         return;
@@ -216,22 +202,17 @@ fn watch_network(shared: &Shared) {
             feed(&shared, Input::PageVisible);
         }
     });
-    listen(shared, document.into(), "visibilitychange", listener);
+    listen(document.into(), "visibilitychange", listener);
 }
 
 /// Adds `callback` for `event` on `target` until the section unmounts.
 fn listen(
-    shared: &Shared,
     target: web_sys::EventTarget,
     event: &'static str,
     callback: Closure<dyn FnMut(web_sys::Event)>,
 ) {
-    let _ = target.add_event_listener_with_callback(event, callback.as_ref().unchecked_ref());
-    shared.borrow_mut().listeners.push(Listener {
-        target,
-        event,
-        callback,
-    });
+    let options = web_sys::AddEventListenerOptions::new();
+    crate::lifetime::listen_until_unmount(target, event, &options, callback);
 }
 
 /// Feeds an input after the current call stack (never re-entrantly).
