@@ -18,7 +18,7 @@ DEMO ?= on
 # The Supabase CLI's local publishable key (public; the local stack accepts it).
 LOCAL_PUBLISHABLE_KEY := sb_publishable_ACJWlzQHlZjBrEguHvfOxg_3BJgxAaH
 
-.PHONY: all deps deps-db test test-rust test-node test-browser build-web dev-build release release-for-tests lint db db-check db-adopt stack dev bench clean
+.PHONY: all deps deps-db test test-rust test-node test-browser dev-build release release-for-tests lint db db-check db-adopt stack dev bench clean
 
 all: test
 
@@ -49,12 +49,8 @@ test-node: node_modules/.package-lock.json dev-build release-for-tests
 test-browser:
 	CHROMEDRIVER=$${CHROMEDRIVER:-/usr/bin/chromedriver} $(CARGO) test --locked --target wasm32-unknown-unknown -p dashboard --test web
 
-# The dashboard as `make dev` serves it (debug: defaults to the local stack).
-build-web: node_modules/.package-lock.json
-	trunk build
-
-# make dev's own debug build (where `trunk serve` puts it), done ahead of the tests so the
-# make-dev test times the page and the stack, not a cold compile.
+# make dev's own debug build (defaulting to the local stack), where `trunk serve` puts it; done
+# ahead of the tests so the make-dev test times the page and the stack, not a cold compile.
 dev-build: node_modules/.package-lock.json
 	trunk build --dist target/trunk-serve
 
