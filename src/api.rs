@@ -2,10 +2,10 @@
 //! with the headers supabase-js sends. The only file that calls `fetch`. Rows that cannot be read
 //! are skipped and reported, so one bad row never hides the others.
 
+use dashboard_core::json::Json;
 use dashboard_core::paging::{self, PAGE_SIZE, PageOutcome};
 use dashboard_core::row::WorkerRow;
 use gloo_net::http::Request;
-use serde_json::Value;
 
 use crate::config::{Config, SNAPSHOT_TIMEOUT_MS, TABLE};
 use crate::error::ApiError;
@@ -87,11 +87,11 @@ pub async fn fetch_page(config: &Config, after: Option<&str>) -> Result<Page, Ap
         .await
         .map_err(|error| ApiError::Network(error.to_string()))?;
     if !(200..300).contains(&status) {
-        let message = serde_json::from_str::<Value>(&body)
+        let message = Json::parse(&body)
             .ok()
             .and_then(|json| {
                 json.get("message")
-                    .and_then(Value::as_str)
+                    .and_then(Json::as_str)
                     .map(str::to_owned)
             })
             .unwrap_or_else(|| body.chars().take(200).collect());
@@ -133,7 +133,7 @@ pub struct ReadRows {
 
 /// Splits a JSON array body into usable rows and messages for the unusable ones.
 pub fn read_rows(body: &str) -> Result<ReadRows, ApiError> {
-    let Ok(Value::Array(items)) = serde_json::from_str::<Value>(body) else {
+    let Ok(Json::Array(items)) = Json::parse(body) else {
         return Err(ApiError::BadResponse(
             "the body is not a JSON array".to_owned(),
         ));
@@ -149,7 +149,7 @@ pub fn read_rows(body: &str) -> Result<ReadRows, ApiError> {
     let last_key = items
         .last()
         .and_then(|item| item.get("worker_name"))
-        .and_then(Value::as_str)
+        .and_then(Json::as_str)
         .map(str::to_owned);
     Ok(ReadRows {
         rows,

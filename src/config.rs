@@ -103,7 +103,7 @@ impl Config {
 fn key_role(key: &str) -> Option<String> {
     let payload = key.split('.').nth(1)?;
     let bytes = base64_url_decode(payload)?;
-    let json: serde_json::Value = serde_json::from_slice(&bytes).ok()?;
+    let json = dashboard_core::json::Json::parse_bytes(&bytes).ok()?;
     json.get("role")?.as_str().map(str::to_owned)
 }
 

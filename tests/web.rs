@@ -9,6 +9,13 @@ use dashboard_core::local_stack::{ANON_KEY, SECRET_KEY, SERVICE_ROLE_KEY};
 use dashboard_core::row::WorkerRow;
 use leptos::prelude::*;
 use serde_json::json;
+
+/// A row from a `json!` value, read as the app reads the wire.
+fn row_of(value: serde_json::Value) -> WorkerRow {
+    let json =
+        dashboard_core::json::Json::parse(&value.to_string()).expect("serde_json writes JSON");
+    WorkerRow::from_json(&json).expect("a valid test row")
+}
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 
@@ -61,9 +68,10 @@ fn local() -> Config {
 async fn every_status_renders_with_its_word_and_hook() {
     let (root, store) = mount(local());
     let row = |name: &str, status: &str, age_ms: Option<f64>, breaker: bool| {
-        WorkerRow::from_json(&json!({"worker_name": name, "status": status, "circuit_breaker_open": breaker,
-            "last_heartbeat": age_ms.map(iso_ago), "description": "does things", "jobs_processed": 7, "error_count": 1}))
-        .unwrap()
+        row_of(
+            json!({"worker_name": name, "status": status, "circuit_breaker_open": breaker,
+            "last_heartbeat": age_ms.map(iso_ago), "description": "does things", "jobs_processed": 7, "error_count": 1}),
+        )
     };
     store.apply_snapshot(vec![
         row("fresh", "running", Some(15_000.0), false),
@@ -126,9 +134,9 @@ async fn long_metadata_is_collapsed_and_stays_text() {
     let metadata: serde_json::Map<String, serde_json::Value> = (0..8)
         .map(|i| (format!("key{i}"), json!(format!("<i>value {i}</i>"))))
         .collect();
-    store.apply_snapshot(vec![
-        WorkerRow::from_json(&json!({"worker_name": "meta", "metadata": metadata})).unwrap(),
-    ]);
+    store.apply_snapshot(vec![row_of(
+        json!({"worker_name": "meta", "metadata": metadata}),
+    )]);
     settle().await;
     assert_eq!(text(&root, "[data-worker=meta] details summary"), "4 more");
     assert!(

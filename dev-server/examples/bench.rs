@@ -127,7 +127,7 @@ async fn subscribe(host: &str, name: &str) -> Result<Socket, Box<dyn std::error:
         r#ref: Some("1".into()),
         topic: format!("realtime:{name}"),
         event: "phx_join".into(),
-        payload: json!({"config": {"postgres_changes": [{"event": "*", "schema": "public", "table": "hp_worker_status"}]}}),
+        payload: json!({"config": {"postgres_changes": [{"event": "*", "schema": "public", "table": "hp_worker_status"}]}}).into(),
     };
     socket
         .send(Message::Text(join.encode(Vsn::V2).into()))

@@ -1,15 +1,15 @@
 //! A worker's metadata as key/value pairs, collapsed when long. Keys and values are text nodes,
 //! never markup.
 
+use dashboard_core::json::Object;
 use dashboard_core::metadata::MetadataPairs;
 use leptos::prelude::*;
-use serde_json::{Map, Value};
 
 use crate::config::METADATA_VISIBLE;
 
 /// The metadata list (nothing when empty).
 #[component]
-pub fn MetadataList(metadata: Map<String, Value>) -> impl IntoView {
+pub fn MetadataList(metadata: Object) -> impl IntoView {
     let MetadataPairs { visible, hidden } = MetadataPairs::of(&metadata, METADATA_VISIBLE);
     let hidden_count = hidden.len();
     let rows = |pairs: Vec<(String, String)>| {

@@ -150,13 +150,12 @@ mod tests {
     use super::*;
     use crate::change::Change;
     use crate::row::parse_timestamp_ms;
-    use serde_json::json;
 
     const NOW: &str = "2026-11-28T15:00:00Z";
 
     fn row(name: &str, status: &str, seen: &str, order: Option<i64>, jobs: i64) -> WorkerRow {
         WorkerRow::from_json(
-            &json!({"worker_name": name, "status": status, "last_heartbeat": seen,
+            &j!({"worker_name": name, "status": status, "last_heartbeat": seen,
             "display_order": order, "jobs_processed": jobs, "updated_at": seen}),
         )
         .unwrap()

@@ -1,7 +1,7 @@
 //! A `postgres_changes` payload turned into a typed change of a worker row (the validated layer
 //! above `frame`). Anything unexpected is an error with a reason; the caller logs and counts it.
 
-use serde_json::Value;
+use crate::json::Json;
 
 use crate::row::{RowError, WorkerRow, parse_timestamp_ms};
 
@@ -56,25 +56,25 @@ pub enum ChangeError {
 }
 
 /// Reads `{"ids": [...], "data": {...}}` for `table`.
-pub fn parse_change(payload: &Value, table: &str) -> Result<ChangeEvent, ChangeError> {
+pub fn parse_change(payload: &Json, table: &str) -> Result<ChangeEvent, ChangeError> {
     let data = payload
         .get("data")
         .ok_or(ChangeError::Malformed("no data"))?;
     if let Some(errors) = data.get("errors").filter(|errors| !errors.is_null()) {
-        return Err(ChangeError::Reported(errors.to_string()));
+        return Err(ChangeError::Reported(errors.to_json()));
     }
     let change_table = data
         .get("table")
-        .and_then(Value::as_str)
+        .and_then(Json::as_str)
         .ok_or(ChangeError::Malformed("no table"))?;
     if change_table != table {
         return Err(ChangeError::OtherTable(change_table.to_owned()));
     }
     let commit_ms = data
         .get("commit_timestamp")
-        .and_then(Value::as_str)
+        .and_then(Json::as_str)
         .and_then(parse_timestamp_ms);
-    let change = match data.get("type").and_then(Value::as_str) {
+    let change = match data.get("type").and_then(Json::as_str) {
         Some("INSERT" | "UPDATE") => Change::Upsert(WorkerRow::from_json(
             data.get("record")
                 .ok_or(ChangeError::Malformed("no record"))?,
@@ -83,7 +83,7 @@ pub fn parse_change(payload: &Value, table: &str) -> Result<ChangeEvent, ChangeE
             let worker_name = data
                 .get("old_record")
                 .and_then(|old| old.get("worker_name"))
-                .and_then(Value::as_str)
+                .and_then(Json::as_str)
                 .ok_or(ChangeError::Malformed(
                     "DELETE without old_record.worker_name",
                 ))?;
@@ -100,19 +100,18 @@ pub fn parse_change(payload: &Value, table: &str) -> Result<ChangeEvent, ChangeE
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
 
     const TABLE: &str = "hp_worker_status";
 
     #[test]
     fn updates_and_deletes_parse() {
-        let update = json!({"ids": [1], "data": {"schema": "public", "table": TABLE, "type": "UPDATE",
+        let update = j!({"ids": [1], "data": {"schema": "public", "table": TABLE, "type": "UPDATE",
             "commit_timestamp": "2026-11-28T15:00:00.123Z", "errors": null,
             "record": {"worker_name": "x-autopost", "status": "running"}, "old_record": {"worker_name": "x-autopost"}}});
         let event = parse_change(&update, TABLE).unwrap();
         assert_eq!(event.commit_ms, Some(1_795_878_000_123));
         assert!(matches!(event.change, Change::Upsert(ref row) if row.worker_name == "x-autopost"));
-        let delete = json!({"ids": [1], "data": {"table": TABLE, "type": "DELETE", "errors": null,
+        let delete = j!({"ids": [1], "data": {"table": TABLE, "type": "DELETE", "errors": null,
             "commit_timestamp": "2026-11-28T15:00:01.000Z", "old_record": {"worker_name": "gone"}}});
         assert!(
             matches!(parse_change(&delete, TABLE).unwrap().change, Change::Delete { ref worker_name, .. } if worker_name == "gone")
@@ -122,20 +121,20 @@ mod tests {
     #[test]
     fn bad_payloads_are_errors_with_reasons() {
         assert_eq!(
-            parse_change(&json!({}), TABLE),
+            parse_change(&j!({}), TABLE),
             Err(ChangeError::Malformed("no data"))
         );
-        let other = json!({"data": {"table": "other", "type": "INSERT", "record": {}}});
+        let other = j!({"data": {"table": "other", "type": "INSERT", "record": {}}});
         assert_eq!(
             parse_change(&other, TABLE),
             Err(ChangeError::OtherTable("other".into()))
         );
-        let reported = json!({"data": {"table": TABLE, "type": "INSERT", "errors": ["Error 413: Payload Too Large"]}});
+        let reported = j!({"data": {"table": TABLE, "type": "INSERT", "errors": ["Error 413: Payload Too Large"]}});
         assert!(matches!(
             parse_change(&reported, TABLE),
             Err(ChangeError::Reported(_))
         ));
-        let bad_row = json!({"data": {"table": TABLE, "type": "INSERT", "errors": null, "record": {"worker_name": 5}}});
+        let bad_row = j!({"data": {"table": TABLE, "type": "INSERT", "errors": null, "record": {"worker_name": 5}}});
         assert!(matches!(
             parse_change(&bad_row, TABLE),
             Err(ChangeError::Row(RowError::NoName))

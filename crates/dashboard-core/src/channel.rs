@@ -6,10 +6,9 @@
 //! `phx_error`, a join error or timeout, dropping frames of an older join, and a fresh snapshot
 //! after every "Subscribed to PostgreSQL" so that nothing missed in a gap stays wrong.
 
-use serde_json::json;
-
 use crate::change::{ChangeEvent, parse_change};
 use crate::frame::{Frame, Vsn};
+use crate::json::Json;
 use crate::protocol::{
     HEARTBEAT_INTERVAL_MS, PHOENIX_TOPIC, RECONNECT_AFTER_MS, SUBSCRIBED_MESSAGE, event,
 };
@@ -261,15 +260,32 @@ impl Channel {
 
     fn join(&mut self, now_ms: u64, commands: &mut Vec<Command>) {
         let join_ref = self.make_ref();
-        let payload = json!({
-            "config": {
-                "broadcast": {"ack": false, "self": false},
-                "presence": {"key": "", "enabled": false},
-                "postgres_changes": [{"event": "*", "schema": self.options.schema, "table": self.options.table}],
-                "private": false,
-            },
-            "access_token": self.options.access_token,
-        });
+        // What realtime-js 2.x sends for one postgres_changes listener, in its key order.
+        let payload = Json::object([
+            (
+                "config",
+                Json::object([
+                    (
+                        "broadcast",
+                        Json::object([("ack", false.into()), ("self", false.into())]),
+                    ),
+                    (
+                        "presence",
+                        Json::object([("key", "".into()), ("enabled", false.into())]),
+                    ),
+                    (
+                        "postgres_changes",
+                        Json::Array(vec![Json::object([
+                            ("event", "*".into()),
+                            ("schema", Json::string(&self.options.schema)),
+                            ("table", Json::string(&self.options.table)),
+                        ])]),
+                    ),
+                    ("private", false.into()),
+                ]),
+            ),
+            ("access_token", Json::string(&self.options.access_token)),
+        ]);
         let frame = Frame::push(
             Some(join_ref.clone()),
             Some(join_ref.clone()),

@@ -4,7 +4,7 @@
 //! a typed change or reply happens above it. Unknown events and extra keys are kept or ignored,
 //! never an error, because the server may add them at any time.
 
-use serde_json::{Map, Value, json};
+use crate::json::Json;
 
 use crate::protocol::{PHOENIX_TOPIC, event};
 
@@ -50,7 +50,7 @@ pub struct Frame {
     /// See [`crate::protocol::event`].
     pub event: String,
     /// Event-specific JSON.
-    pub payload: Value,
+    pub payload: Json,
 }
 
 /// Why a text frame could not be read as a Phoenix message.
@@ -72,22 +72,21 @@ pub enum FrameError {
 impl Frame {
     /// Reads one text frame.
     pub fn decode(text: &str, vsn: Vsn) -> Result<Self, FrameError> {
-        let value: Value =
-            serde_json::from_str(text).map_err(|error| FrameError::NotJson(error.to_string()))?;
+        let value = Json::parse(text).map_err(|error| FrameError::NotJson(error.to_string()))?;
         let wrong = |detail: &str| FrameError::WrongShape {
             vsn: vsn.as_str(),
             detail: detail.to_owned(),
         };
         // Both versions carry the same five values; only their packaging differs.
-        let [join_ref, r#ref, topic, event, payload]: [Value; 5] = match (vsn, value) {
-            (Vsn::V2, Value::Array(items)) => {
+        let [join_ref, r#ref, topic, event, payload]: [Json; 5] = match (vsn, value) {
+            (Vsn::V2, Json::Array(items)) => {
                 items.try_into().map_err(|_| wrong("expected 5 elements"))?
             }
-            (Vsn::V1, Value::Object(mut object)) => {
+            (Vsn::V1, mut object @ Json::Object(_)) => {
                 // Phoenix requires topic, event, payload and ref (which may be null).
                 let mut take = |key: &str| {
                     object
-                        .remove(key)
+                        .take(key)
                         .ok_or_else(|| wrong(&format!("missing \"{key}\"")))
                 };
                 let (topic, event, payload, r#ref) = (
@@ -96,7 +95,7 @@ impl Frame {
                     take("payload")?,
                     take("ref")?,
                 );
-                let join_ref = object.remove("join_ref").unwrap_or(Value::Null);
+                let join_ref = object.take("join_ref").unwrap_or(Json::Null);
                 [join_ref, r#ref, topic, event, payload]
             }
             (Vsn::V2, _) => return Err(wrong("expected a JSON array")),
@@ -115,37 +114,43 @@ impl Frame {
     /// Writes the frame as text. In vsn 1.0.0 `join_ref` is written only when present; a server
     /// speaking 1.0.0 clears it first, as Phoenix's V1 serializer sends none.
     pub fn encode(&self, vsn: Vsn) -> String {
+        let text = |value: &Option<String>| Json::from(value.clone());
         let value = match vsn {
-            Vsn::V2 => json!([
-                self.join_ref,
-                self.r#ref,
-                self.topic,
-                self.event,
-                self.payload
+            Vsn::V2 => Json::Array(vec![
+                text(&self.join_ref),
+                text(&self.r#ref),
+                Json::string(&self.topic),
+                Json::string(&self.event),
+                self.payload.clone(),
             ]),
             Vsn::V1 => {
-                let mut object = Map::new();
-                object.insert("topic".to_owned(), json!(self.topic));
-                object.insert("event".to_owned(), json!(self.event));
-                object.insert("payload".to_owned(), self.payload.clone());
-                object.insert("ref".to_owned(), json!(self.r#ref));
+                let mut object = vec![
+                    ("topic".to_owned(), Json::string(&self.topic)),
+                    ("event".to_owned(), Json::string(&self.event)),
+                    ("payload".to_owned(), self.payload.clone()),
+                    ("ref".to_owned(), text(&self.r#ref)),
+                ];
                 if let Some(join_ref) = &self.join_ref {
-                    object.insert("join_ref".to_owned(), json!(join_ref));
+                    object.push(("join_ref".to_owned(), Json::string(join_ref)));
                 }
-                Value::Object(object)
+                Json::Object(object)
             }
         };
-        value.to_string()
+        value.to_json()
     }
 
-    /// A `phx_reply` to a push: `{"status": status, "response": response}`.
-    pub fn reply(request: &Self, status: &str, response: Value) -> Self {
+    /// A `phx_reply` to a push: `{"response": response, "status": status}`, in the key order
+    /// Phoenix writes it.
+    pub fn reply(request: &Self, status: &str, response: impl Into<Json>) -> Self {
         Self {
             join_ref: request.join_ref.clone(),
             r#ref: request.r#ref.clone(),
             topic: request.topic.clone(),
             event: event::REPLY.to_owned(),
-            payload: json!({ "status": status, "response": response }),
+            payload: Json::object([
+                ("response", response.into()),
+                ("status", Json::string(status)),
+            ]),
         }
     }
 
@@ -156,7 +161,7 @@ impl Frame {
             r#ref: Some(r#ref),
             topic: PHOENIX_TOPIC.to_owned(),
             event: event::HEARTBEAT.to_owned(),
-            payload: json!({}),
+            payload: Json::Object(Vec::new()),
         }
     }
 
@@ -166,32 +171,31 @@ impl Frame {
         r#ref: Option<String>,
         topic: &str,
         event: &str,
-        payload: Value,
+        payload: impl Into<Json>,
     ) -> Self {
         Self {
             join_ref,
             r#ref,
             topic: topic.to_owned(),
             event: event.to_owned(),
-            payload,
+            payload: payload.into(),
         }
     }
 }
 
 /// `null` → `Some(None)`, a string → `Some(Some(s))`, a number → its text (lenient: some
 /// clients count refs as numbers); anything else → `None` (invalid).
-fn optional_ref(value: Value) -> Option<Option<String>> {
+fn optional_ref(value: Json) -> Option<Option<String>> {
     match value {
-        Value::Null => Some(None),
-        Value::String(text) => Some(Some(text)),
-        Value::Number(number) => Some(Some(number.to_string())),
+        Json::Null => Some(None),
+        Json::String(text) | Json::Number(text) => Some(Some(text)),
         _ => None,
     }
 }
 
-fn string(value: Value) -> Option<String> {
+fn string(value: Json) -> Option<String> {
     match value {
-        Value::String(text) => Some(text),
+        Json::String(text) => Some(text),
         _ => None,
     }
 }
@@ -218,8 +222,7 @@ mod tests {
             frame.payload["config"]["postgres_changes"][0]["table"],
             "hp_worker_status"
         );
-        let again: Value = serde_json::from_str(&frame.encode(Vsn::V2)).unwrap();
-        assert_eq!(again, serde_json::from_str::<Value>(V2_JOIN).unwrap());
+        assert_eq!(frame.encode(Vsn::V2), V2_JOIN);
     }
 
     #[test]
@@ -240,11 +243,10 @@ mod tests {
     #[test]
     fn v1_heartbeat_matches_the_reference_text() {
         let text = Frame::heartbeat("26".to_owned()).encode(Vsn::V1);
-        let expected: Value = serde_json::from_str(
-            r#"{"topic":"phoenix","event":"heartbeat","payload":{},"ref":"26"}"#,
-        )
-        .unwrap();
-        assert_eq!(serde_json::from_str::<Value>(&text).unwrap(), expected);
+        assert_eq!(
+            text,
+            r#"{"topic":"phoenix","event":"heartbeat","payload":{},"ref":"26"}"#
+        );
         assert_eq!(
             Frame::heartbeat("26".to_owned()).encode(Vsn::V2),
             r#"[null,"26","phoenix","heartbeat",{}]"#
@@ -254,7 +256,7 @@ mod tests {
     #[test]
     fn reply_keeps_refs_and_wraps_status_and_response() {
         let push = Frame::decode(r#"[null,"26","phoenix","heartbeat",{}]"#, Vsn::V2).unwrap();
-        let reply = Frame::reply(&push, "ok", json!({}));
+        let reply = Frame::reply(&push, "ok", Json::Object(Vec::new()));
         assert_eq!(
             reply.encode(Vsn::V2),
             r#"[null,"26","phoenix","phx_reply",{"response":{},"status":"ok"}]"#

@@ -3,12 +3,22 @@
 
 #![warn(missing_docs)]
 
+/// Tests build values with serde_json's `json!` and read them with our parser.
+#[cfg(test)]
+macro_rules! j {
+    ($($json:tt)+) => {
+        $crate::json::Json::parse(&serde_json::json!($($json)+).to_string())
+            .expect("serde_json writes JSON")
+    };
+}
+
 pub mod board;
 pub mod change;
 pub mod channel;
 pub mod clock;
 pub mod connection_text;
 pub mod frame;
+pub mod json;
 pub mod local_stack;
 pub mod metadata;
 pub mod paging;

@@ -2,7 +2,7 @@
 //! anything else as compact JSON, long values shortened), the first few shown and the rest
 //! folded away when the list is long.
 
-use serde_json::{Map, Value};
+use crate::json::{Json, Object};
 
 /// Longest value shown, in characters.
 const VALUE_CHARS: usize = 120;
@@ -18,7 +18,7 @@ pub struct MetadataPairs {
 
 impl MetadataPairs {
     /// Splits `metadata` after `visible` pairs, unless only one more would be folded.
-    pub fn of(metadata: &Map<String, Value>, visible: usize) -> Self {
+    pub fn of(metadata: &Object, visible: usize) -> Self {
         let mut shown: Vec<(String, String)> = metadata
             .iter()
             .map(|(key, value)| (key.clone(), display(value)))
@@ -36,10 +36,10 @@ impl MetadataPairs {
 }
 
 /// Strings as they are; everything else as compact JSON, shortened.
-pub fn display(value: &Value) -> String {
+pub fn display(value: &Json) -> String {
     let text = match value {
-        Value::String(text) => text.clone(),
-        other => other.to_string(),
+        Json::String(text) => text.clone(),
+        other => other.to_json(),
     };
     if text.chars().count() > VALUE_CHARS {
         text.chars().take(VALUE_CHARS).collect::<String>() + "…"
@@ -51,12 +51,11 @@ pub fn display(value: &Value) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
 
     #[test]
     fn long_lists_fold_and_values_are_text() {
-        let Value::Object(metadata) =
-            json!({"a": "x", "b": 2, "c": {"n": [1]}, "d": true, "e": null, "f": "y"})
+        let Json::Object(metadata) =
+            j!({"a": "x", "b": 2, "c": {"n": [1]}, "d": true, "e": null, "f": "y"})
         else {
             unreachable!()
         };
@@ -67,7 +66,7 @@ mod tests {
             pairs.visible[2],
             ("c".to_owned(), r#"{"n":[1]}"#.to_owned())
         );
-        let Value::Object(five) = json!({"a": 1, "b": 2, "c": 3, "d": 4, "e": 5}) else {
+        let Json::Object(five) = j!({"a": 1, "b": 2, "c": 3, "d": 4, "e": 5}) else {
             unreachable!()
         };
         assert!(
@@ -75,7 +74,7 @@ mod tests {
             "one more is shown, not folded"
         );
         assert_eq!(
-            display(&json!("z".repeat(200))).chars().count(),
+            display(&j!("z".repeat(200))).chars().count(),
             VALUE_CHARS + 1
         );
     }

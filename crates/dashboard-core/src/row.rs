@@ -2,7 +2,7 @@
 //! A malformed row becomes a `RowError` that names the problem; it never panics and never takes
 //! the other rows down with it.
 
-use serde_json::{Map, Value};
+use crate::json::{Json, Object};
 
 /// A worker row, validated.
 #[derive(Debug, Clone, PartialEq)]
@@ -23,7 +23,7 @@ pub struct WorkerRow {
     /// Whether the worker's circuit breaker is open.
     pub circuit_breaker_open: bool,
     /// Free-form key/value pairs.
-    pub metadata: Map<String, Value>,
+    pub metadata: Object,
     /// Seeded position; `None` sorts after the seeded workers.
     pub display_order: Option<i64>,
     /// Version of the row: `updated_at` in milliseconds (0 when absent).
@@ -53,36 +53,34 @@ pub enum RowError {
 
 impl WorkerRow {
     /// Reads a row. Missing optional fields take the table's defaults.
-    pub fn from_json(value: &Value) -> Result<Self, RowError> {
-        let object = value.as_object().ok_or(RowError::NotAnObject)?;
+    pub fn from_json(value: &Json) -> Result<Self, RowError> {
+        value.as_object().ok_or(RowError::NotAnObject)?;
+        let object = value;
         let worker_name = object
             .get("worker_name")
-            .and_then(Value::as_str)
+            .and_then(Json::as_str)
             .filter(|name| !name.trim().is_empty())
             .ok_or(RowError::NoName)?
             .to_owned();
-        let bad = |field: &'static str, value: &Value| RowError::BadField {
+        let bad = |field: &'static str, value: &Json| RowError::BadField {
             worker: worker_name.clone(),
             field,
-            value: shorten(&value.to_string()),
+            value: shorten(&value.to_json()),
         };
         let text = |field: &'static str| -> Result<Option<String>, RowError> {
             match object.get(field) {
-                None | Some(Value::Null) => Ok(None),
-                Some(Value::String(text)) => Ok(Some(text.clone())),
+                None | Some(Json::Null) => Ok(None),
+                Some(Json::String(text)) => Ok(Some(text.clone())),
                 Some(other) => Err(bad(field, other)),
             }
         };
         let count = |field: &'static str| -> Result<i64, RowError> {
             match object.get(field) {
-                None | Some(Value::Null) => Ok(0),
-                Some(Value::Number(number)) => number
-                    .as_i64()
-                    .ok_or_else(|| bad(field, &Value::Number(number.clone()))),
+                None | Some(Json::Null) => Ok(0),
                 // PostgREST may send big int8 values as strings when asked to; accept digits.
-                Some(Value::String(text)) => text
-                    .parse()
-                    .map_err(|_| bad(field, &Value::String(text.clone()))),
+                Some(value @ (Json::Number(text) | Json::String(text))) => {
+                    text.parse().map_err(|_| bad(field, value))
+                }
                 Some(other) => Err(bad(field, other)),
             }
         };
@@ -91,17 +89,17 @@ impl WorkerRow {
                 None => Ok(None),
                 Some(text) => parse_timestamp_ms(&text)
                     .map(Some)
-                    .ok_or_else(|| bad(field, &Value::String(text))),
+                    .ok_or_else(|| bad(field, &Json::String(text))),
             }
         };
         let circuit_breaker_open = match object.get("circuit_breaker_open") {
-            None | Some(Value::Null) => false,
-            Some(Value::Bool(open)) => *open,
+            None | Some(Json::Null) => false,
+            Some(Json::Bool(open)) => *open,
             Some(other) => return Err(bad("circuit_breaker_open", other)),
         };
         let metadata = match object.get("metadata") {
-            None | Some(Value::Null) => Map::new(),
-            Some(Value::Object(map)) => map.clone(),
+            None | Some(Json::Null) => Object::new(),
+            Some(Json::Object(pairs)) => pairs.clone(),
             Some(other) => return Err(bad("metadata", other)),
         };
         Ok(Self {
@@ -112,10 +110,7 @@ impl WorkerRow {
             error_count: count("error_count")?,
             circuit_breaker_open,
             metadata,
-            display_order: match object.get("display_order") {
-                Some(Value::Number(number)) => number.as_i64(),
-                _ => None,
-            },
+            display_order: value.get("display_order").and_then(Json::as_i64),
             updated_at_ms: time("updated_at")?.unwrap_or(0),
             worker_name,
         })
@@ -136,11 +131,10 @@ fn shorten(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
 
     #[test]
     fn a_postgrest_row_reads_with_all_fields() {
-        let row = WorkerRow::from_json(&json!({
+        let row = WorkerRow::from_json(&j!({
             "worker_name": "x-autopost", "description": "Tweet publishing", "status": "running",
             "last_heartbeat": "2026-11-28T15:00:00.5+00:00", "jobs_processed": 142, "error_count": 0,
             "circuit_breaker_open": false, "metadata": {"region": "eu"}, "display_order": 2,
@@ -152,13 +146,13 @@ mod tests {
         assert_eq!(row.updated_at_ms, 1_795_878_000_501);
         assert_eq!(row.jobs_processed, 142);
         assert_eq!(row.display_order, Some(2));
-        assert_eq!(row.metadata["region"], "eu");
+        assert_eq!(row.metadata, vec![("region".to_owned(), Json::from("eu"))]);
     }
 
     #[test]
     fn the_seeded_row_before_any_heartbeat_reads() {
         let row = WorkerRow::from_json(
-            &json!({"worker_name": "crawl-worker", "status": "unknown", "last_heartbeat": null}),
+            &j!({"worker_name": "crawl-worker", "status": "unknown", "last_heartbeat": null}),
         )
         .unwrap();
         assert_eq!(row.last_heartbeat_ms, None);
@@ -167,31 +161,26 @@ mod tests {
 
     #[test]
     fn malformed_rows_name_their_problem() {
+        assert_eq!(WorkerRow::from_json(&j!([1])), Err(RowError::NotAnObject));
         assert_eq!(
-            WorkerRow::from_json(&json!([1])),
-            Err(RowError::NotAnObject)
-        );
-        assert_eq!(
-            WorkerRow::from_json(&json!({"worker_name": ""})),
+            WorkerRow::from_json(&j!({"worker_name": ""})),
             Err(RowError::NoName)
         );
-        let error = WorkerRow::from_json(&json!({"worker_name": "w", "jobs_processed": "many"}))
-            .unwrap_err();
+        let error =
+            WorkerRow::from_json(&j!({"worker_name": "w", "jobs_processed": "many"})).unwrap_err();
         assert_eq!(
             error.to_string(),
             "worker w: jobs_processed has an unexpected value \"many\""
         );
-        let error =
-            WorkerRow::from_json(&json!({"worker_name": "w", "last_heartbeat": "yesterday"}))
-                .unwrap_err();
+        let error = WorkerRow::from_json(&j!({"worker_name": "w", "last_heartbeat": "yesterday"}))
+            .unwrap_err();
         assert!(error.to_string().contains("last_heartbeat"));
-        assert!(WorkerRow::from_json(&json!({"worker_name": "w", "metadata": [1]})).is_err());
+        assert!(WorkerRow::from_json(&j!({"worker_name": "w", "metadata": [1]})).is_err());
     }
 
     #[test]
     fn hostile_names_stay_plain_text() {
-        let row =
-            WorkerRow::from_json(&json!({"worker_name": "<script>alert(1)</script>"})).unwrap();
+        let row = WorkerRow::from_json(&j!({"worker_name": "<script>alert(1)</script>"})).unwrap();
         assert_eq!(row.worker_name, "<script>alert(1)</script>");
     }
 }

@@ -103,13 +103,12 @@ pub fn status_of(row: &WorkerRow, now_ms: i64, thresholds: Thresholds) -> Status
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
 
     const NOW: i64 = 1_800_000_000_000;
 
     fn row(status: &str, age_ms: Option<i64>, breaker: bool) -> WorkerRow {
         let mut row = WorkerRow::from_json(
-            &json!({"worker_name": "w", "status": status, "circuit_breaker_open": breaker}),
+            &j!({"worker_name": "w", "status": status, "circuit_breaker_open": breaker}),
         )
         .unwrap();
         row.last_heartbeat_ms = age_ms.map(|age| NOW - age);

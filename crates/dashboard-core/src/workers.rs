@@ -174,7 +174,6 @@ impl Counts {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
 
     #[test]
     fn a_delete_that_arrives_while_pages_load_is_not_undone_by_them() {
@@ -257,7 +256,7 @@ mod tests {
 
     fn row(name: &str, updated_at: &str, jobs: i64) -> WorkerRow {
         WorkerRow::from_json(
-            &json!({"worker_name": name, "status": "running", "updated_at": updated_at,
+            &j!({"worker_name": name, "status": "running", "updated_at": updated_at,
             "last_heartbeat": updated_at, "jobs_processed": jobs}),
         )
         .unwrap()
@@ -317,7 +316,7 @@ mod tests {
         let now = crate::row::parse_timestamp_ms(T2).unwrap();
         let mut seeded = |name: &str, order: i64, status: &str, breaker: bool| {
             let mut row = WorkerRow::from_json(
-                &json!({"worker_name": name, "status": status, "display_order": order,
+                &j!({"worker_name": name, "status": status, "display_order": order,
                 "last_heartbeat": T2, "circuit_breaker_open": breaker}),
             )
             .unwrap();

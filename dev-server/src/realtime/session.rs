@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use axum::extract::ws::{Message, WebSocket};
 use dashboard_core::frame::{Frame, Vsn};
+use dashboard_core::json::Json;
 use dashboard_core::protocol::{
     PHOENIX_TOPIC, SUBSCRIBED_MESSAGE, TOPIC_PREFIX, UNMATCHED_TOPIC, event,
 };
@@ -173,7 +174,7 @@ impl Session {
             return;
         };
         let name = name.to_owned();
-        let request = JoinRequest::parse(&frame.payload);
+        let request = JoinRequest::parse(&Value::from(frame.payload.clone()));
         let token = request
             .access_token
             .clone()
@@ -266,7 +267,7 @@ impl Session {
     }
 
     fn refresh_token(&mut self, frame: &Frame) {
-        let Some(token) = frame.payload.get("access_token").and_then(Value::as_str) else {
+        let Some(token) = frame.payload.get("access_token").and_then(Json::as_str) else {
             return;
         };
         let Some(channel) = self.channels.get(&frame.topic) else {
