@@ -1,90 +1,135 @@
 // make bench: 10,000 workers under a burst of 1,000 changes a second for 10 s (100-row upserts
-// every 100 ms through the official supabase-js), against the release bundle in Chromium. It
-// prints the longest main-thread task and the share of the main thread that was busy during the
-// burst (PerformanceObserver 'longtask' and CDP TaskDuration), how long after the gateway
-// delivered the last change the page showed it, and the JS heap plus wasm memory after 1,000
-// and after 100,000 changes (the rest written faster, 5,000 a second, after the timed burst).
+// every 100 ms through the official supabase-js), for the release bundle and for the two
+// supabase-js reference pages (bench/peers/), one after the other on the same gateway and
+// database in the same run. For each page it prints the longest main-thread task and the share
+// of the main thread that was busy during the burst (PerformanceObserver 'longtask' and CDP
+// TaskDuration), how long after the gateway delivered the last change the page showed it, and
+// the JS heap (plus wasm memory for the Leptos section) after 1,000 and after 100,000 changes
+// (the rest written faster, 5,000 a second, after the timed burst); then each figure as
+// project / peer. A page that has not shown the last change 60 s after the burst is reported as
+// not converged rather than waited for.
+import os from 'node:os';
 import { createClient } from '@supabase/supabase-js';
 import WebSocket from 'ws';
 import { gatewayOver, launchBrowser, serveHostPage, serveReleaseBundle, startDatabase } from '../e2e/support.mjs';
+import { servePeer } from './peer-site.mjs';
 
 const WORKERS = 10_000;
 const PER_BATCH = 100;
 const BATCHES = 100; // 10 s at 10 batches a second
 const MEMORY_CHANGES = 100_000;
+const CONVERGE_TIMEOUT_MS = 60_000;
+const FIRST = 'w-00000';
 const name = (i) => `w-${String(i).padStart(5, '0')}`;
+const row = (i, jobs) => ({ worker_name: name(i), status: 'running', last_heartbeat: new Date().toISOString(),
+  jobs_processed: jobs, error_count: 0, circuit_breaker_open: false, metadata: {} });
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function upsert(writer, rows) {
+  const { error } = await writer.from('hp_worker_status').upsert(rows);
+  if (error) throw new Error(error.message);
+}
+
+/** Runs the burst against one page; the table is reset to job counts of 0 first. */
+async function burst(browser, page, writer, gateway, final) {
+  for (let from = 0; from < WORKERS; from += 2_000) {
+    await upsert(writer, Array.from({ length: 2_000 }, (_, i) => row(from + i, 0)));
+  }
+  const tab = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  await tab.addInitScript(() => {
+    window.__longest = 0;
+    new PerformanceObserver((list) => {
+      for (const entry of list.getEntries()) window.__longest = Math.max(window.__longest, entry.duration);
+    }).observe({ type: 'longtask', buffered: true });
+  });
+  await tab.goto(page.url);
+  // The section's root: the element's shadow root, or the document for the peers.
+  await tab.waitForFunction((n) => ((document.querySelector('worker-status')?.shadowRoot ?? document)
+    .querySelector('[data-testid="summary"]')?.textContent ?? '').endsWith(`/${n} Running`), WORKERS + 5, { timeout: 60_000 });
+  await tab.waitForTimeout(2_000); // subscribed and settled
+  const cdp = await tab.context().newCDPSession(tab);
+  await cdp.send('Performance.enable');
+  const metric = async (wanted) => (await cdp.send('Performance.getMetrics')).metrics.find((entry) => entry.name === wanted).value;
+  const memory = async () => {
+    await cdp.send('HeapProfiler.collectGarbage');
+    const { usedSize } = await cdp.send('Runtime.getHeapUsage');
+    const wasm = await tab.evaluate(() => customElements.get('worker-status')?.wasmMemoryBytes ?? 0);
+    return usedSize + wasm;
+  };
+  // The first worker (w-00000, on screen on every page) gets the final job count of the burst.
+  const listener = createClient(gateway.url, gateway.publishableKey, { auth: { persistSession: false }, realtime: { transport: WebSocket } });
+  let deliveredAt = 0;
+  await new Promise((resolve) => listener.channel(`burst-${final}`).on('postgres_changes', { event: 'UPDATE', schema: 'public', table: 'hp_worker_status' },
+    (change) => { if (change.new.jobs_processed === final) deliveredAt = Date.now(); }).subscribe((state) => state === 'SUBSCRIBED' && resolve()));
+
+  let afterFirstThousand = 0;
+  await tab.evaluate(() => { window.__longest = 0; }); // the burst's tasks only, not the first load's
+  const busyBefore = await metric('TaskDuration');
+  const started = Date.now();
+  for (let batch = 0; batch < BATCHES; batch += 1) {
+    await sleep(Math.max(0, started + batch * 100 - Date.now()));
+    const rows = Array.from({ length: PER_BATCH }, (_, i) => row((batch * PER_BATCH + i * 97) % WORKERS, batch * PER_BATCH + i + 1));
+    if (batch === BATCHES - 1) rows[0] = row(0, final);
+    await upsert(writer, rows);
+    if (batch === 9) afterFirstThousand = await memory();
+  }
+  const burstMs = Date.now() - started;
+  const converged = await tab.waitForFunction(([worker, value]) => /Jobs: (\d+)/.exec((document.querySelector('worker-status')?.shadowRoot ?? document)
+    .querySelector(`[data-worker="${worker}"]`)?.textContent ?? '')?.[1] === String(value), [FIRST, final], { timeout: CONVERGE_TIMEOUT_MS, polling: 5 })
+    .then(() => true, () => false);
+  const shownAt = Date.now();
+  const busy = (await metric('TaskDuration')) - busyBefore;
+  const longest = await tab.evaluate(() => window.__longest);
+  for (let written = PER_BATCH * BATCHES; written < MEMORY_CHANGES; written += 500) {
+    await upsert(writer, Array.from({ length: 500 }, (_, i) => row((written + i * 13) % WORKERS, written + i)));
+    await sleep(100);
+  }
+  await tab.waitForTimeout(2_000);
+  const afterAll = await memory();
+  await listener.removeAllChannels();
+  await tab.close();
+  return {
+    burstMs,
+    longest,
+    busyShare: (busy * 1000) / (shownAt - started),
+    lag: converged && deliveredAt ? shownAt - deliveredAt : Infinity,
+    afterFirstThousand,
+    afterAll,
+  };
+}
 
 const database = await startDatabase();
 const gateway = await gatewayOver(database, 0, { faults: false });
 const writer = createClient(gateway.url, gateway.secretKey, { auth: { persistSession: false }, realtime: { transport: WebSocket } });
-const row = (i, jobs) => ({ worker_name: name(i), status: 'running', last_heartbeat: new Date().toISOString(),
-  jobs_processed: jobs, error_count: 0, circuit_breaker_open: false, metadata: {} });
-for (let from = 0; from < WORKERS; from += 2_000) {
-  const { error } = await writer.from('hp_worker_status').upsert(Array.from({ length: 2_000 }, (_, i) => row(from + i, 0)));
-  if (error) throw new Error(error.message);
-}
 const bundle = await serveReleaseBundle();
 const site = await serveHostPage({ bundle, gatewayUrl: gateway.url, key: gateway.publishableKey });
+const ours = { name: 'project (Leptos)', url: site.url, stop: site.stop };
+const vanilla = { name: 'supabase-js, plain JS', ...(await servePeer('vanilla.js', gateway)) };
+const react = { name: 'supabase-js + React 19', ...(await servePeer('react.jsx', gateway)) };
+const pages = [ours, vanilla, react];
 const browser = await launchBrowser();
-const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-await page.addInitScript(() => {
-  window.__longest = 0;
-  new PerformanceObserver((list) => {
-    for (const entry of list.getEntries()) window.__longest = Math.max(window.__longest, entry.duration);
-  }).observe({ type: 'longtask', buffered: true });
-});
-await page.goto(site.url);
-await page.waitForFunction((n) => (document.querySelector('worker-status')?.shadowRoot?.querySelector('[data-testid="summary"]')?.textContent ?? '').endsWith(`/${n} Running`), WORKERS + 5, { timeout: 60_000 });
-await page.waitForFunction(() => document.querySelector('worker-status').shadowRoot.querySelector('[data-testid="connection"]')?.dataset.state === 'live');
-await page.waitForTimeout(1_000);
-const cdp = await page.context().newCDPSession(page);
-await cdp.send('Performance.enable');
-const metric = async (wanted) => (await cdp.send('Performance.getMetrics')).metrics.find((entry) => entry.name === wanted).value;
-const memory = async () => {
-  await cdp.send('HeapProfiler.collectGarbage');
-  const { usedSize } = await cdp.send('Runtime.getHeapUsage');
-  const wasm = await page.evaluate(() => customElements.get('worker-status').wasmMemoryBytes);
-  return usedSize + wasm;
-};
-// The first worker (w-00000, rendered on screen) gets the final job count of the burst.
-const listener = createClient(gateway.url, gateway.publishableKey, { auth: { persistSession: false }, realtime: { transport: WebSocket } });
-let deliveredAt = 0;
-const FINAL = 999_999;
-await new Promise((resolve) => listener.channel('burst').on('postgres_changes', { event: 'UPDATE', schema: 'public', table: 'hp_worker_status' },
-  (change) => { if (change.new.jobs_processed === FINAL) deliveredAt = Date.now(); }).subscribe((state) => state === 'SUBSCRIBED' && resolve()));
+let final = 999_999;
+for (const page of pages) {
+  page.result = await burst(browser, page, writer, gateway, final);
+  final += 1;
+}
 
-let afterFirstThousand = 0;
-await page.evaluate(() => { window.__longest = 0; }); // the burst's tasks only, not the first load's
-const busyBefore = await metric('TaskDuration');
-const started = Date.now();
-for (let batch = 0; batch < BATCHES; batch += 1) {
-  const due = started + batch * 100;
-  await new Promise((resolve) => setTimeout(resolve, Math.max(0, due - Date.now())));
-  const rows = Array.from({ length: PER_BATCH }, (_, i) => row((batch * PER_BATCH + i * 97) % WORKERS, batch * PER_BATCH + i + 1));
-  if (batch === BATCHES - 1) rows[0] = row(0, FINAL);
-  const { error } = await writer.from('hp_worker_status').upsert(rows);
-  if (error) throw new Error(error.message);
-  if (batch === 9) afterFirstThousand = await memory();
+const mib = (bytes) => `${(bytes / 1048576).toFixed(1)} MiB`;
+const growth = (result) => result.afterAll / result.afterFirstThousand - 1;
+console.log(`burst (${os.cpus().length} cores, headless Chromium): ${WORKERS} workers, ${PER_BATCH * BATCHES} changes in 10 s, then to ${MEMORY_CHANGES} changes`);
+for (const { name: page, result } of pages) {
+  console.log(`  ${page.padEnd(24)} longest task ${result.longest > 0 ? `${result.longest.toFixed(0)} ms` : 'none over 50 ms'}; `
+    + `main thread busy ${(result.busyShare * 100).toFixed(0)} %; last change on screen ${Number.isFinite(result.lag) ? `${result.lag} ms` : `not within ${CONVERGE_TIMEOUT_MS / 1000} s`} after delivery; `
+    + `memory ${mib(result.afterFirstThousand)} -> ${mib(result.afterAll)} (${(growth(result) * 100).toFixed(1)} %)`);
 }
-const burstMs = Date.now() - started;
-await page.waitForFunction((final) => /Jobs: (\d+)/.exec(document.querySelector('worker-status').shadowRoot.querySelector('[data-worker="w-00000"]')?.textContent ?? '')?.[1] === String(final), FINAL, { timeout: 30_000, polling: 5 });
-const shownAt = Date.now();
-const busy = (await metric('TaskDuration')) - busyBefore;
-const longest = await page.evaluate(() => window.__longest);
-for (let written = PER_BATCH * BATCHES; written < MEMORY_CHANGES; written += 500) {
-  const { error } = await writer.from('hp_worker_status').upsert(Array.from({ length: 500 }, (_, i) => row((written + i * 13) % WORKERS, written + i)));
-  if (error) throw new Error(error.message);
-  await new Promise((resolve) => setTimeout(resolve, 100));
+const ratio = (value, peer) => (Number.isFinite(value) && Number.isFinite(peer) && peer > 0 ? (value / peer).toFixed(2) : 'n/a');
+for (const peer of [vanilla, react]) {
+  console.log(`  project / ${peer.name}: longest task ${ratio(Math.max(ours.result.longest, 50), Math.max(peer.result.longest, 50))}, `
+    + `busy ${ratio(ours.result.busyShare, peer.result.busyShare)}, change on screen ${ratio(ours.result.lag, peer.result.lag)}, `
+    + `memory after 100,000 changes ${ratio(ours.result.afterAll, peer.result.afterAll)}`);
 }
-await page.waitForTimeout(2_000);
-const afterAll = await memory();
-console.log(`burst: ${WORKERS} workers, ${PER_BATCH * BATCHES} changes in ${(burstMs / 1000).toFixed(1)} s (release bundle, headless Chromium)`);
-console.log(`  longest main-thread task: ${longest > 0 ? `${longest.toFixed(0)} ms` : 'none over 50 ms'}; main thread busy ${((busy * 1000) / (shownAt - started) * 100).toFixed(0)} % of the burst`);
-console.log(`  last change on screen ${deliveredAt ? shownAt - deliveredAt : 'n/a'} ms after the gateway delivered it`);
-console.log(`  JS heap + wasm memory: ${(afterFirstThousand / 1048576).toFixed(1)} MiB after 1,000 changes, ${(afterAll / 1048576).toFixed(1)} MiB after ${MEMORY_CHANGES} (${((afterAll / afterFirstThousand - 1) * 100).toFixed(1)} %)`);
-await listener.removeAllChannels();
 await browser.close();
-await site.stop();
+for (const page of pages) await page.stop();
 await bundle.stop();
 await gateway.stop();
 await database.stop();

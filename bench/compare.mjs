@@ -7,45 +7,17 @@
 //   - UPDATE -> DOM minus the gateway's own delivery time (a Node supabase-js subscriber
 //     stamps when the gateway delivered the change; the page stamps when its DOM showed it);
 //   - main-thread time while idle with 1,000 running workers ticking "Last seen" (10 s, CDP).
-import http from 'node:http';
 import os from 'node:os';
-import path from 'node:path';
-import zlib from 'node:zlib';
-import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
 import { createClient } from '@supabase/supabase-js';
 import WebSocket from 'ws';
 import { bundleSize, kib } from '../scripts/bundle-size.mjs';
-import { freePort } from '../scripts/gateway-process.mjs';
 import { DIST, gatewayOver, launchBrowser, serveHostPage, serveReleaseBundle, startDatabase } from '../e2e/support.mjs';
+import { servePeer } from './peer-site.mjs';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
 const WORKERS = 1000;
 const ROUNDS = 5;
 const UPDATES = 40;
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
-const brotli = (body) => zlib.brotliCompressSync(body, { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 11 } }).length;
-
-/** Builds a peer page (minified, production) and serves it; resolves with its URL and bytes. */
-async function servePeer(entry, gateway) {
-  const result = await build({
-    entryPoints: [path.join(here, 'peers', entry)], bundle: true, format: 'esm', minify: true, write: false,
-    jsx: 'automatic', define: { 'process.env.NODE_ENV': '"production"' }, logLevel: 'silent',
-  });
-  const app = result.outputFiles[0].contents;
-  const config = `window.PEER_CONFIG = ${JSON.stringify({ url: gateway.url, key: gateway.publishableKey })};`;
-  const html = '<!doctype html><html><head><meta charset="utf-8"><title>peer</title><script src="/config.js"></script>'
-    + '<script type="module" src="/app.js"></script></head><body><div id="app"></div></body></html>';
-  const files = { '/': ['text/html', html], '/config.js': ['text/javascript', config], '/app.js': ['text/javascript', app] };
-  const server = http.createServer((request, response) => {
-    const file = files[new URL(request.url, 'http://x').pathname];
-    if (!file) return response.writeHead(404).end();
-    response.writeHead(200, { 'content-type': file[0] }).end(file[1]);
-  });
-  const port = await freePort();
-  await new Promise((resolve) => server.listen(port, '127.0.0.1', resolve));
-  return { url: `http://127.0.0.1:${port}/`, bytes: brotli(Buffer.from(html)) + brotli(Buffer.from(app)), stop: () => new Promise((resolve) => server.close(resolve)) };
-}
 
 /** Waits until the page's summary (in the element's shadow root, or the page) counts `total`. */
 const counted = (page, total, timeout = 30_000) => page.waitForFunction((expected) => {

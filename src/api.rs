@@ -5,10 +5,10 @@
 use dashboard_core::json::Json;
 use dashboard_core::paging::{self, PAGE_SIZE, PageOutcome};
 use dashboard_core::row::WorkerRow;
-use gloo_net::http::Request;
 
 use crate::config::{Config, SNAPSHOT_TIMEOUT_MS, TABLE};
 use crate::error::ApiError;
+use crate::http::{FetchError, TextResponse, get_text};
 
 /// One page of the table and what it tells about the server's clock.
 #[derive(Debug, Clone)]
@@ -42,50 +42,37 @@ pub async fn fetch_page(config: &Config, after: Option<&str>) -> Result<Page, Ap
         config.supabase_url
     );
     let sent_ms = now_ms();
-    // Aborts the request when the deadline passes; dropping the timer (on return) cancels it.
-    let controller = web_sys::AbortController::new().ok();
-    let _deadline = controller.clone().map(|controller| {
-        gloo_timers::callback::Timeout::new(SNAPSHOT_TIMEOUT_MS, move || controller.abort())
-    });
     // As supabase-js 2.109 does with any key, publishable ones included: `apikey` and the key
     // as the bearer (the API gateway swaps a bearer `sb_…` key for the role's JWT).
-    let request = Request::get(&url)
-        .header("apikey", &config.key)
-        .header("Authorization", &format!("Bearer {}", config.key))
-        .header("Accept-Profile", "public")
+    let bearer = format!("Bearer {}", config.key);
+    let headers = [
+        ("apikey", config.key.as_str()),
+        ("Authorization", bearer.as_str()),
+        ("Accept-Profile", "public"),
         // The rows after the cursor, so the loop knows when the table is loaded.
-        .header("Prefer", "count=exact")
-        .header(
+        ("Prefer", "count=exact"),
+        (
             "X-Client-Info",
             concat!("worker-status-dashboard/", env!("CARGO_PKG_VERSION")),
-        )
-        .abort_signal(controller.map(|controller| controller.signal()).as_ref())
-        .build()
-        .map_err(|error| ApiError::Network(error.to_string()))?;
-    let response = request.send().await.map_err(|error| {
-        let text = error.to_string();
-        if text.contains("abort") || text.contains("Abort") {
-            ApiError::Timeout(SNAPSHOT_TIMEOUT_MS / 1000)
-        } else {
-            ApiError::Network(text)
-        }
-    })?;
+        ),
+    ];
+    let TextResponse {
+        status,
+        date,
+        content_range,
+        body,
+    } = get_text(&url, &headers, SNAPSHOT_TIMEOUT_MS)
+        .await
+        .map_err(|error| match error {
+            FetchError::TimedOut => ApiError::Timeout(SNAPSHOT_TIMEOUT_MS / 1000),
+            FetchError::Failed(text) => ApiError::Network(text),
+        })?;
     let received_ms = now_ms();
-    let server_date_ms = response
-        .headers()
-        .get("date")
+    let server_date_ms = date
         .map(|date| js_sys::Date::parse(&date))
         .filter(|ms| ms.is_finite())
         .map(|ms| ms as i64);
-    let remaining = response
-        .headers()
-        .get("content-range")
-        .and_then(|range| paging::content_range_total(&range));
-    let status = response.status();
-    let body = response
-        .text()
-        .await
-        .map_err(|error| ApiError::Network(error.to_string()))?;
+    let remaining = content_range.and_then(|range| paging::content_range_total(&range));
     if !(200..300).contains(&status) {
         let message = Json::parse(&body)
             .ok()

@@ -8,6 +8,7 @@ pub mod api;
 pub mod components;
 pub mod config;
 pub mod error;
+pub mod http;
 pub mod lifetime;
 pub mod realtime;
 pub mod store;

@@ -5,7 +5,7 @@
 //! server-clock offset, and offers intents (`refresh`). Components read it; transports feed it.
 //! Its clock stops when the section unmounts.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use dashboard_core::board::Board;
 use dashboard_core::change::ChangeEvent;
@@ -83,7 +83,7 @@ impl Store {
             config: StoredValue::new(config),
             workers: StoredValue::new(Workers::default()),
             board: StoredValue::new(Board::default()),
-            cells: StoredValue::new(HashMap::new()),
+            cells: StoredValue::new(HashMap::default()),
             order: RwSignal::new(Vec::new()),
             counts: RwSignal::new(Counts::default()),
             load: RwSignal::new(load),

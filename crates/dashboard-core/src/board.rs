@@ -4,8 +4,8 @@
 //! nor its place costs one status evaluation; the order is sorted again only when a status, a
 //! place or the membership changes, and the once-a-second tick only re-evaluates statuses.
 
+use rustc_hash::FxHashMap as HashMap;
 use std::cmp::Ordering;
-use std::collections::HashMap;
 
 use crate::row::WorkerRow;
 use crate::status::{Status, Thresholds, status_of};

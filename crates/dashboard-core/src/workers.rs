@@ -3,7 +3,7 @@
 //! `updated_at`), duplicates are harmless, and a delete is remembered so that a late, older
 //! update cannot bring the row back. Also: display order and the summary line.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use crate::change::Change;
 use crate::row::WorkerRow;
@@ -21,7 +21,7 @@ impl Workers {
     /// Replaces the set with a REST snapshot, keeping any row that is newer than the snapshot's
     /// copy (a change that arrived while the snapshot was in flight).
     pub fn apply_snapshot(&mut self, snapshot: Vec<WorkerRow>) {
-        let mut rows = HashMap::with_capacity(snapshot.len());
+        let mut rows = HashMap::with_capacity_and_hasher(snapshot.len(), Default::default());
         for row in snapshot {
             if self.deleted_since(&row) {
                 // Deleted after the snapshot read it (a page read before the delete arrived).
