@@ -42,6 +42,7 @@ async function burst(browser, page, writer, gateway, final) {
       for (const entry of list.getEntries()) window.__longest = Math.max(window.__longest, entry.duration);
     }).observe({ type: 'longtask', buffered: true });
   });
+  console.error(`burst: ${page.name}`);
   await tab.goto(page.url);
   // The section's root: the element's shadow root, or the document for the peers.
   await tab.waitForFunction((n) => ((document.querySelector('worker-status')?.shadowRoot ?? document)

@@ -14,7 +14,7 @@
 --   * adds the primary key on worker_name (unless duplicate names exist: those are reported);
 --   * adds the CHECK constraints; rows that break one are reported and kept, and the constraint
 --     is added NOT VALID, so it holds for every new write;
---   * adds the indexes, the updated_at trigger, and sets display_order of the five known workers;
+--   * adds the indexes, the updated_at and future-heartbeat triggers, and sets display_order of the five known workers;
 --   * enables row level security, sets the exact grants of the fresh migration, creates the
 --     read-only select policy, and DROPS EVERY POLICY THAT LETS anon OR authenticated WRITE,
 --     such as the guide's `"Allow service role full access" ... FOR ALL USING (true)` (no TO
@@ -192,6 +192,34 @@ begin
       before update on public.hp_worker_status
       for each row execute function public.hp_worker_status_touch_updated_at();
     insert into hp_adoption_report (step, detail) values ('added trigger', 'hp_worker_status_touch_updated_at (updated_at follows every change)');
+  end if;
+  -- As migration 20261202000000_clamp_future_heartbeats.sql: no heartbeat in the future.
+  if to_regprocedure('public.hp_worker_status_clamp_heartbeat()') is null then
+    create function public.hp_worker_status_clamp_heartbeat()
+    returns trigger
+    language plpgsql
+    set search_path = ''
+    as $clamp$
+    begin
+      if new.last_heartbeat > now() then
+        new.last_heartbeat := now();
+      end if;
+      return new;
+    end;
+    $clamp$;
+    revoke all on function public.hp_worker_status_clamp_heartbeat() from public, anon, authenticated;
+    insert into hp_adoption_report (step, detail) values ('added function', 'hp_worker_status_clamp_heartbeat()');
+  end if;
+  if not exists (select from pg_trigger where tgrelid = 'public.hp_worker_status'::regclass
+                  and tgname = 'hp_worker_status_clamp_heartbeat') then
+    create trigger hp_worker_status_clamp_heartbeat
+      before insert or update of last_heartbeat on public.hp_worker_status
+      for each row execute function public.hp_worker_status_clamp_heartbeat();
+    insert into hp_adoption_report (step, detail) values ('added trigger', 'hp_worker_status_clamp_heartbeat (no heartbeat in the future)');
+  end if;
+  if exists (select from public.hp_worker_status where last_heartbeat > now()) then
+    update public.hp_worker_status set last_heartbeat = now() where last_heartbeat > now();
+    insert into hp_adoption_report (step, detail) values ('clamped rows', 'last_heartbeat in the future set to now()');
   end if;
 end
 $adopt$;

@@ -11,6 +11,10 @@ const DEFAULT_MAX_ERRORS = 10;
 const DEFAULT_TIMEOUT_MS = 10_000;
 /** The final 'stopped' beat on a signal gets at most this long before the process goes on. */
 const SHUTDOWN_BEAT_TIMEOUT_MS = 5_000;
+/** Clock offsets within this are left alone: the `Date` header only has whole seconds. */
+const CLOCK_TOLERANCE_MS = 2_000;
+/** Offset samples kept; the median of them is used. */
+const CLOCK_SAMPLES = 9;
 
 /**
  * Starts heartbeats for one worker.
@@ -47,8 +51,11 @@ export function startHeartbeat(options) {
     circuitOpen: false,
     metadata: { ...(config.metadata ?? {}) },
     stopped: false,
+    /** Server time minus this host's time, as applied to heartbeats (0 within the tolerance). */
+    clockOffsetMs: 0,
   };
   const send = config.client ? sendWithClient(config) : sendWithFetch(config);
+  const clock = serverClock();
   let timer = null;
   let inFlight = null;
   let again = false;
@@ -64,15 +71,38 @@ export function startHeartbeat(options) {
     }
   };
 
-  const row = () => ({
+  // Stamped with the server's time as far as this host can tell (see serverClock).
+  const row = (offsetMs) => ({
     worker_name: config.workerName,
     status: state.status,
-    last_heartbeat: new Date().toISOString(),
+    last_heartbeat: new Date(Date.now() + offsetMs).toISOString(),
     jobs_processed: state.jobsProcessed,
     error_count: state.errorCount,
     circuit_breaker_open: state.circuitOpen,
     metadata: state.metadata,
   });
+
+  // A beat's answer tells the server's time; a beat stamped with an offset that turns out wrong
+  // by more than the tolerance is sent again at once (once), so a slow host is right from its
+  // first heartbeat on, not one interval later.
+  const sendStamped = async (timeoutMs) => {
+    for (let attempt = 0; ; attempt += 1) {
+      const offsetMs = clock.offsetMs;
+      const outcome = await send(row(offsetMs), timeoutMs);
+      if (outcome.date) clock.observe(outcome.date, outcome.sentAt, outcome.receivedAt);
+      const corrected = clock.offsetMs;
+      // Logged when the correction starts, ends or moves by more than the tolerance, not per beat.
+      if ((corrected === 0) !== (state.clockOffsetMs === 0)
+        || Math.abs(corrected - state.clockOffsetMs) > CLOCK_TOLERANCE_MS) {
+        config.logger.info(corrected === 0
+          ? `heartbeat[${config.workerName}]: this host's clock agrees with the server's again`
+          : `heartbeat[${config.workerName}]: this host's clock is ${Math.round(Math.abs(corrected) / 1000)} s `
+            + `${corrected > 0 ? 'behind' : 'ahead of'} the server's; heartbeats carry the server's time`);
+      }
+      state.clockOffsetMs = corrected;
+      if (!outcome.ok || attempt > 0 || Math.abs(corrected - offsetMs) <= CLOCK_TOLERANCE_MS) return outcome;
+    }
+  };
 
   // One beat at a time: a beat asked for while one is in flight runs right after it.
   const beat = () => {
@@ -84,7 +114,7 @@ export function startHeartbeat(options) {
       let ok = false;
       do {
         again = false;
-        const outcome = await send(row(), config.timeoutMs);
+        const outcome = await sendStamped(config.timeoutMs);
         report(outcome);
         ok = outcome.ok;
       } while (again);
@@ -114,7 +144,7 @@ export function startHeartbeat(options) {
     signalHandlers.clear();
     if (inFlight) await inFlight;
     state.status = finalStatus;
-    report(await send(row(), timeoutMs));
+    report(await send(row(clock.offsetMs), timeoutMs));
   };
 
   if (config.handleSignals && typeof process?.on === 'function') {
@@ -272,18 +302,46 @@ function sendWithFetch(config) {
   };
   return async (row, timeoutMs) => {
     try {
+      const sentAt = Date.now();
       const response = await config.fetch(url, {
         method: 'POST', headers, body: JSON.stringify(row), signal: AbortSignal.timeout(timeoutMs),
       });
+      const timing = { date: response.headers?.get?.('date') ?? null, sentAt, receivedAt: Date.now() };
       if (response.ok) {
         await response.body?.cancel?.();
-        return { ok: true };
+        return { ok: true, ...timing };
       }
       const text = await response.text().catch(() => '');
-      return { ok: false, problem: `HTTP ${response.status}${describeBody(text)}` };
+      return { ok: false, problem: `HTTP ${response.status}${describeBody(text)}`, ...timing };
     } catch (error) {
       return { ok: false, problem: describeError(error, timeoutMs) };
     }
+  };
+}
+
+/**
+ * The server's clock as seen from this host: each answer's `Date` header (whole seconds, so the
+ * server's time was within [Date, Date + 1 s)) against the middle of the request, the median of
+ * the last few samples. Offsets within CLOCK_TOLERANCE_MS count as 0: only a host clock that is
+ * really wrong is corrected. A supabase-js `client` hides the headers, so with one only the
+ * database's clamp of future heartbeats applies.
+ */
+function serverClock() {
+  const samples = [];
+  let offsetMs = 0;
+  return {
+    observe(date, sentAt, receivedAt) {
+      const serverMs = Date.parse(date);
+      if (!Number.isFinite(serverMs)) return;
+      samples.push(serverMs + 500 - (sentAt + receivedAt) / 2);
+      if (samples.length > CLOCK_SAMPLES) samples.shift();
+      const sorted = [...samples].sort((a, b) => a - b);
+      const median = sorted[Math.floor(sorted.length / 2)];
+      offsetMs = Math.abs(median) > CLOCK_TOLERANCE_MS ? Math.round(median) : 0;
+    },
+    get offsetMs() {
+      return offsetMs;
+    },
   };
 }
 
