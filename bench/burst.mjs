@@ -1,7 +1,7 @@
 // make bench: 10,000 workers under a burst of 1,000 changes a second for 10 s (100-row upserts
 // every 100 ms through the official supabase-js), for the release bundle and for the two
-// supabase-js reference pages (bench/peers/), one after the other on the same gateway and
-// database in the same run. For each page it prints the longest main-thread task and the share
+// supabase-js reference pages (bench/peers/), one after the other in the same run, each on a
+// fresh gateway and database. For each page it prints the longest main-thread task and the share
 // of the main thread that was busy during the burst (PerformanceObserver 'longtask' and CDP
 // TaskDuration), how long after the gateway delivered the last change the page showed it, and
 // the JS heap (plus wasm memory for the Leptos section) after 1,000 and after 100,000 changes
@@ -99,21 +99,25 @@ async function burst(browser, page, writer, gateway, final) {
   };
 }
 
-const database = await startDatabase();
-const gateway = await gatewayOver(database, 0, { faults: false });
-const writer = createClient(gateway.url, gateway.secretKey, { auth: { persistSession: false }, realtime: { transport: WebSocket } });
+// Each page gets a database and gateway of its own, so no page inherits another's WAL backlog.
 const bundle = await serveReleaseBundle();
-const site = await serveHostPage({ bundle, gatewayUrl: gateway.url, key: gateway.publishableKey });
-const ours = { name: 'project (Leptos)', url: site.url, stop: site.stop };
-const vanilla = { name: 'supabase-js, plain JS', ...(await servePeer('vanilla.js', gateway)) };
-const react = { name: 'supabase-js + React 19', ...(await servePeer('react.jsx', gateway)) };
-const pages = [ours, vanilla, react];
 const browser = await launchBrowser();
-let final = 999_999;
+const pages = [
+  { name: 'project (Leptos)', serve: (gateway) => serveHostPage({ bundle, gatewayUrl: gateway.url, key: gateway.publishableKey }) },
+  { name: 'supabase-js, plain JS', serve: (gateway) => servePeer('vanilla.js', gateway) },
+  { name: 'supabase-js + React 19', serve: (gateway) => servePeer('react.jsx', gateway) },
+];
 for (const page of pages) {
-  page.result = await burst(browser, page, writer, gateway, final);
-  final += 1;
+  const database = await startDatabase();
+  const gateway = await gatewayOver(database, 0, { faults: false });
+  const writer = createClient(gateway.url, gateway.secretKey, { auth: { persistSession: false }, realtime: { transport: WebSocket } });
+  const site = await page.serve(gateway);
+  page.result = await burst(browser, { ...page, url: site.url }, writer, gateway, 999_999);
+  await site.stop();
+  await gateway.stop();
+  await database.stop();
 }
+const [ours, vanilla, react] = pages;
 
 const mib = (bytes) => `${(bytes / 1048576).toFixed(1)} MiB`;
 const growth = (result) => result.afterAll / result.afterFirstThousand - 1;
@@ -123,14 +127,11 @@ for (const { name: page, result } of pages) {
     + `main thread busy ${(result.busyShare * 100).toFixed(0)} %; last change on screen ${Number.isFinite(result.lag) ? `${result.lag} ms` : `not within ${CONVERGE_TIMEOUT_MS / 1000} s`} after delivery; `
     + `memory ${mib(result.afterFirstThousand)} -> ${mib(result.afterAll)} (${(growth(result) * 100).toFixed(1)} %)`);
 }
-const ratio = (value, peer) => (Number.isFinite(value) && Number.isFinite(peer) && peer > 0 ? (value / peer).toFixed(2) : 'n/a');
+const ratio = (value, peer) => (Number.isFinite(value) && Number.isFinite(peer) && peer > 0 ? (value / peer).toPrecision(2) : 'n/a');
 for (const peer of [vanilla, react]) {
   console.log(`  project / ${peer.name}: longest task ${ratio(Math.max(ours.result.longest, 50), Math.max(peer.result.longest, 50))}, `
     + `busy ${ratio(ours.result.busyShare, peer.result.busyShare)}, change on screen ${ratio(ours.result.lag, peer.result.lag)}, `
     + `memory after 100,000 changes ${ratio(ours.result.afterAll, peer.result.afterAll)}`);
 }
 await browser.close();
-for (const page of pages) await page.stop();
 await bundle.stop();
-await gateway.stop();
-await database.stop();

@@ -73,7 +73,7 @@ export function serveReleaseBundle(dir = DIST) {
  * @param {{ bundle: {origin: string}, gatewayUrl: string, key: string, hostileCss?: boolean,
  *   elements?: number, body?: string, files?: Record<string, string>, script?: string }} options
  */
-export async function serveHostPage({ bundle, gatewayUrl, key, hostileCss = false, elements = 1, body = '', files = {}, script }) {
+export async function serveHostPage({ bundle, gatewayUrl, key, hostileCss = false, elements = 1, body = '', files = {}, script, attributes = '' }) {
   const ws = gatewayUrl.replace(/^http/, 'ws');
   const csp = [
     "default-src 'none'",
@@ -83,7 +83,7 @@ export async function serveHostPage({ bundle, gatewayUrl, key, hostileCss = fals
     "img-src 'self' data:",
     "base-uri 'none'",
   ].join('; ');
-  const element = `<worker-status supabase-url="${gatewayUrl}" supabase-key="${key}"></worker-status>`;
+  const element = `<worker-status supabase-url="${gatewayUrl}" supabase-key="${key}"${attributes ? ` ${attributes}` : ''}></worker-status>`;
   const page = (withElements) => `<!doctype html>
 <html lang="en">
 <head>

@@ -38,14 +38,19 @@ impl Config {
                 .get_attribute(name)
                 .filter(|value| !value.trim().is_empty())
         };
-        Self::from_parts(
+        let mut config = Self::from_parts(
             attribute("supabase-url").or_else(|| option_env!("SUPABASE_URL").map(str::to_owned)),
             attribute("supabase-key").or_else(|| {
                 option_env!("SUPABASE_PUBLISHABLE_KEY")
                     .or(option_env!("SUPABASE_ANON_KEY"))
                     .map(str::to_owned)
             }),
-        )
+        );
+        config.thresholds = Thresholds::from_seconds(
+            attribute("late-after").as_deref(),
+            attribute("stopped-after").as_deref(),
+        );
+        config
     }
 
     /// Fills gaps with the local stack's defaults in debug builds only.

@@ -39,6 +39,8 @@ type Shared = Rc<RefCell<Transport>>;
 /// Starts the live connection for `store`; it stops when the current owner is cleaned up.
 pub fn start(config: Config, store: Store) {
     let channel = Channel::new(ChannelOptions {
+        // Math.random's 53 bits: every dashboard its own reconnect jitter.
+        jitter_seed: (js_sys::Math::random() * 9_007_199_254_740_992.0) as u64 | 1,
         topic: TOPIC.to_owned(),
         schema: "public".to_owned(),
         table: TABLE.to_owned(),
@@ -170,7 +172,8 @@ fn open(shared: &Shared) {
 }
 
 /// The browser's `online`/`offline` events (offline shows at once, online reconnects at once) and
-/// `visibilitychange` (a page shown again retries a lost socket at once).
+/// `visibilitychange` and `resume` (a page shown again, or unfrozen, retries a lost socket at
+/// once).
 fn watch_network(shared: &Shared) {
     let Some(window) = web_sys::window() else {
         return;
@@ -193,16 +196,19 @@ fn watch_network(shared: &Shared) {
     let Some(document) = window.document() else {
         return;
     };
-    let weak = Rc::downgrade(shared);
-    let watched = document.clone();
-    let listener = Closure::<dyn FnMut(web_sys::Event)>::new(move |_event: web_sys::Event| {
-        if watched.visibility_state() == web_sys::VisibilityState::Visible
-            && let Some(shared) = weak.upgrade()
-        {
-            feed(&shared, Input::PageVisible);
-        }
-    });
-    listen(document.into(), "visibilitychange", listener);
+    // `resume`: the browser unfroze a page it had frozen in the background.
+    for event in ["visibilitychange", "resume"] {
+        let weak = Rc::downgrade(shared);
+        let watched = document.clone();
+        let listener = Closure::<dyn FnMut(web_sys::Event)>::new(move |_event: web_sys::Event| {
+            if watched.visibility_state() == web_sys::VisibilityState::Visible
+                && let Some(shared) = weak.upgrade()
+            {
+                feed(&shared, Input::PageVisible);
+            }
+        });
+        listen(document.clone().into(), event, listener);
+    }
 }
 
 /// Adds `callback` for `event` on `target` until the section unmounts.

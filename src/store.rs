@@ -11,7 +11,9 @@ use dashboard_core::board::Board;
 use dashboard_core::change::ChangeEvent;
 use dashboard_core::channel::ConnectionStatus;
 use dashboard_core::clock::ClockOffset;
+use dashboard_core::freshness::Freshness;
 use dashboard_core::paging::{self, Progress};
+use dashboard_core::poll::PollFallback;
 use dashboard_core::row::WorkerRow;
 use dashboard_core::window::full_cards;
 use dashboard_core::workers::{Counts, Workers};
@@ -65,7 +67,8 @@ pub struct Store {
     connection: RwSignal<ConnectionStatus>,
     local_now: RwSignal<i64>,
     clock: RwSignal<ClockOffset>,
-    last_live_ms: RwSignal<Option<i64>>,
+    freshness: RwSignal<Freshness>,
+    poll: StoredValue<PollFallback>,
     skipped_rows: RwSignal<Vec<String>>,
     refreshing: RwSignal<bool>,
     refresh_again: StoredValue<bool>,
@@ -94,19 +97,23 @@ impl Store {
                 0
             }),
             clock: RwSignal::new(ClockOffset::default()),
-            last_live_ms: RwSignal::new(None),
+            freshness: RwSignal::new(Freshness::default()),
+            poll: StoredValue::new(PollFallback::default()),
             skipped_rows: RwSignal::new(Vec::new()),
             refreshing: RwSignal::new(false),
             refresh_again: StoredValue::new(false),
             progress: RwSignal::new(None),
         };
         if cfg!(target_arch = "wasm32") {
-            // One clock for the whole section: "Last seen", Late and Stopped all follow it.
-            let local_now = store.local_now;
+            // One clock for the whole section: "Last seen", Late and Stopped all follow it. It
+            // also drives the polling fallback while the live connection is down.
             lifetime::keep_until_unmount(gloo_timers::callback::Interval::new(
                 CLOCK_TICK_MS,
-                move || local_now.set(now_ms()),
+                move || store.on_clock_tick(),
             ));
+            // A page shown again (or resumed after the browser froze it) is right at once, not
+            // at the next throttled tick.
+            store.tick_when_shown();
             // Every tick re-evaluates the statuses; the order is sorted only if one changed.
             let now = store.server_now();
             Effect::new(move |_| {
@@ -128,6 +135,41 @@ impl Store {
         store
     }
 
+    /// One tick of the shared clock, and a snapshot when the polling fallback says so.
+    fn on_clock_tick(self) {
+        let now = now_ms();
+        self.local_now.set(now);
+        let live = self.connection.get_untracked() == ConnectionStatus::Live;
+        let usable = self.config.with_value(|config| config.problem().is_none());
+        if usable
+            && self
+                .poll
+                .try_update_value(|poll| poll.due(now, live, js_sys::Math::random()))
+                .unwrap_or(false)
+        {
+            self.refresh();
+        }
+    }
+
+    fn tick_when_shown(self) {
+        let Some(document) = web_sys::window().and_then(|window| window.document()) else {
+            return;
+        };
+        let options = web_sys::AddEventListenerOptions::new();
+        for (target, event) in [
+            (
+                web_sys::EventTarget::from(document.clone()),
+                "visibilitychange",
+            ),
+            (document.into(), "resume"),
+        ] {
+            let listener = wasm_bindgen::closure::Closure::<dyn FnMut(web_sys::Event)>::new(
+                move |_event: web_sys::Event| self.on_clock_tick(),
+            );
+            lifetime::listen_until_unmount(target, event, &options, listener);
+        }
+    }
+
     /// The store of the current component tree.
     pub fn expect() -> Self {
         use_context::<Self>().expect("the Store is provided at the root of the section")
@@ -143,6 +185,7 @@ impl Store {
         self.refreshing.set(true);
         let config = self.config.get_value();
         spawn_local(async move {
+            let requested_ms = now_ms();
             let outcome = self.load_every_page(&config).await;
             if self.load.is_disposed() {
                 // The section unmounted while a request was out.
@@ -157,6 +200,8 @@ impl Store {
                     }
                     self.skipped_rows.set(skipped);
                     self.apply_snapshot(rows);
+                    self.freshness
+                        .update(|freshness| freshness.on_snapshot(requested_ms));
                 }
                 Err(error) => {
                     leptos::logging::warn!("worker status: snapshot failed: {error}");
@@ -316,8 +361,10 @@ impl Store {
 
     /// Server time now, read without subscribing (for the store's own bookkeeping).
     fn server_now_untracked(self) -> i64 {
-        self.clock
-            .with_untracked(|clock| clock.server_now(self.local_now.get_untracked()))
+        let judged = self
+            .freshness
+            .with_untracked(|freshness| freshness.judged_at(self.local_now.get_untracked()));
+        self.clock.with_untracked(|clock| clock.server_now(judged))
     }
 
     /// The Late and Stopped thresholds.
@@ -327,21 +374,29 @@ impl Store {
 
     /// Sets the connection status (from the realtime transport).
     pub fn set_connection(self, status: ConnectionStatus) {
-        if status == ConnectionStatus::Live {
-            self.last_live_ms.set(None);
-        } else if self.connection.get_untracked() == ConnectionStatus::Live {
-            self.last_live_ms.set(Some(now_ms()));
-        }
+        let live = status == ConnectionStatus::Live;
+        self.freshness.maybe_update(|freshness| {
+            let before = *freshness;
+            if live {
+                freshness.on_live(now_ms());
+            } else {
+                freshness.on_lost(now_ms());
+            }
+            *freshness != before
+        });
         if self.connection.get_untracked() != status {
             self.connection.set(status);
         }
     }
 
-    /// Server time now, in ms, ticking once a second.
+    /// The server time statuses are judged at, in ms, ticking once a second while the data is
+    /// current, and held at the last moment it was while it is not (`dashboard_core::freshness`).
     pub fn server_now(self) -> Signal<i64> {
         Signal::derive(move || {
-            self.clock
-                .with(|clock| clock.server_now(self.local_now.get()))
+            let judged = self
+                .freshness
+                .with(|freshness| freshness.judged_at(self.local_now.get()));
+            self.clock.with(|clock| clock.server_now(judged))
         })
     }
 
@@ -399,9 +454,19 @@ impl Store {
         self.connection.into()
     }
 
-    /// When the live connection was lost, if it is lost.
-    pub fn lost_live_at(self) -> Signal<Option<i64>> {
-        self.last_live_ms.into()
+    /// While the data is not known to be current after it once was: the browser time it is
+    /// held at (statuses are judged as of then). `None` while current, on the first load, and
+    /// while the first connection is being made.
+    pub fn held_since(self) -> Signal<Option<i64>> {
+        let (freshness, connection) = (self.freshness, self.connection);
+        Signal::derive(move || {
+            let held = freshness.with(Freshness::held_since)?;
+            matches!(
+                connection.get(),
+                ConnectionStatus::Reconnecting { .. } | ConnectionStatus::Offline { .. }
+            )
+            .then_some(held)
+        })
     }
 
     /// Which panel the body shows: the workers whenever any are known (rows of an earlier load

@@ -1,27 +1,31 @@
-//! A banner while the data may be stale: the live connection is down, so what is shown is as of
-//! the moment it was lost (statuses still age with the clock).
+//! A banner while the data is held: the live connection is down (or its first snapshot has not
+//! landed), so the list, its statuses and "Last seen" are shown as of the last moment they were
+//! known, at that stated time. No worker turns Late or Stopped because *we* lost contact.
 
 use leptos::prelude::*;
 
+use crate::components::worker_texts::local_clock_time;
 use crate::store::Store;
 
-/// The banner (nothing while live).
+/// The banner (nothing while current).
 #[component]
 pub fn StaleBanner() -> impl IntoView {
     let store = Store::expect();
-    let lost_at = store.lost_live_at();
+    let held_since = store.held_since();
     let now = store.local_now();
     let has_workers = store.has_workers();
     let text = move || {
-        lost_at.get().map(|at| {
+        held_since.get().map(|at| {
             format!(
-                "Live updates paused {}: the list may be out of date. Reconnecting automatically.",
+                "Live updates paused: showing the state as of {} ({}). Statuses are held at that \
+                 moment until the connection is back; reconnecting automatically.",
+                local_clock_time(at),
                 dashboard_core::relative_time::ago(now.get() - at)
             )
         })
     };
     view! {
-        <Show when=move || lost_at.get().is_some() && has_workers.get()>
+        <Show when=move || held_since.get().is_some() && has_workers.get()>
             <p class="wsm-banner" data-testid="stale-banner" role="status">{text}</p>
         </Show>
     }

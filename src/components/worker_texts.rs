@@ -71,9 +71,16 @@ impl WorkerTexts {
     }
 }
 
-fn local_time(ms: i64) -> String {
+/// A browser-time instant in the reader's locale.
+pub fn local_time(ms: i64) -> String {
     let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(ms as f64));
     String::from(date.to_locale_string("default", &wasm_bindgen::JsValue::UNDEFINED))
+}
+
+/// A browser-time instant's time of day in the reader's locale (10:32:27 AM).
+pub fn local_clock_time(ms: i64) -> String {
+    let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(ms as f64));
+    String::from(date.to_locale_time_string("default"))
 }
 
 fn iso_time(ms: i64) -> String {

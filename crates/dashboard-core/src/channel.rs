@@ -6,12 +6,11 @@
 //! `phx_error`, a join error or timeout, dropping frames of an older join, and a fresh snapshot
 //! after every "Subscribed to PostgreSQL" so that nothing missed in a gap stays wrong.
 
+use crate::backoff::Backoff;
 use crate::change::{ChangeEvent, parse_change};
 use crate::frame::{Frame, Vsn};
 use crate::json::Json;
-use crate::protocol::{
-    HEARTBEAT_INTERVAL_MS, PHOENIX_TOPIC, RECONNECT_AFTER_MS, SUBSCRIBED_MESSAGE, event,
-};
+use crate::protocol::{HEARTBEAT_INTERVAL_MS, PHOENIX_TOPIC, SUBSCRIBED_MESSAGE, event};
 
 /// How long a join may wait for its reply (realtime-js `DEFAULT_TIMEOUT`).
 pub const JOIN_TIMEOUT_MS: u64 = 10_000;
@@ -25,6 +24,8 @@ pub const OFFLINE_REASON: &str = "This device is offline";
 /// What to subscribe to.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ChannelOptions {
+    /// Seeds the reconnect jitter (`crate::backoff`); a random number per dashboard, 0 for none.
+    pub jitter_seed: u64,
     /// Channel topic, `realtime:<name>`.
     pub topic: String,
     /// Schema of the table.
@@ -126,6 +127,7 @@ pub struct Channel {
     next_ref: u64,
     reconnect_attempts: usize,
     rejoin_attempts: usize,
+    backoff: Backoff,
     pending_heartbeat: Option<String>,
     next_heartbeat_at: u64,
     ever_live: bool,
@@ -138,6 +140,7 @@ impl Channel {
     /// A channel that does nothing until `Input::Start`.
     pub fn new(options: ChannelOptions) -> Self {
         Self {
+            backoff: Backoff::new(options.jitter_seed),
             options,
             phase: Phase::Idle,
             next_ref: 0,
@@ -308,7 +311,7 @@ impl Channel {
         if close {
             commands.push(Command::Close);
         }
-        let delay = backoff(self.reconnect_attempts);
+        let delay = self.backoff.delay(self.reconnect_attempts);
         self.reconnect_attempts += 1;
         self.pending_heartbeat = None;
         self.phase = Phase::Waiting {
@@ -321,7 +324,7 @@ impl Channel {
         let delay = if refused.is_some() {
             SUBSCRIBE_RETRY_MS
         } else {
-            backoff(self.rejoin_attempts)
+            self.backoff.delay(self.rejoin_attempts)
         };
         self.rejoin_attempts += 1;
         self.phase = Phase::Rejoining {
@@ -460,10 +463,7 @@ impl Channel {
 
 /// The reconnect schedule as data: 1, 2, 5, 10 s, then 10 s.
 pub fn backoff(attempt: usize) -> u64 {
-    RECONNECT_AFTER_MS
-        .get(attempt)
-        .copied()
-        .unwrap_or(RECONNECT_AFTER_MS[RECONNECT_AFTER_MS.len() - 1])
+    crate::backoff::scheduled(attempt)
 }
 
 #[cfg(test)]
@@ -472,6 +472,7 @@ mod tests {
 
     fn options() -> ChannelOptions {
         ChannelOptions {
+            jitter_seed: 0,
             topic: "realtime:worker-status".into(),
             schema: "public".into(),
             table: "hp_worker_status".into(),

@@ -12,16 +12,19 @@ macro_rules! j {
     };
 }
 
+pub mod backoff;
 pub mod board;
 pub mod change;
 pub mod channel;
 pub mod clock;
 pub mod connection_text;
 pub mod frame;
+pub mod freshness;
 pub mod json;
 pub mod local_stack;
 pub mod metadata;
 pub mod paging;
+pub mod poll;
 pub mod protocol;
 pub mod relative_time;
 pub mod row;

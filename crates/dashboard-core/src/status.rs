@@ -77,6 +77,30 @@ impl Default for Thresholds {
     }
 }
 
+impl Thresholds {
+    /// The `late-after` and `stopped-after` attributes, in whole seconds. A missing or unusable
+    /// value (not a positive integer, or Stopped not after Late) keeps the default: the section
+    /// never judges by a threshold it could not read.
+    pub fn from_seconds(late: Option<&str>, stopped: Option<&str>) -> Self {
+        let read = |text: Option<&str>| {
+            text.and_then(|text| text.trim().parse::<i64>().ok())
+                .filter(|seconds| (1..=86_400 * 365).contains(seconds))
+                .map(|seconds| seconds * 1000)
+        };
+        let default = Self::default();
+        let late_after_ms = read(late).unwrap_or(default.late_after_ms);
+        let stopped_after_ms = read(stopped).unwrap_or(default.stopped_after_ms);
+        if stopped_after_ms > late_after_ms {
+            Self {
+                late_after_ms,
+                stopped_after_ms,
+            }
+        } else {
+            default
+        }
+    }
+}
+
 /// The status of `row` at `now_ms` (server clock).
 pub fn status_of(row: &WorkerRow, now_ms: i64, thresholds: Thresholds) -> Status {
     if row.circuit_breaker_open || row.reported_status == "crashed" {
@@ -103,6 +127,28 @@ pub fn status_of(row: &WorkerRow, now_ms: i64, thresholds: Thresholds) -> Status
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn thresholds_read_from_attributes_or_keep_their_defaults() {
+        let read = |late, stopped| Thresholds::from_seconds(late, stopped);
+        assert_eq!(
+            read(Some("3"), Some(" 6 ")),
+            Thresholds {
+                late_after_ms: 3_000,
+                stopped_after_ms: 6_000
+            }
+        );
+        assert_eq!(read(None, None), Thresholds::default());
+        assert_eq!(read(Some("120"), None).late_after_ms, 120_000);
+        for bad in ["0", "-5", "1.5", "soon", "", "99999999999999999999"] {
+            assert_eq!(read(Some(bad), Some(bad)), Thresholds::default(), "{bad}");
+        }
+        assert_eq!(
+            read(Some("600"), Some("300")),
+            Thresholds::default(),
+            "Stopped must come after Late"
+        );
+    }
 
     const NOW: i64 = 1_800_000_000_000;
 

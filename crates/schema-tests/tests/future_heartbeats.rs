@@ -5,11 +5,7 @@ use schema_tests::{as_role, authenticator, fresh_db};
 
 /// `last_heartbeat` of `worker`, minus the database's now(), in seconds, after `write` as
 /// service_role.
-async fn written_minus_now(
-    client: &mut tokio_postgres::Client,
-    write: &str,
-    worker: &str,
-) -> f64 {
+async fn written_minus_now(client: &mut tokio_postgres::Client, write: &str, worker: &str) -> f64 {
     as_role(client, "service_role", write)
         .await
         .expect("service_role writes");
@@ -38,8 +34,14 @@ async fn a_heartbeat_ten_minutes_ahead_is_clamped_on_insert_and_update() {
         "fast-clock",
     )
     .await;
-    assert!(inserted <= 0.0, "insert kept a future heartbeat: {inserted} s ahead");
-    assert!(inserted > -5.0, "clamped to now, not further back: {inserted} s");
+    assert!(
+        inserted <= 0.0,
+        "insert kept a future heartbeat: {inserted} s ahead"
+    );
+    assert!(
+        inserted > -5.0,
+        "clamped to now, not further back: {inserted} s"
+    );
     let updated = written_minus_now(
         &mut client,
         "update public.hp_worker_status set last_heartbeat = now() + interval '10 minutes' \
@@ -47,7 +49,10 @@ async fn a_heartbeat_ten_minutes_ahead_is_clamped_on_insert_and_update() {
         "x-autopost",
     )
     .await;
-    assert!(updated <= 0.0, "update kept a future heartbeat: {updated} s ahead");
+    assert!(
+        updated <= 0.0,
+        "update kept a future heartbeat: {updated} s ahead"
+    );
     // Ten minutes behind (a slow host) is the heartbeat module's to correct: kept as written.
     let past = written_minus_now(
         &mut client,
@@ -71,6 +76,9 @@ async fn the_clamp_function_is_not_callable_through_the_api() {
         )
         .await
         .expect("privilege check");
-        assert!(!rows[0].get::<_, bool>(0), "{role} may execute the trigger function");
+        assert!(
+            !rows[0].get::<_, bool>(0),
+            "{role} may execute the trigger function"
+        );
     }
 }

@@ -1,0 +1,168 @@
+// Our outage is not their outage (issue 12): while the section cannot reach Supabase, no worker
+// turns Late or Stopped because *we* lost contact; statuses are held at the last moment the data
+// was known, the section says so with that time, and after Supabase returns it converges to
+// exactly the database's rows within the reconnect delay + 2 s. Also: Realtime unreachable but
+// REST fine means polling every 15 s, and a page the browser froze is right soon after it wakes.
+// Thresholds are shortened by configuration (late-after 4 s, stopped-after 8 s) so outages that
+// outlast them take seconds, not minutes; WORKER_STATUS_OUTAGES=30,120,600 runs the long ones.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { createClient } from '@supabase/supabase-js';
+import WebSocket from 'ws';
+import { freePort } from '../scripts/gateway-process.mjs';
+import { ARTIFACTS, gatewayOver, launchBrowser, serveHostPage, serveReleaseBundle, startDatabase, until } from './support.mjs';
+
+const OUTAGES_S = (process.env.WORKER_STATUS_OUTAGES ?? '12,30').split(',').map(Number);
+const BEATING = ['roundtable-worker', 'x-autopost', 'analyze-worker', 'content-worker'];
+const DYING = 'crawl-worker';
+let database;
+let readerPort;
+let reader;
+let writer;
+let writerGateway;
+let bundle;
+let site;
+let browser;
+let page;
+let beats;
+const pageErrors = [];
+
+async function beat(names) {
+  const now = new Date().toISOString();
+  const { error } = await writer.from('hp_worker_status').upsert(names.map((worker_name) => ({
+    worker_name, status: 'running', last_heartbeat: now, jobs_processed: 1, error_count: 0, circuit_breaker_open: false,
+  })));
+  assert.equal(error, null);
+}
+
+before(async () => {
+  database = await startDatabase();
+  readerPort = await freePort();
+  reader = await gatewayOver(database, readerPort);
+  writerGateway = await gatewayOver(database, 0);
+  writer = createClient(writerGateway.url, writerGateway.secretKey, { auth: { persistSession: false }, realtime: { transport: WebSocket } });
+  await beat([...BEATING, DYING]);
+  // The healthy workers keep beating every second through their own gateway, whatever happens
+  // to the one the page reads from.
+  beats = setInterval(() => beat(BEATING).catch(() => {}), 1_000);
+  bundle = await serveReleaseBundle();
+  site = await serveHostPage({ bundle, gatewayUrl: reader.url, key: reader.publishableKey, attributes: 'late-after="4" stopped-after="8"' });
+  browser = await launchBrowser();
+  page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
+  page.on('pageerror', (error) => pageErrors.push(error.message));
+  await page.goto(site.url);
+});
+
+after(async () => {
+  clearInterval(beats);
+  await browser?.close();
+  await site?.stop();
+  await bundle?.stop();
+  await reader?.stop();
+  await writerGateway?.stop();
+  await database?.stop();
+});
+
+const statusOf = (name) => page.locator(`[data-worker="${name}"]`).getAttribute('data-status');
+const connection = () => page.locator('[data-testid="connection"]').getAttribute('data-state');
+const statuses = () => page.locator('[data-worker]').evaluateAll((cards) => Object.fromEntries(cards.map((card) => [card.dataset.worker, card.dataset.status])));
+
+/** The rows the database has, as the page should show them (names and jobs). */
+async function databaseRows() {
+  const { data, error } = await writer.from('hp_worker_status').select('worker_name,jobs_processed').order('worker_name');
+  assert.equal(error, null);
+  return data.map((row) => `${row.worker_name}:${row.jobs_processed}`);
+}
+
+const pageRows = () => page.locator('[data-worker]').evaluateAll((cards) => cards
+  .map((card) => `${card.dataset.worker}:${/Jobs: (\d+)/.exec(card.textContent)?.[1]}`).sort());
+
+for (const seconds of OUTAGES_S) {
+  test(`a ${seconds} s outage: no worker turns Late or Stopped because we lost contact; then exactly the database within backoff + 2 s`, { timeout: (seconds + 90) * 1000 }, async () => {
+    await until(async () => (await connection()) === 'live', { within: 20_000, what: 'live before the outage' });
+    await beat([DYING]);
+    await until(async () => Object.values(await statuses()).every((status) => status === 'running'), { within: 5_000, what: 'all running' });
+    await reader.kill('SIGKILL');
+    await until(async () => (await connection()) === 'reconnecting', { within: 5_000, what: 'reconnecting' });
+    const banner = page.locator('[data-testid="stale-banner"]');
+    await until(() => banner.isVisible(), { within: 3_000, what: 'the held-state banner' });
+    assert.match(await banner.textContent(), /showing the state as of .*\d{1,2}:\d{2}:\d{2}/);
+    // During the outage: crawl-worker really dies, a worker is added, one is removed. The page
+    // cannot know, and must not guess: every status stays as it was last known.
+    await writer.from('hp_worker_status').upsert({ worker_name: `born-${seconds}`, status: 'running', last_heartbeat: new Date().toISOString(), jobs_processed: seconds });
+    const gone = BEATING[seconds % BEATING.length];
+    await writer.from('hp_worker_status').delete().eq('worker_name', gone);
+    const deadline = Date.now() + seconds * 1000;
+    while (Date.now() < deadline) {
+      const shown = await statuses();
+      assert.deepEqual([...new Set(Object.values(shown))], ['running'], `a status changed during our outage: ${JSON.stringify(shown)}`);
+      await page.waitForTimeout(1_000);
+    }
+    await fs.mkdir(ARTIFACTS, { recursive: true });
+    await page.screenshot({ path: path.join(ARTIFACTS, `outage-${seconds}s.png`), fullPage: true });
+    // Supabase returns. The connection indicator says when the next attempt is due: the
+    // page must match the database within that delay + 2 s.
+    const restarted = Date.now();
+    reader = await gatewayOver(database, readerPort);
+    await until(async () => {
+      const [onPage, inDatabase] = [await pageRows(), await databaseRows()];
+      return (await connection()) === 'live' && JSON.stringify(onPage) === JSON.stringify(inDatabase);
+    }, { within: 12_000, what: 'the page equal to the database (10 s backoff at most + 2 s)' });
+    const converged = Date.now() - restarted;
+    console.log(`# outage ${seconds} s: converged ${converged} ms after the gateway restarted`);
+    // Judged at now again: crawl-worker, silent for the whole outage, is Stopped; the rest run.
+    await until(async () => (await statusOf(DYING)) === 'stopped', { within: 2_000, what: 'the dead worker Stopped' });
+    for (const name of BEATING.filter((name) => name !== gone)) assert.equal(await statusOf(name), 'running', name);
+    assert.equal(await banner.count(), 0, 'no banner once current');
+    // Put the removed worker back and remove the newcomer (it never beats again) for the next outage.
+    await beat([gone]);
+    await writer.from('hp_worker_status').delete().eq('worker_name', `born-${seconds}`);
+  });
+}
+
+test('Realtime unreachable but REST fine: the section polls every 15 s and says so', { timeout: 90_000 }, async () => {
+  const context = await browser.newContext();
+  const polled = await context.newPage();
+  // Every WebSocket to the gateway is refused; REST goes through.
+  await polled.routeWebSocket(/realtime/, (socket) => socket.close({ code: 1011, reason: 'unreachable in this test' }));
+  const requests = [];
+  polled.on('request', (request) => { if (request.url().includes('/rest/v1/hp_worker_status')) requests.push(Date.now()); });
+  await polled.goto(site.url);
+  const rows = () => polled.locator('[data-worker]').evaluateAll((cards) => cards.map((card) => card.dataset.worker).sort());
+  await until(async () => (await rows()).length > 0, { within: 10_000, what: 'the first snapshot' });
+  const banner = polled.locator('[data-testid="stale-banner"]');
+  await until(() => banner.isVisible(), { within: 15_000, what: 'the banner saying live updates are paused' });
+  // A worker appears; with no realtime, the next poll (12-18 s later) brings it.
+  const name = `polled-${Date.now()}`;
+  await writer.from('hp_worker_status').upsert({ worker_name: name, status: 'running', last_heartbeat: new Date().toISOString() });
+  await until(async () => (await rows()).includes(name), { within: 20_000, what: 'the new worker, by polling' });
+  await until(async () => requests.length >= 3, { within: 20_000, what: "a third snapshot request" });
+  const gaps = requests.slice(1).map((at, i) => at - requests[i]);
+  assert.ok(gaps.slice(1).every((gap) => gap >= 11_000 && gap <= 19_500), `polls every 15 s ± 20 %: ${gaps}`);
+  assert.match(await banner.textContent(), /Live updates paused/);
+  await context.close();
+});
+
+test('a page the browser froze in the background is right within 2 s of waking', { timeout: 60_000 }, async () => {
+  await until(async () => (await connection()) === 'live', { within: 15_000, what: 'live first' });
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Page.setWebLifecycleState', { state: 'frozen' });
+  // While frozen: the server cuts the socket, then a worker is added, so only a reconnect and a
+  // fresh snapshot after waking can show it.
+  await fetch(`${reader.url}/__faults/drop-sockets`, { method: 'POST' });
+  await new Promise((resolve) => setTimeout(resolve, 500));
+  const name = `while-frozen-${Date.now()}`;
+  await writer.from('hp_worker_status').upsert({ worker_name: name, status: 'running', last_heartbeat: new Date().toISOString(), jobs_processed: 7 });
+  await new Promise((resolve) => setTimeout(resolve, 10_000));
+  const woke = Date.now();
+  await cdp.send('Page.setWebLifecycleState', { state: 'active' });
+  await until(async () => JSON.stringify(await pageRows()) === JSON.stringify(await databaseRows()), { within: 2_000, what: 'the page equal to the database 2 s after waking' });
+  console.log(`# frozen 10 s: equal to the database ${Date.now() - woke} ms after waking`);
+});
+
+test('the page never panicked', () => {
+  assert.deepEqual(pageErrors, []);
+  assert.equal(pageErrors.length, 0);
+});
