@@ -2,13 +2,15 @@
 // turns Late or Stopped because *we* lost contact; statuses are held at the last moment the data
 // was known, the section says so with that time, and after Supabase returns it converges to
 // exactly the database's rows within the reconnect delay + 2 s. Also: Realtime unreachable but
-// REST fine means polling every 15 s, and a page the browser froze is right soon after it wakes.
+// REST fine means polling every 15 s, a page the browser froze is right soon after it wakes,
+// and a worker killed with SIGKILL turns Late and Stopped on time.
 // Thresholds are shortened by configuration (late-after 4 s, stopped-after 8 s) so outages that
 // outlast them take seconds, not minutes; WORKER_STATUS_OUTAGES=30,120,600 runs the long ones.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import { spawn } from 'node:child_process';
 import { createClient } from '@supabase/supabase-js';
 import WebSocket from 'ws';
 import { freePort } from '../scripts/gateway-process.mjs';
@@ -160,6 +162,26 @@ test('a page the browser froze in the background is right within 2 s of waking',
   await cdp.send('Page.setWebLifecycleState', { state: 'active' });
   await until(async () => JSON.stringify(await pageRows()) === JSON.stringify(await databaseRows()), { within: 2_000, what: 'the page equal to the database 2 s after waking' });
   console.log(`# frozen 10 s: equal to the database ${Date.now() - woke} ms after waking`);
+});
+
+test('a worker killed with SIGKILL (no goodbye) shows Late, then Stopped, on time and by the clock alone', { timeout: 60_000 }, async () => {
+  await until(async () => (await connection()) === 'live', { within: 15_000, what: 'live first' });
+  const worker = spawn(process.execPath, [path.resolve('workers/heartbeat/test/fixtures/clock-worker.js'), writerGateway.url, writerGateway.secretKey, 'killed-worker'],
+    { stdio: ['pipe', 'ignore', 'ignore'] });
+  await until(async () => (await statusOf('killed-worker')) === 'running', { within: 10_000, what: 'the worker running' });
+  worker.kill('SIGKILL');
+  await new Promise((resolve) => worker.on('exit', resolve));
+  const { data } = await writer.from('hp_worker_status').select('last_heartbeat').eq('worker_name', 'killed-worker');
+  const lastBeat = Date.parse(data[0].last_heartbeat);
+  await until(async () => (await statusOf('killed-worker')) === 'late', { within: 8_000, what: 'Late' });
+  const late = Date.now() - lastBeat;
+  await until(async () => (await statusOf('killed-worker')) === 'stopped', { within: 8_000, what: 'Stopped' });
+  const stopped = Date.now() - lastBeat;
+  console.log(`# SIGKILL: Late ${late} ms and Stopped ${stopped} ms after the last heartbeat (thresholds 4 s and 8 s)`);
+  // The page ticks once a second and estimates the server's clock from whole-second Date
+  // headers: on time means within a second or so of the threshold.
+  assert.ok(late >= 3_000 && late <= 5_500, `Late after ${late} ms`);
+  assert.ok(stopped >= 7_000 && stopped <= 9_500, `Stopped after ${stopped} ms`);
 });
 
 test('the page never panicked', () => {
