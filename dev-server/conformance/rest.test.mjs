@@ -134,3 +134,16 @@ test('CORS preflight needs no key and every answer allows any origin', async () 
   assert.match(ok.headers.get('access-control-expose-headers'), /Content-Range/);
   assert.equal(ok.headers.get('content-range'), '0-4/*');
 });
+
+// A filter on a non-text column used to fail in the driver ("error serializing parameter 0",
+// answered as a 503), found by hostile-rest.test.mjs.
+test('filters on bigint and boolean columns work, and a bad value is PostgREST\'s 400 22P02', async () => {
+  const { data, error } = await anon.from('hp_worker_status').select('worker_name').eq('jobs_processed', 0).eq('circuit_breaker_open', false)
+    .in('display_order', [1, 2]).order('worker_name');
+  assert.equal(error, null);
+  assert.deepEqual(data.map((row) => row.worker_name), ['roundtable-worker', 'x-autopost'].sort());
+  const bad = await anon.from('hp_worker_status').select('worker_name').gt('jobs_processed', 'many');
+  assert.equal(bad.status, 400);
+  assert.equal(bad.error.code, '22P02');
+  assert.match(bad.error.message, /invalid input syntax for type bigint/);
+});

@@ -32,6 +32,8 @@ pub use state::AppState;
 pub fn app(state: AppState) -> Router {
     let mut router = Router::new()
         .route("/rest/v1/{table}", any(rest::handle))
+        .route("/rest/v1/", any(rest::invalid_path))
+        .route("/rest/v1/{table}/{*rest}", any(rest::invalid_path))
         .route(
             dashboard_core::protocol::WEBSOCKET_PATH,
             get(realtime::websocket),

@@ -48,6 +48,31 @@ pub async fn handle(
     response
 }
 
+/// Any other path under `/rest/v1/`: the key is checked as for a table (Kong routes the whole
+/// prefix to PostgREST), then PostgREST's own answer, PGRST125 "Invalid path specified in
+/// request URL". (PostgREST serves its OpenAPI document at the root; this stand-in does not.)
+pub async fn invalid_path(
+    State(state): State<AppState>,
+    RawQuery(raw_query): RawQuery,
+    headers: HeaderMap,
+) -> Response {
+    let checked = crate::auth::authenticate(
+        &state.config,
+        &headers,
+        raw_query.as_deref(),
+        chrono::Utc::now().timestamp(),
+    );
+    match checked {
+        Err(error) => error.into_response(),
+        Ok(_) => ApiError::postgrest(
+            StatusCode::NOT_FOUND,
+            "PGRST125",
+            "Invalid path specified in request URL",
+        )
+        .into_response(),
+    }
+}
+
 async fn respond(
     state: &AppState,
     method: &Method,

@@ -198,7 +198,9 @@ fn condition(table: &Table, filter: &Filter, statement: &mut Statement) -> Strin
         .unwrap_or_else(|| "text".to_owned());
     let text_op = |op: &str, value: &str, statement: &mut Statement| {
         let placeholder = statement.bind(Param::Text(value.to_owned()));
-        format!("{column} {op} cast({placeholder} as {sql_type})")
+        // `$n::text` first: a bare `cast($n as bigint)` makes the parameter itself a bigint,
+        // which the driver cannot fill from text ("error serializing parameter").
+        format!("{column} {op} cast({placeholder}::text as {sql_type})")
     };
     let sql = match (&filter.op, &filter.operand) {
         (Op::Is, Operand::Is(value)) => format!(
@@ -212,7 +214,7 @@ fn condition(table: &Table, filter: &Filter, statement: &mut Statement) -> Strin
         ),
         (Op::In, Operand::List(items)) => {
             let placeholder = statement.bind(Param::TextArray(items.clone()));
-            format!("{column} = any(cast({placeholder} as {sql_type}[]))")
+            format!("{column} = any(cast({placeholder}::text[] as {sql_type}[]))")
         }
         (Op::Like | Op::Ilike, Operand::Text(pattern)) => {
             let placeholder = statement.bind(Param::Text(pattern.replace('*', "%")));
@@ -292,12 +294,14 @@ mod tests {
         assert!(
             statement
                 .sql
-                .contains("\"hp_worker_status\".\"worker_name\" = cast($1 as text)"),
+                .contains("\"hp_worker_status\".\"worker_name\" = cast($1::text as text)"),
             "{}",
             statement.sql
         );
         assert!(
-            statement.sql.contains("= any(cast($2 as bigint[]))"),
+            statement
+                .sql
+                .contains("= any(cast($2::text[] as bigint[]))"),
             "{}",
             statement.sql
         );
