@@ -37,6 +37,8 @@ pub struct GatewayConfig {
     pub poll_interval: Duration,
     /// A socket with no client frame for this long is closed (Phoenix: 60 s).
     pub idle_timeout: Duration,
+    /// Per-client limits, Supabase Realtime's documented defaults (`realtime::limits`).
+    pub client_limits: crate::realtime::limits::ClientLimits,
 }
 
 impl Default for GatewayConfig {
@@ -54,6 +56,7 @@ impl Default for GatewayConfig {
             connect_error_backoff: Duration::from_millis(2_000),
             poll_interval: Duration::from_millis(100),
             idle_timeout: Duration::from_millis(dashboard_core::protocol::SERVER_IDLE_TIMEOUT_MS),
+            client_limits: crate::realtime::limits::ClientLimits::default(),
         }
     }
 }

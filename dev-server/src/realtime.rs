@@ -6,6 +6,8 @@
 pub mod delivery;
 pub mod hub;
 pub mod join;
+pub mod limits;
+pub mod outbox;
 pub mod session;
 pub mod wal;
 

@@ -140,7 +140,7 @@ fn send(channel: &Interested, kind: ChangeKind, values: Option<&Map<String, Valu
     );
     tracing::debug!(topic = %channel.key.topic, socket = channel.key.socket, kind = kind.as_str(), "realtime: change delivered");
     // A closed queue means the session just ended; nothing to do.
-    let _ = channel.subscription.outbox.send(frame);
+    channel.subscription.outbox.send(frame);
 }
 
 /// `[{"name", "type"}]` in column order, with `pg_type.typname`s.

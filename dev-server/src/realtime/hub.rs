@@ -5,9 +5,6 @@
 use std::collections::HashMap;
 use std::sync::Mutex;
 
-use dashboard_core::frame::Frame;
-use tokio::sync::mpsc;
-
 use crate::filter::Filter;
 use crate::keys::Claims;
 
@@ -74,7 +71,7 @@ pub struct Subscription {
     /// The bindings.
     pub bindings: Vec<Binding>,
     /// The session's outgoing queue.
-    pub outbox: mpsc::UnboundedSender<Frame>,
+    pub outbox: crate::realtime::outbox::Outbox,
 }
 
 /// A subscription concerned by one change, with the bindings that matched.

@@ -1,11 +1,12 @@
 //! One WebSocket connection: Phoenix framing in the socket's version, heartbeats, joins, leaves,
-//! token refreshes, the idle timeout, and faults. Outgoing frames from anywhere (replies, system
-//! messages, changes from the WAL poller) go through one queue, so the socket has one writer.
+//! token refreshes, the idle timeout, faults, and the per-client limits (`limits`). Outgoing
+//! frames from anywhere (replies, system messages, changes from the WAL poller) go through one
+//! bounded queue (`outbox`), so the socket has one writer.
 
 use std::collections::HashMap;
 use std::time::Duration;
 
-use axum::extract::ws::{Message, WebSocket};
+use axum::extract::ws::{CloseFrame, Message, WebSocket, close_code};
 use dashboard_core::frame::{Frame, Vsn};
 use dashboard_core::json::Json;
 use dashboard_core::protocol::{
@@ -13,13 +14,14 @@ use dashboard_core::protocol::{
 };
 use futures_util::{SinkExt, StreamExt};
 use serde_json::{Value, json};
-use tokio::sync::mpsc;
 use tokio::time::Instant;
 
 use crate::faults::SocketFault;
 use crate::keys;
 use crate::realtime::hub::{Binding, ChannelKey, Subscription};
 use crate::realtime::join::{self, JoinRequest};
+use crate::realtime::limits::{self, PerSecond};
+use crate::realtime::outbox::{self, Outbox};
 use crate::state::AppState;
 
 /// How long a join waits for the replication slot before reporting an error.
@@ -38,8 +40,13 @@ struct Session {
     state: AppState,
     socket_id: u64,
     connect_token: String,
-    outbox: mpsc::UnboundedSender<Frame>,
+    outbox: Outbox,
     channels: HashMap<String, Channel>,
+    joins: PerSecond,
+    /// Every frame but joins (which have their own limit), malformed ones included.
+    messages: PerSecond,
+    /// Set when a limit was passed: the socket is closed with this reason.
+    close_reason: Option<&'static str>,
 }
 
 /// Serves one upgraded socket until it closes, idles out, or a fault drops it.
@@ -51,7 +58,8 @@ pub async fn run(
     connect_token: String,
 ) {
     let (mut sink, mut stream) = socket.split();
-    let (outbox, mut queue) = mpsc::unbounded_channel::<Frame>();
+    let limits = state.config.client_limits;
+    let (outbox, mut queue) = outbox::outbox(limits.queued_frames);
     let mut faults = state.faults.socket_faults();
     let idle_timeout = state.config.idle_timeout;
     let mut session = Session {
@@ -60,6 +68,9 @@ pub async fn run(
         connect_token,
         outbox,
         channels: HashMap::new(),
+        joins: PerSecond::new(Instant::now()),
+        messages: PerSecond::new(Instant::now()),
+        close_reason: None,
     };
     let mut deadline = Instant::now() + idle_timeout;
     tracing::debug!(
@@ -68,6 +79,46 @@ pub async fn run(
         "realtime: socket open"
     );
     loop {
+        if let Some(reason) = session
+            .close_reason
+            .or(queue.overflowed().then_some(limits::NOT_READING))
+        {
+            tracing::info!(
+                socket = socket_id,
+                reason,
+                "realtime: closing a client over its limits"
+            );
+            let close = Message::Close(Some(CloseFrame {
+                code: close_code::POLICY,
+                reason: reason.into(),
+            }));
+            // What is queued (a join's error reply) goes first, then the close frame; a client
+            // that does not read may take neither, so this waits one second at most.
+            let flush = async {
+                if session.close_reason.is_some() {
+                    while let Some(mut frame) = queue.try_recv() {
+                        if vsn == Vsn::V1 {
+                            frame.join_ref = None;
+                        }
+                        sink.send(Message::Text(frame.encode(vsn).into())).await?;
+                    }
+                }
+                sink.send(close).await
+            };
+            let _ = tokio::time::timeout(Duration::from_secs(1), flush).await;
+            // The closing handshake: read (and drop) what the client still sends until its own
+            // close frame, so the connection ends cleanly instead of with a reset that would
+            // throw away the replies and the reason it has not read yet.
+            let drain = async {
+                while let Some(Ok(message)) = stream.next().await {
+                    if matches!(message, Message::Close(_)) {
+                        break;
+                    }
+                }
+            };
+            let _ = tokio::time::timeout(Duration::from_secs(1), drain).await;
+            break;
+        }
         tokio::select! {
             incoming = stream.next() => match incoming {
                 Some(Ok(Message::Text(text))) => {
@@ -77,6 +128,7 @@ pub async fn run(
                 // Binary frames are broadcast-only; a postgres_changes server ignores them.
                 Some(Ok(Message::Binary(_) | Message::Ping(_) | Message::Pong(_))) => {
                     deadline = Instant::now() + idle_timeout;
+                    session.count_message();
                 }
                 Some(Ok(Message::Close(_)) | Err(_)) | None => break,
             },
@@ -85,8 +137,14 @@ pub async fn run(
                     // Phoenix's V1 serializer sends no join_ref.
                     frame.join_ref = None;
                 }
-                if sink.send(Message::Text(frame.encode(vsn).into())).await.is_err() {
-                    break;
+                let text = Message::Text(frame.encode(vsn).into());
+                match tokio::time::timeout(limits.send_timeout, sink.send(text)).await {
+                    Ok(Ok(())) => {}
+                    Ok(Err(_)) => break,
+                    Err(_) => {
+                        tracing::info!(socket = socket_id, "realtime: client not reading; socket dropped");
+                        break;
+                    }
                 }
             }
             fault = faults.recv() => match fault {
@@ -118,11 +176,26 @@ impl Session {
     }
 
     fn send(&self, frame: Frame) {
-        let _ = self.outbox.send(frame);
+        self.outbox.send(frame);
+    }
+
+    /// Counts one frame against the messages-per-second limit; past it, the socket closes.
+    fn count_message(&mut self) {
+        let limit = self.state.config.client_limits.messages_per_second;
+        if !self.messages.allow(Instant::now(), limit) {
+            self.close_reason = Some(limits::TOO_MANY_MESSAGES);
+        }
     }
 
     async fn on_text(&mut self, text: &str, vsn: Vsn) {
-        let frame = match Frame::decode(text, vsn) {
+        let decoded = Frame::decode(text, vsn);
+        if !matches!(&decoded, Ok(frame) if frame.event == event::JOIN) {
+            self.count_message();
+            if self.close_reason.is_some() {
+                return;
+            }
+        }
+        let frame = match decoded {
             Ok(frame) => frame,
             Err(error) => {
                 // Realtime logs MalformedWebSocketMessage and keeps the socket.
@@ -165,6 +238,26 @@ impl Session {
 
     async fn join(&mut self, frame: Frame) {
         let config = &self.state.config;
+        let limits = config.client_limits;
+        if !self.joins.allow(Instant::now(), limits.joins_per_second) {
+            self.send(Frame::reply(
+                &frame,
+                "error",
+                json!({ "reason": limits::TOO_MANY_JOINS }),
+            ));
+            self.close_reason = Some(limits::TOO_MANY_JOINS);
+            return;
+        }
+        if self.channels.len() >= limits.channels_per_client
+            && !self.channels.contains_key(&frame.topic)
+        {
+            self.send(Frame::reply(
+                &frame,
+                "error",
+                json!({ "reason": limits::TOO_MANY_CHANNELS }),
+            ));
+            return;
+        }
         let Some(name) = frame.topic.strip_prefix(TOPIC_PREFIX) else {
             self.send(Frame::reply(
                 &frame,
@@ -193,7 +286,7 @@ impl Session {
                 let reply = Frame::reply(&frame, "error", json!({ "reason": reason }));
                 tokio::spawn(async move {
                     tokio::time::sleep(delay).await;
-                    let _ = outbox.send(reply);
+                    outbox.send(reply);
                 });
                 return;
             }
