@@ -25,6 +25,10 @@ use crate::config::{CLOCK_TICK_MS, Config};
 use crate::error::ApiError;
 use crate::lifetime;
 
+/// A difference between the browser's clock and the monotonic clock over one tick, past which
+/// the browser's clock counts as having jumped (ms).
+const CLOCK_JUMP_MS: i64 = 2_000;
+
 /// A server-clock estimate that moved less than this (ms) does not re-evaluate the statuses.
 const CLOCK_NOTIFY_MS: i64 = 100;
 
@@ -69,6 +73,8 @@ pub struct Store {
     clock: RwSignal<ClockOffset>,
     freshness: RwSignal<Freshness>,
     poll: StoredValue<PollFallback>,
+    /// The last tick's browser time and monotonic time, to notice the browser's clock jumping.
+    tick_anchor: StoredValue<Option<(i64, f64)>>,
     skipped_rows: RwSignal<Vec<String>>,
     refreshing: RwSignal<bool>,
     refresh_again: StoredValue<bool>,
@@ -99,6 +105,7 @@ impl Store {
             clock: RwSignal::new(ClockOffset::default()),
             freshness: RwSignal::new(Freshness::default()),
             poll: StoredValue::new(PollFallback::default()),
+            tick_anchor: StoredValue::new(None),
             skipped_rows: RwSignal::new(Vec::new()),
             refreshing: RwSignal::new(false),
             refresh_again: StoredValue::new(false),
@@ -114,6 +121,8 @@ impl Store {
             // A page shown again (or resumed after the browser froze it) is right at once, not
             // at the next throttled tick.
             store.tick_when_shown();
+            // The first reading of both clocks, so that a jump before the first tick is seen.
+            store.notice_clock_jump(now_ms());
             // Every tick re-evaluates the statuses; the order is sorted only if one changed.
             let now = store.server_now();
             Effect::new(move |_| {
@@ -138,6 +147,7 @@ impl Store {
     /// One tick of the shared clock, and a snapshot when the polling fallback says so.
     fn on_clock_tick(self) {
         let now = now_ms();
+        self.notice_clock_jump(now);
         self.local_now.set(now);
         let live = self.connection.get_untracked() == ConnectionStatus::Live;
         let usable = self.config.with_value(|config| config.problem().is_none());
@@ -148,6 +158,32 @@ impl Store {
                 .unwrap_or(false)
         {
             self.refresh();
+        }
+    }
+
+    /// The browser's clock moved differently from the monotonic clock since the last tick (set
+    /// by hand, or the machine slept): server time is re-anchored and a Date header fetched.
+    fn notice_clock_jump(self, now: i64) {
+        let Some(monotonic) = web_sys::window()
+            .and_then(|window| window.performance())
+            .map(|performance| performance.now())
+        else {
+            return;
+        };
+        let previous = self.tick_anchor.get_value();
+        self.tick_anchor.set_value(Some((now, monotonic)));
+        let Some((then, then_monotonic)) = previous else {
+            return;
+        };
+        let jump = (now - then) - (monotonic - then_monotonic) as i64;
+        if jump.abs() > CLOCK_JUMP_MS {
+            leptos::logging::warn!("worker status: the browser's clock jumped by {jump} ms");
+            self.clock.update(|clock| clock.wall_clock_jumped(jump));
+            // Browser time and offset move together, or server time would be off by the jump.
+            self.local_now.set(now);
+            if self.config.with_value(|config| config.problem().is_none()) {
+                self.refresh();
+            }
         }
     }
 
@@ -275,12 +311,18 @@ impl Store {
     /// Applies one realtime change (through the reducer): the worker's cell, and the order and
     /// counts only if its place changed.
     pub fn apply_change(self, event: ChangeEvent) {
+        // A jump of the browser's clock since the last tick is accounted for before this
+        // arrival time becomes evidence about the server's clock.
+        let arrival = now_ms();
+        if cfg!(target_arch = "wasm32") {
+            self.notice_clock_jump(arrival);
+        }
         if let Some(commit) = event.commit_ms {
             // Every change refines the estimate, but only a shift that can show (a tenth of a
             // second) notifies: each notification re-evaluates every worker's status.
             self.clock.maybe_update(|clock| {
                 let before = clock.offset_ms();
-                clock.add_commit(commit, now_ms());
+                clock.add_commit(commit, arrival);
                 (clock.offset_ms() - before).abs() >= CLOCK_NOTIFY_MS
             });
         }

@@ -5,6 +5,11 @@
 //!   `commit - arrival` is a lower bound of the offset.
 //!
 //! The estimate is the median of recent Date samples, raised to the largest recent lower bound.
+//!
+//! The browser's clock can also jump while the page is open (set by hand, or the machine slept).
+//! The transport notices by comparing it with the monotonic clock and calls `wall_clock_jumped`:
+//! the evidence is moved by the jump (right for a clock set by hand) and marked provisional, so
+//! the next Date header, which the transport asks for at once, replaces it (right after sleep).
 
 use std::collections::VecDeque;
 
@@ -16,6 +21,8 @@ const SAMPLES_KEPT: usize = 9;
 pub struct ClockOffset {
     date_samples: VecDeque<i64>,
     lower_bounds: VecDeque<i64>,
+    /// The samples were moved by a clock jump and await a fresh Date header.
+    provisional: bool,
 }
 
 impl ClockOffset {
@@ -25,7 +32,24 @@ impl ClockOffset {
         // The header truncates to the second: the true time is on average half a second later.
         let server_mid = server_ms + 500;
         let local_mid = sent_ms + (received_ms - sent_ms) / 2;
+        if self.provisional {
+            self.provisional = false;
+            self.date_samples.clear();
+            self.lower_bounds.clear();
+        }
         push(&mut self.date_samples, server_mid - local_mid);
+    }
+
+    /// The browser's clock moved by `jump_ms` more than the monotonic clock did.
+    pub fn wall_clock_jumped(&mut self, jump_ms: i64) {
+        for sample in self
+            .date_samples
+            .iter_mut()
+            .chain(self.lower_bounds.iter_mut())
+        {
+            *sample -= jump_ms;
+        }
+        self.provisional = true;
     }
 
     /// A change committed at `commit_ms` (server clock) arrived at `arrival_ms` (browser clock).
@@ -96,6 +120,26 @@ mod tests {
         assert_eq!(clock.offset_ms(), 1_000);
         clock.add_commit(30_000, 30_200); // a slow delivery proves little
         assert_eq!(clock.offset_ms(), 1_000);
+    }
+
+    #[test]
+    fn a_clock_set_forward_by_hand_keeps_server_time_and_the_next_header_settles_it() {
+        let mut clock = ClockOffset::default();
+        for i in 0..5 {
+            clock.add_date_header(
+                100_000 + i * 1_000,
+                100_000 + i * 1_000,
+                100_000 + i * 1_000,
+            );
+            clock.add_commit(99_000 + i * 1_000, 100_000 + i * 1_000);
+        }
+        let server_before = clock.server_now(105_000);
+        // The browser's clock is set 10 minutes ahead: same server time for the new reading.
+        clock.wall_clock_jumped(600_000);
+        assert_eq!(clock.server_now(705_000), server_before);
+        // The machine had slept instead: the next Date header alone decides.
+        clock.add_date_header(800_000, 800_000, 800_000);
+        assert_eq!(clock.offset_ms(), 500);
     }
 
     #[test]
