@@ -14,6 +14,7 @@ macro_rules! j {
 
 pub mod backoff;
 pub mod board;
+pub mod cadence;
 pub mod change;
 pub mod channel;
 pub mod clock;

@@ -103,6 +103,8 @@ impl Thresholds {
 
 /// The status of `row` at `now_ms` (server clock).
 pub fn status_of(row: &WorkerRow, now_ms: i64, thresholds: Thresholds) -> Status {
+    // A worker that reports its own heartbeat interval is judged by it (`crate::cadence`).
+    let thresholds = crate::cadence::thresholds_for(row, thresholds);
     if row.circuit_breaker_open || row.reported_status == "crashed" {
         return Status::Crashed;
     }

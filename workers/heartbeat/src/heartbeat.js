@@ -11,6 +11,8 @@ const DEFAULT_MAX_ERRORS = 10;
 const DEFAULT_TIMEOUT_MS = 10_000;
 /** The final 'stopped' beat on a signal gets at most this long before the process goes on. */
 const SHUTDOWN_BEAT_TIMEOUT_MS = 5_000;
+/** The metadata key that tells the dashboard this worker's interval, in seconds. */
+const INTERVAL_KEY = 'heartbeat_interval_s';
 /** Clock offsets within this are left alone: the `Date` header only has whole seconds. */
 const CLOCK_TOLERANCE_MS = 2_000;
 /** Offset samples kept; the median of them is used. */
@@ -79,7 +81,8 @@ export function startHeartbeat(options) {
     jobs_processed: state.jobsProcessed,
     error_count: state.errorCount,
     circuit_breaker_open: state.circuitOpen,
-    metadata: state.metadata,
+    // The interval goes with every beat, so the dashboard judges this worker by its own cadence.
+    metadata: { ...state.metadata, [INTERVAL_KEY]: config.intervalMs / 1000 },
   });
 
   // A beat's answer tells the server's time; a beat stamped with an offset that turns out wrong

@@ -66,7 +66,7 @@ test('jobs, errors and metadata reach the table', async () => {
   const current = await row('counting-worker');
   assert.equal(current.jobs_processed, 3);
   assert.equal(current.error_count, 1);
-  assert.deepEqual(current.metadata, { version: '1.2.4', queue: 'crawl' });
+  assert.deepEqual(current.metadata, { version: '1.2.4', queue: 'crawl', heartbeat_interval_s: 60 }, 'the interval goes with the metadata');
   assert.equal(current.circuit_breaker_open, false);
   await heartbeat.stop();
 });
