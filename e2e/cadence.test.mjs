@@ -3,55 +3,36 @@
 // that report nothing keep the section's thresholds. The rows are written by a real heartbeat.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { createClient } from '@supabase/supabase-js';
-import WebSocket from 'ws';
-import { startHeartbeat } from '../workers/heartbeat/src/heartbeat.js';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { ARTIFACTS, gatewayOver, launchBrowser, serveHostPage, serveReleaseBundle, startDatabase, until } from './support.mjs';
+import { startHeartbeat } from '../workers/heartbeat/src/heartbeat.js';
+import { ARTIFACTS, localStack, until } from './support.mjs';
 
-let database;
-let gateway;
-let writer;
-let bundle;
-let site;
-let browser;
+let stack;
 
 before(async () => {
-  database = await startDatabase();
-  gateway = await gatewayOver(database, 0);
-  writer = createClient(gateway.url, gateway.secretKey, { auth: { persistSession: false }, realtime: { transport: WebSocket } });
-  bundle = await serveReleaseBundle();
-  site = await serveHostPage({ bundle, gatewayUrl: gateway.url, key: gateway.publishableKey });
-  browser = await launchBrowser();
+  stack = await localStack();
 });
-
-after(async () => {
-  await browser?.close();
-  await site?.stop();
-  await bundle?.stop();
-  await gateway?.stop();
-  await database?.stop();
-});
+after(() => stack?.stop());
 
 /** One beat from the real heartbeat module with `intervalMs`, then its row aged by `ageMs`. */
 async function workerThatBeat(name, intervalMs, ageMs) {
-  const heartbeat = startHeartbeat({ workerName: name, supabaseUrl: gateway.url, serviceKey: gateway.secretKey,
+  const heartbeat = startHeartbeat({ workerName: name, supabaseUrl: stack.gateway.url, serviceKey: stack.gateway.secretKey,
     intervalMs, handleSignals: false, logger: { warn() {}, info() {} } });
   assert.equal(await heartbeat.beat(), true);
   await heartbeat.stop();
-  const { error } = await writer.from('hp_worker_status').update({ status: 'running', last_heartbeat: new Date(Date.now() - ageMs).toISOString() }).eq('worker_name', name);
+  const { error } = await stack.writer.from('hp_worker_status').update({ status: 'running', last_heartbeat: new Date(Date.now() - ageMs).toISOString() }).eq('worker_name', name);
   assert.equal(error, null);
 }
 
 test('each worker is judged by its own interval: 10 s is Late at 30 s, 120 s is Running at 70 s', async () => {
   await workerThatBeat('fast-beater', 10_000, 30_000);
   await workerThatBeat('slow-beater', 120_000, 70_000);
-  const { error } = await writer.from('hp_worker_status').upsert({ worker_name: 'silent-about-cadence', status: 'running',
+  const { error } = await stack.writer.from('hp_worker_status').upsert({ worker_name: 'silent-about-cadence', status: 'running',
     last_heartbeat: new Date(Date.now() - 70_000).toISOString(), metadata: {} });
   assert.equal(error, null);
-  const page = await browser.newPage();
-  await page.goto(site.url);
+  const page = await stack.browser.newPage();
+  await page.goto(stack.site.url);
   const statusOf = (name) => page.locator(`[data-worker="${name}"]`).getAttribute('data-status');
   await until(async () => (await statusOf('fast-beater')) === 'late', { what: 'a 10 s worker silent for 30 s is Late' });
   assert.equal(await statusOf('slow-beater'), 'running', 'a 120 s worker silent for 70 s is fine');

@@ -4,30 +4,21 @@
 // the monotonic clock. End to end in Chromium, the page's Date shifted by an init script.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { createClient } from '@supabase/supabase-js';
-import WebSocket from 'ws';
-import { gatewayOver, launchBrowser, serveHostPage, serveReleaseBundle, startDatabase, until } from './support.mjs';
+import { localStack, until } from './support.mjs';
 
 const TEN_MINUTES = 600_000;
-let database;
-let gateway;
-let writer;
-let bundle;
-let site;
-let browser;
+let stack;
 let beats;
 
 async function upsert(rows) {
-  const { error } = await writer.from('hp_worker_status').upsert(rows.map((row) => ({
+  const { error } = await stack.writer.from('hp_worker_status').upsert(rows.map((row) => ({
     status: 'running', jobs_processed: 1, error_count: 0, circuit_breaker_open: false, ...row,
   })));
   assert.equal(error, null);
 }
 
 before(async () => {
-  database = await startDatabase();
-  gateway = await gatewayOver(database, 0);
-  writer = createClient(gateway.url, gateway.secretKey, { auth: { persistSession: false }, realtime: { transport: WebSocket } });
+  stack = await localStack();
   const ago = (ms) => new Date(Date.now() - ms).toISOString();
   await upsert([
     { worker_name: 'fresh-worker', last_heartbeat: ago(0) },
@@ -35,23 +26,16 @@ before(async () => {
     { worker_name: 'stopped-worker', last_heartbeat: ago(360_000) },
   ]);
   beats = setInterval(() => upsert([{ worker_name: 'fresh-worker', last_heartbeat: new Date().toISOString() }]).catch(() => {}), 2_000);
-  bundle = await serveReleaseBundle();
-  site = await serveHostPage({ bundle, gatewayUrl: gateway.url, key: gateway.publishableKey });
-  browser = await launchBrowser();
 });
 
 after(async () => {
   clearInterval(beats);
-  await browser?.close();
-  await site?.stop();
-  await bundle?.stop();
-  await gateway?.stop();
-  await database?.stop();
+  await stack?.stop();
 });
 
 /** A page whose Date (now and new Date()) is off by `window.__clockShift` ms, changeable live. */
 async function shiftedPage(shiftMs) {
-  const context = await browser.newContext();
+  const context = await stack.browser.newContext();
   await context.addInitScript((initial) => {
     window.__clockShift = initial;
     const RealDate = Date;
@@ -68,7 +52,7 @@ async function shiftedPage(shiftMs) {
     window.Date = ShiftedDate;
   }, shiftMs);
   const page = await context.newPage();
-  await page.goto(site.url);
+  await page.goto(stack.site.url);
   return page;
 }
 

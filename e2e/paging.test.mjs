@@ -7,20 +7,18 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createClient } from '@supabase/supabase-js';
 import WebSocket from 'ws';
-import { gatewayOver, launchBrowser, serveHostPage, serveReleaseBundle, startDatabase } from './support.mjs';
+import { localStack } from './support.mjs';
 
 const WORKERS = 250;
-let database;
-let gateway;
+let stack;
 let writer;
-let bundle;
+let gateway;
 let site;
 let browser;
 
 before(async () => {
-  database = await startDatabase();
-  gateway = await gatewayOver(database, 0, { args: ['--database-url', database.databaseUrl, '--authenticator-url', database.authenticatorUrl, '--max-rows', '100'] });
-  writer = createClient(gateway.url, gateway.secretKey, { auth: { persistSession: false }, realtime: { transport: WebSocket } });
+  stack = await localStack({ gatewayArgs: ['--max-rows', '100'] });
+  ({ writer, gateway, site, browser } = stack);
   const now = new Date().toISOString();
   const rows = Array.from({ length: WORKERS }, (_, i) => ({
     worker_name: `fleet-${String(i).padStart(4, '0')}`, status: 'running', last_heartbeat: now,
@@ -28,18 +26,9 @@ before(async () => {
   }));
   const { error } = await writer.from('hp_worker_status').upsert(rows);
   assert.equal(error, null);
-  bundle = await serveReleaseBundle();
-  site = await serveHostPage({ bundle, gatewayUrl: gateway.url, key: gateway.publishableKey });
-  browser = await launchBrowser();
 });
 
-after(async () => {
-  await browser?.close();
-  await site?.stop();
-  await bundle?.stop();
-  await gateway?.stop();
-  await database?.stop();
-});
+after(() => stack?.stop());
 
 async function tableNames() {
   const names = [];

@@ -2,6 +2,8 @@
 // page talks to and that tests kill and restart, and a "writer" gateway standing in for the
 // workers' API), the release bundle served with vercel.json's headers, a host page on another
 // origin that places <worker-status> as README tells a dashboard to, and headless Chromium.
+import { createClient } from '@supabase/supabase-js';
+import WebSocket from 'ws';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import http from 'node:http';
@@ -58,6 +60,32 @@ export function gatewayOver(database, port, extra = {}) {
     args: ['--database-url', database.databaseUrl, '--authenticator-url', database.authenticatorUrl],
     ...extra,
   });
+}
+
+/**
+ * The whole local stack of an end-to-end test: a database, a gateway over it (`gatewayArgs`
+ * extra), a supabase-js client with the secret key (`writer`, as the workers write), the release
+ * bundle, a host page with the element (`attributes` on it) and a browser. `stop()` ends all.
+ */
+export async function localStack({ gatewayArgs = [], attributes = '' } = {}) {
+  const database = await startDatabase();
+  const gateway = await gatewayOver(database, 0, gatewayArgs.length
+    ? { args: ['--database-url', database.databaseUrl, '--authenticator-url', database.authenticatorUrl, ...gatewayArgs] }
+    : {});
+  const writer = createClient(gateway.url, gateway.secretKey, { auth: { persistSession: false }, realtime: { transport: WebSocket } });
+  const bundle = await serveReleaseBundle();
+  const site = await serveHostPage({ bundle, gatewayUrl: gateway.url, key: gateway.publishableKey, attributes });
+  const browser = await launchBrowser();
+  return {
+    database, gateway, writer, bundle, site, browser,
+    stop: async () => {
+      await browser.close();
+      await site.stop();
+      await bundle.stop();
+      await gateway.stop();
+      await database.stop();
+    },
+  };
 }
 
 /** The release bundle in dist/, served as Vercel serves it (vercel.json's headers), on its own origin. */

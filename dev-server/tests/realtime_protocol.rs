@@ -6,26 +6,23 @@ use std::time::Duration;
 
 use dashboard_core::frame::{Frame, Vsn};
 use dashboard_core::local_stack::{ANON_KEY, SERVICE_ROLE_KEY};
-use dev_server::{Database, Gateway, GatewayConfig};
+use dev_server::{Gateway, GatewayConfig};
 use futures_util::{SinkExt, StreamExt};
 use serde_json::{Value, json};
-use throwaway_db::DbOptions;
 use tokio_tungstenite::tungstenite::Message;
 
 type Socket =
     tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
 
+mod support;
+
+/// A gateway with fault injection on (`/__faults`).
 async fn gateway(tweak: impl FnOnce(&mut GatewayConfig)) -> Gateway {
-    let mut config = GatewayConfig {
-        listen: "127.0.0.1:0".parse().expect("an address"),
-        faults_enabled: true,
-        ..GatewayConfig::default()
-    };
-    config.channel_error_backoff = Duration::from_millis(50);
-    tweak(&mut config);
-    Gateway::start(config, Database::Embedded(DbOptions::default()))
-        .await
-        .expect("gateway starts")
+    support::gateway(|config| {
+        config.faults_enabled = true;
+        tweak(config);
+    })
+    .await
 }
 
 async fn connect(gateway: &Gateway, key: &str, vsn: Vsn) -> Socket {
