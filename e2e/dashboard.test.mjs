@@ -69,6 +69,16 @@ test('the five seeded workers show, 0/5 Running, before any heartbeat', async ()
   assert.match(await card.textContent(), /Conversation orchestration/);
   assert.match(await card.textContent(), /Last seen: never/);
   assert.match(await card.textContent(), /Jobs: 0 \| Errors: 0/);
+  // Issue 13: when no worker runs at all, one banner says so, above everything else.
+  const banner = page.locator('[data-testid="none-running"]');
+  assert.equal(await banner.textContent(), 'No worker is running.');
+  const above = await page.locator('[data-testid="worker-status"]').evaluate((section) => {
+    const banners = [...section.querySelectorAll('.wsm-banner, [data-testid="worker-list"]')];
+    return banners[0]?.dataset.testid;
+  });
+  assert.equal(above, 'none-running', 'the first banner, above the list');
+  await fs.mkdir(ARTIFACTS, { recursive: true });
+  await page.screenshot({ path: path.join(ARTIFACTS, 'none-running.png') });
 });
 
 test('heartbeats turn them Running within 2 s of the write', async () => {
@@ -77,6 +87,7 @@ test('heartbeats turn them Running within 2 s of the write', async () => {
   await until(async () => (await summary()) === '5/5 Running', { within: 2_000, what: '5/5 Running within 2 s' });
   const elapsed = Date.now() - written;
   assert.ok(elapsed <= 2_000, `${elapsed} ms`);
+  assert.equal(await page.locator('[data-testid="none-running"]').count(), 0, 'no banner once a worker runs');
   const card = page.locator('[data-worker="x-autopost"]');
   assert.match(await card.textContent(), /✅ Running/);
   assert.match(await card.textContent(), /Jobs: 142 \| Errors: 0/);

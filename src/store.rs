@@ -541,6 +541,18 @@ impl Store {
         (cards, rest)
     }
 
+    /// Whether the whole table is loaded, has workers, and not one of them is Running.
+    pub fn none_running(self) -> Signal<bool> {
+        let (counts, load, progress) = (self.counts, self.load, self.progress);
+        Signal::derive(move || {
+            let counts = counts.get();
+            counts.total > 0
+                && counts.running == 0
+                && progress.with(Option::is_none)
+                && load.with(|load| *load == LoadState::Loaded)
+        })
+    }
+
     /// Whether any worker is known.
     pub fn has_workers(self) -> Signal<bool> {
         let counts = self.counts;

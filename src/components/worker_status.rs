@@ -23,6 +23,7 @@ pub fn WorkerStatus() -> impl IntoView {
     let show_error = move || panel.get() == Panel::Error;
     let show_loading = move || panel.get() == Panel::Loading;
     let skipped = store.skipped_rows();
+    let none_running = store.none_running();
 
     view! {
         <section class="wsm" data-testid="worker-status" aria-labelledby="wsm-title">
@@ -31,6 +32,12 @@ pub fn WorkerStatus() -> impl IntoView {
                 <span class="wsm-summary" data-testid="summary" aria-live="polite">{summary}</span>
                 <ConnectionBadge />
             </header>
+            // Above everything else: the one fact that matters most when it is true.
+            <Show when=move || none_running.get()>
+                <p class="wsm-banner wsm-banner-none-running" data-testid="none-running" role="status">
+                    "No worker is running."
+                </p>
+            </Show>
             <StaleBanner />
             <Show when=move || !skipped.get().is_empty()>
                 <p class="wsm-banner wsm-banner-warn" role="status">
