@@ -11,7 +11,7 @@
 const ASSETS = /* written by scripts/write-loader.mjs */ { js: '', wasm: '', css: '' };
 const BASE = new URL('./', import.meta.url);
 /** Attributes read when the section mounts; changing one remounts it. */
-const CONFIG_ATTRIBUTES = ['supabase-url', 'supabase-key', 'late-after', 'stopped-after'];
+const CONFIG_ATTRIBUTES = ['supabase-url', 'supabase-key', 'late-after', 'stopped-after', 'update-title'];
 
 let app = null;
 /** The app's module, initialised once per page however many elements there are. */

@@ -28,6 +28,8 @@ pub struct Config {
     pub key: String,
     /// Late and Stopped thresholds.
     pub thresholds: Thresholds,
+    /// Whether the page's title and icon show the problem count (`update-title`).
+    pub update_title: bool,
 }
 
 impl Config {
@@ -46,6 +48,9 @@ impl Config {
                     .map(str::to_owned)
             }),
         );
+        config.update_title = element
+            .get_attribute("update-title")
+            .is_some_and(|value| value != "false");
         config.thresholds = Thresholds::from_seconds(
             attribute("late-after").as_deref(),
             attribute("stopped-after").as_deref(),
@@ -73,6 +78,7 @@ impl Config {
                 .trim()
                 .to_owned(),
             thresholds: Thresholds::default(),
+            update_title: false,
         }
     }
 

@@ -10,6 +10,7 @@ pub mod config;
 pub mod error;
 pub mod http;
 pub mod lifetime;
+pub mod page_title;
 pub mod realtime;
 pub mod store;
 
@@ -87,12 +88,16 @@ pub fn mount_section(
     let handle = leptos::mount::mount_to(container.clone(), move || {
         // Inside the mount: Leptos has set up its async executor and the owner by now.
         let store = Store::new(config.clone());
+        let update_title = config.update_title;
         provide_context(store);
         if config.problem().is_none() {
             store.refresh();
             realtime::start(config, store);
         }
         announce_changes(host, store);
+        if update_title {
+            page_title::reflect_problems(store);
+        }
         view! { <WorkerStatus /> }
     });
     MountedSection {
