@@ -42,7 +42,11 @@ pub fn reflect_problems(store: Store) {
         let (document, icon) = &*shown;
         document.set_title(&title_with_problems(&shown_base, problems));
         if let Some(icon) = icon {
-            let href = if problems > 0 { Some(PROBLEM_ICON) } else { icon_href.as_deref() };
+            let href = if problems > 0 {
+                Some(PROBLEM_ICON)
+            } else {
+                icon_href.as_deref()
+            };
             let _ = match href {
                 Some(href) => icon.set_attribute("href", href),
                 None => icon.remove_attribute("href"),
