@@ -114,6 +114,10 @@ test('an open circuit breaker shows Crashed with the badge, first in the list', 
   assert.match(await card.textContent(), /Crashed/);
   assert.equal(await page.locator('[data-worker]').first().getAttribute('data-worker'), 'content-worker', 'problems first');
   assert.equal(await summary(), '4/5 Running');
+  // Issue 13: the transition is announced to screen readers in one sentence naming the worker.
+  const announcer = page.locator('[data-testid="announcer"]');
+  assert.equal(await announcer.getAttribute('aria-live'), 'polite');
+  assert.equal(await announcer.textContent(), 'content-worker is now Crashed (was Running).');
 });
 
 test('names and metadata are text, never HTML', async () => {
@@ -140,6 +144,10 @@ test('a worker silent for 5 min + 1 s turns Stopped with no event', async () => 
   await until(async () => (await statusOf('crawl-worker')) === 'late', { within: 2_000, what: 'late' });
   await until(async () => (await statusOf('crawl-worker')) === 'stopped', { within: 6_000, what: 'stopped by the clock alone' });
   assert.match(await page.locator('[data-worker="crawl-worker"]').textContent(), /Last seen: 5 minutes ago/);
+  // Turned Stopped by the clock alone: announced too, and the ticking "Last seen" never is.
+  const announced = await page.locator('[data-testid="announcer"]').textContent();
+  assert.match(announced, /crawl-worker is now Stopped \(was Late\)\./);
+  assert.doesNotMatch(announced, /seconds|minutes|ago/);
 });
 
 test('the gateway killed and restarted while rows change: reconnecting, then the page matches the database', async () => {

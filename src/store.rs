@@ -72,6 +72,7 @@ pub struct Store {
     local_now: RwSignal<i64>,
     clock: RwSignal<ClockOffset>,
     freshness: RwSignal<Freshness>,
+    announcement: RwSignal<String>,
     poll: StoredValue<PollFallback>,
     /// The last tick's browser time and monotonic time, to notice the browser's clock jumping.
     tick_anchor: StoredValue<Option<(i64, f64)>>,
@@ -104,6 +105,7 @@ impl Store {
             }),
             clock: RwSignal::new(ClockOffset::default()),
             freshness: RwSignal::new(Freshness::default()),
+            announcement: RwSignal::new(String::new()),
             poll: StoredValue::new(PollFallback::default()),
             tick_anchor: StoredValue::new(None),
             skipped_rows: RwSignal::new(Vec::new()),
@@ -399,6 +401,19 @@ impl Store {
         if self.counts.get_untracked() != counts {
             self.counts.set(counts);
         }
+        let transitions = self
+            .board
+            .try_update_value(Board::take_transitions)
+            .unwrap_or_default();
+        if !transitions.is_empty() {
+            self.announcement
+                .set(dashboard_core::transition::announcement(&transitions));
+        }
+    }
+
+    /// The latest status changes in words, for screen readers (`aria-live`).
+    pub fn announcement(self) -> Signal<String> {
+        self.announcement.into()
     }
 
     /// Server time now, read without subscribing (for the store's own bookkeeping).

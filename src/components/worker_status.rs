@@ -24,6 +24,7 @@ pub fn WorkerStatus() -> impl IntoView {
     let show_loading = move || panel.get() == Panel::Loading;
     let skipped = store.skipped_rows();
     let none_running = store.none_running();
+    let announcement = store.announcement();
 
     view! {
         <section class="wsm" data-testid="worker-status" aria-labelledby="wsm-title">
@@ -39,6 +40,8 @@ pub fn WorkerStatus() -> impl IntoView {
                 </p>
             </Show>
             <StaleBanner />
+            // Status changes, one sentence each, for screen readers; never the ticking clock.
+            <p class="wsm-sr-only" aria-live="polite" data-testid="announcer">{announcement}</p>
             <Show when=move || !skipped.get().is_empty()>
                 <p class="wsm-banner wsm-banner-warn" role="status">
                     {move || format!("{} row(s) could not be shown; see the browser console.", skipped.get().len())}

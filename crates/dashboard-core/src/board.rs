@@ -9,6 +9,7 @@ use std::cmp::Ordering;
 
 use crate::row::WorkerRow;
 use crate::status::{Status, Thresholds, status_of};
+use crate::transition::Transition;
 use crate::workers::{Counts, Workers};
 
 /// Where a worker sorts: its status and seeded place.
@@ -24,6 +25,9 @@ pub struct Board {
     placements: HashMap<String, Placement>,
     order: Vec<String>,
     counts: Counts,
+    /// Status changes of known workers since `take_transitions` (not those of a rebuild: a
+    /// snapshot is a fresh start, not a list of events).
+    transitions: Vec<Transition>,
 }
 
 impl Board {
@@ -35,6 +39,11 @@ impl Board {
     /// Running, total, problems.
     pub fn counts(&self) -> Counts {
         self.counts
+    }
+
+    /// The status changes since the last call, oldest first.
+    pub fn take_transitions(&mut self) -> Vec<Transition> {
+        std::mem::take(&mut self.transitions)
     }
 
     /// A worker's status as of the last evaluation.
@@ -61,6 +70,11 @@ impl Board {
             if let Some(known) = self.placements.get_mut(&row.worker_name)
                 && known.status != status
             {
+                self.transitions.push(Transition {
+                    worker_name: row.worker_name.clone(),
+                    from: known.status,
+                    to: status,
+                });
                 known.status = status;
                 changed = true;
             }
@@ -86,6 +100,15 @@ impl Board {
         let before = self.placements.get(name).copied();
         if now == before {
             return false;
+        }
+        if let (Some(before), Some(now)) = (before, now)
+            && before.status != now.status
+        {
+            self.transitions.push(Transition {
+                worker_name: name.to_owned(),
+                from: before.status,
+                to: now.status,
+            });
         }
         match now {
             Some(placement) => {
@@ -148,6 +171,34 @@ fn compare(a: &str, x: Placement, b: &str, y: Placement) -> Ordering {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ticks_and_changes_record_transitions_but_a_rebuild_does_not() {
+        let mut workers = Workers::default();
+        workers.apply_snapshot(vec![
+            row("a", "running", NOW, None, 1),
+            row("b", "running", NOW, None, 1),
+        ]);
+        let mut board = Board::default();
+        board.rebuild(&workers, now(), Thresholds::default());
+        assert!(
+            board.take_transitions().is_empty(),
+            "a snapshot is no event"
+        );
+        board.tick(&workers, now() + 61_000, Thresholds::default());
+        let late: Vec<_> = board
+            .take_transitions()
+            .into_iter()
+            .map(|t| (t.worker_name, t.to))
+            .collect();
+        assert_eq!(late.len(), 2);
+        assert!(late.iter().all(|(_, to)| *to == Status::Late));
+        board.tick(&workers, now() + 62_000, Thresholds::default());
+        assert!(
+            board.take_transitions().is_empty(),
+            "no change, no transition"
+        );
+    }
     use crate::change::Change;
     use crate::row::parse_timestamp_ms;
 

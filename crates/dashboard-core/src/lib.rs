@@ -31,5 +31,6 @@ pub mod relative_time;
 pub mod row;
 pub mod status;
 pub mod timestamp;
+pub mod transition;
 pub mod window;
 pub mod workers;
