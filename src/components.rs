@@ -6,6 +6,7 @@ pub mod connection_badge;
 pub mod empty_state;
 pub mod error_panel;
 pub mod metadata_list;
+pub mod silent_fold;
 pub mod stale_banner;
 pub mod windowed_list;
 pub mod worker_card;

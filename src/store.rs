@@ -11,6 +11,7 @@ use dashboard_core::board::Board;
 use dashboard_core::change::ChangeEvent;
 use dashboard_core::channel::ConnectionStatus;
 use dashboard_core::clock::ClockOffset;
+use dashboard_core::fold;
 use dashboard_core::freshness::Freshness;
 use dashboard_core::paging::{self, Progress};
 use dashboard_core::poll::PollFallback;
@@ -24,6 +25,21 @@ use crate::api::{self, now_ms};
 use crate::config::{CLOCK_TICK_MS, Config};
 use crate::error::ApiError;
 use crate::lifetime;
+
+/// Where the choice to show workers silent for more than 7 days is remembered.
+const SHOW_SILENT_KEY: &str = "worker-status.show-silent";
+
+/// The browser's local storage, if the page may use it (a sandboxed frame may not).
+fn local_storage() -> Option<web_sys::Storage> {
+    web_sys::window()?.local_storage().ok().flatten()
+}
+
+fn remembered_show_silent() -> bool {
+    cfg!(target_arch = "wasm32")
+        && local_storage()
+            .and_then(|storage| storage.get_item(SHOW_SILENT_KEY).ok().flatten())
+            .is_some_and(|value| value == "1")
+}
 
 /// A difference between the browser's clock and the monotonic clock over one tick, past which
 /// the browser's clock counts as having jumped (ms).
@@ -73,6 +89,10 @@ pub struct Store {
     clock: RwSignal<ClockOffset>,
     freshness: RwSignal<Freshness>,
     announcement: RwSignal<String>,
+    /// Whether workers silent for more than 7 days are shown (remembered in the browser).
+    show_silent: RwSignal<bool>,
+    /// Names of the workers silent for more than 7 days, re-evaluated once a minute.
+    silent: Memo<Vec<String>>,
     poll: StoredValue<PollFallback>,
     /// The last tick's browser time and monotonic time, to notice the browser's clock jumping.
     tick_anchor: StoredValue<Option<(i64, f64)>>,
@@ -106,12 +126,26 @@ impl Store {
             clock: RwSignal::new(ClockOffset::default()),
             freshness: RwSignal::new(Freshness::default()),
             announcement: RwSignal::new(String::new()),
+            show_silent: RwSignal::new(remembered_show_silent()),
+            silent: Memo::new(|_| Vec::new()),
             poll: StoredValue::new(PollFallback::default()),
             tick_anchor: StoredValue::new(None),
             skipped_rows: RwSignal::new(Vec::new()),
             refreshing: RwSignal::new(false),
             refresh_again: StoredValue::new(false),
             progress: RwSignal::new(None),
+        };
+        let store = Self {
+            silent: Memo::new(move |_| {
+                // Once a minute is plenty for a 7-day threshold; the order changes when a silent
+                // worker reports again (its status changes), which re-evaluates too.
+                let minute = store.server_now().get() / 60_000;
+                store.order.track();
+                store
+                    .workers
+                    .with_value(|workers| fold::long_silent(workers, minute * 60_000))
+            }),
+            ..store
         };
         if cfg!(target_arch = "wasm32") {
             // One clock for the whole section: "Last seen", Late and Stopped all follow it. It
@@ -545,7 +579,15 @@ impl Store {
     /// The display order split into full cards and compact rows: small fleets are all cards, a
     /// large one shows the first cards (problems first) and the rest as compact rows.
     pub fn split_list(self) -> (Signal<Vec<String>>, Signal<Vec<String>>) {
-        let order = self.order;
+        let (all, show_silent, silent) = (self.order, self.show_silent, self.silent);
+        // Folded: the workers silent for more than 7 days are left out, unless asked for.
+        let order = Memo::new(move |_| {
+            if show_silent.get() {
+                all.get()
+            } else {
+                silent.with(|silent| all.with(|names| fold::without(names, silent)))
+            }
+        });
         let split = Memo::new(move |_| full_cards(order.with(Vec::len)));
         let cards = Signal::derive(move || {
             order.with(|names| names[..split.get().min(names.len())].to_vec())
@@ -554,6 +596,25 @@ impl Store {
             order.with(|names| names[split.get().min(names.len())..].to_vec())
         });
         (cards, rest)
+    }
+
+    /// How many workers have been silent for more than 7 days.
+    pub fn silent_count(self) -> Signal<usize> {
+        let silent = self.silent;
+        Signal::derive(move || silent.with(Vec::len))
+    }
+
+    /// Whether those workers are shown.
+    pub fn shows_silent(self) -> Signal<bool> {
+        self.show_silent.into()
+    }
+
+    /// Shows or folds the workers silent for more than 7 days, and remembers the choice.
+    pub fn set_show_silent(self, show: bool) {
+        self.show_silent.set(show);
+        if let Some(storage) = local_storage() {
+            let _ = storage.set_item(SHOW_SILENT_KEY, if show { "1" } else { "0" });
+        }
     }
 
     /// Whether the whole table is loaded, has workers, and not one of them is Running.

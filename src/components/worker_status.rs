@@ -6,6 +6,7 @@ use leptos::prelude::*;
 use crate::components::connection_badge::ConnectionBadge;
 use crate::components::empty_state::EmptyState;
 use crate::components::error_panel::ErrorPanel;
+use crate::components::silent_fold::SilentFold;
 use crate::components::stale_banner::StaleBanner;
 use crate::components::windowed_list::WindowedList;
 use crate::components::worker_card::WorkerCard;
@@ -69,6 +70,7 @@ pub fn WorkerStatus() -> impl IntoView {
                 <Show when=move || !rest.with(Vec::is_empty)>
                     <WindowedList names=rest />
                 </Show>
+                <SilentFold />
             </Show>
         </section>
     }

@@ -19,6 +19,7 @@ pub mod change;
 pub mod channel;
 pub mod clock;
 pub mod connection_text;
+pub mod fold;
 pub mod frame;
 pub mod freshness;
 pub mod json;
