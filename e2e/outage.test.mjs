@@ -177,10 +177,12 @@ test('a worker killed with SIGKILL (no goodbye) shows Late, then Stopped, on tim
   const late = Date.now() - lastBeat;
   await until(async () => (await statusOf('killed-worker')) === 'stopped', { within: 8_000, what: 'Stopped' });
   const stopped = Date.now() - lastBeat;
-  console.log(`# SIGKILL: Late ${late} ms and Stopped ${stopped} ms after the last heartbeat (thresholds 4 s and 8 s)`);
-  // The page ticks once a second and estimates the server's clock from whole-second Date
-  // headers: on time means within a second or so of the threshold.
-  assert.ok(late >= 3_000 && late <= 5_500, `Late after ${late} ms`);
+  console.log(`# SIGKILL: Late ${late} ms and Stopped ${stopped} ms after the last heartbeat (its own cadence: 0.5 s, so Late after 6 s; Stopped at the section's 8 s)`);
+  // The worker reports heartbeat_interval_s = 0.5, so it is judged by its own cadence (issue 13):
+  // Late after 2 x 0.5 s + 5 s = 6 s; Stopped stays at the section's threshold, 8 s. The page
+  // ticks once a second and estimates the server's clock from whole-second Date headers: on time
+  // means within a second or so.
+  assert.ok(late >= 5_000 && late <= 7_500, `Late after ${late} ms`);
   assert.ok(stopped >= 7_000 && stopped <= 9_500, `Stopped after ${stopped} ms`);
 });
 
