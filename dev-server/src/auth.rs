@@ -6,8 +6,8 @@
 use axum::http::{HeaderMap, header};
 
 use crate::config::GatewayConfig;
+use crate::error::ApiError;
 use crate::keys::{self, Claims, JwtError};
-use crate::rest::error::ApiError;
 
 /// The `apikey` header, else the `apikey` query parameter.
 pub fn api_key(headers: &HeaderMap, raw_query: Option<&str>) -> Option<String> {

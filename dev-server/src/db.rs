@@ -8,8 +8,8 @@ use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod};
 use serde_json::{Map, Value};
 use tokio_postgres::{Client, NoTls};
 
+use crate::error::ApiError;
 use crate::keys::Claims;
-use crate::rest::error::ApiError;
 use crate::schema::SchemaCache;
 
 /// Connections kept for REST requests.

@@ -7,6 +7,7 @@ pub mod auth;
 pub mod config;
 pub mod cors;
 pub mod db;
+pub mod error;
 pub mod faults;
 pub mod filter;
 pub mod keys;

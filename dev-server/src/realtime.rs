@@ -1,6 +1,6 @@
 //! Supabase Realtime's `postgres_changes` over Phoenix channels at `/realtime/v1/websocket`.
 //! This file is the HTTP upgrade: the key check and the socket's protocol version. The rest:
-//! `session` (one socket), `join` (join payloads), `hub` (who listens), `wal` (reading changes),
+//! `session` (one socket), `join` (join payloads), `hub` (who listens), `wal` (reading changes), `wal_change` (what a change is),
 //! `delivery` (RLS and payloads).
 
 pub mod delivery;
@@ -10,6 +10,7 @@ pub mod limits;
 pub mod outbox;
 pub mod session;
 pub mod wal;
+pub mod wal_change;
 
 use std::sync::atomic::{AtomicU64, Ordering};
 

@@ -1,9 +1,8 @@
 //! `/rest/v1/<table>`: the PostgREST subset supabase-js uses, on the tables of `public`.
 //! This file is the HTTP edge (faults, keys, profiles, statuses, headers); parsing is in
-//! `rest::query` and `rest::prefer`, SQL in `rest::sql`, errors in `rest::error`, and the
+//! `rest::query` and `rest::prefer`, SQL in `rest::sql`, errors in `crate::error`, and the
 //! transaction in `db`.
 
-pub mod error;
 pub mod prefer;
 pub mod query;
 pub mod sql;
@@ -15,9 +14,9 @@ use axum::response::{IntoResponse, Response};
 use serde_json::{Map, Value};
 
 use crate::db::{RequestContext, in_request_transaction};
+use crate::error::ApiError;
 use crate::schema::Table;
 use crate::state::AppState;
-use error::ApiError;
 use prefer::{Preferences, Resolution, Return};
 use query::Query;
 

@@ -12,7 +12,7 @@ use serde_json::{Map, Value, json};
 use tokio_postgres::Client;
 
 use crate::realtime::hub::{ChangeKind, Interested};
-use crate::realtime::wal::{WalChange, WalColumn};
+use crate::realtime::wal_change::{WalChange, WalColumn};
 use crate::schema::{Table, quote_ident};
 use crate::state::AppState;
 

@@ -3,8 +3,8 @@
 //! PostgREST does. Validation against the table happens in the database (unknown columns give
 //! PostgreSQL's own 42703), except where PostgREST itself refuses.
 
+use crate::error::ApiError;
 use crate::filter::Filter;
-use crate::rest::error::ApiError;
 
 /// Query keys that are not filters.
 const RESERVED: [&str; 6] = [

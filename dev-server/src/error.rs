@@ -1,5 +1,5 @@
-//! One error type for everything the REST side can answer with, and how each becomes an HTTP
-//! response: PostgREST's `{code, details, hint, message}` with its status mapping (reference §2),
+//! One error type for everything the gateway answers HTTP requests with (REST, and the key and
+//! token checks `auth` and `db` share), and how each becomes an HTTP response: PostgREST's `{code, details, hint, message}` with its status mapping (reference §2),
 //! or the gateway's `{message}` for key problems. Details go to the log, not to the caller.
 
 use axum::http::{HeaderValue, StatusCode, header};
