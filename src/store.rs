@@ -41,6 +41,12 @@ fn remembered_show_silent() -> bool {
             .is_some_and(|value| value == "1")
 }
 
+/// The server time statuses are judged at, for browser time `local_ms`: now while the data is
+/// current, held at the last moment it was otherwise, in the server's clock.
+fn server_time(freshness: &Freshness, clock: &ClockOffset, local_ms: i64) -> i64 {
+    clock.server_now(freshness.judged_at(local_ms))
+}
+
 /// A difference between the browser's clock and the monotonic clock over one tick, past which
 /// the browser's clock counts as having jumped (ms).
 const CLOCK_JUMP_MS: i64 = 2_000;
@@ -109,43 +115,49 @@ impl Store {
             Some(problem) => LoadState::Misconfigured(problem),
             None => LoadState::Loading,
         };
+        let workers = StoredValue::new(Workers::default());
+        let order = RwSignal::new(Vec::new());
+        let local_now = RwSignal::new(if cfg!(target_arch = "wasm32") {
+            now_ms()
+        } else {
+            0
+        });
+        let clock = RwSignal::new(ClockOffset::default());
+        let freshness = RwSignal::new(Freshness::default());
+        // Who has been silent for 7 days is re-evaluated when the minute turns (plenty for that
+        // threshold) or the order changes (a silent worker that reports again changes status),
+        // not on every tick of the clock.
+        let minute = Memo::new(move |_| {
+            freshness.with(|freshness| {
+                clock.with(|clock| server_time(freshness, clock, local_now.get()))
+            }) / 60_000
+        });
+        let silent = Memo::new(move |_| {
+            let at = minute.get() * 60_000;
+            order.track();
+            workers.with_value(|workers| fold::long_silent(workers, at))
+        });
         let store = Self {
             config: StoredValue::new(config),
-            workers: StoredValue::new(Workers::default()),
+            workers,
             board: StoredValue::new(Board::default()),
             cells: StoredValue::new(HashMap::default()),
-            order: RwSignal::new(Vec::new()),
+            order,
             counts: RwSignal::new(Counts::default()),
             load: RwSignal::new(load),
             connection: RwSignal::new(ConnectionStatus::Connecting),
-            local_now: RwSignal::new(if cfg!(target_arch = "wasm32") {
-                now_ms()
-            } else {
-                0
-            }),
-            clock: RwSignal::new(ClockOffset::default()),
-            freshness: RwSignal::new(Freshness::default()),
+            local_now,
+            clock,
+            freshness,
             announcement: RwSignal::new(String::new()),
             show_silent: RwSignal::new(remembered_show_silent()),
-            silent: Memo::new(|_| Vec::new()),
+            silent,
             poll: StoredValue::new(PollFallback::default()),
             tick_anchor: StoredValue::new(None),
             skipped_rows: RwSignal::new(Vec::new()),
             refreshing: RwSignal::new(false),
             refresh_again: StoredValue::new(false),
             progress: RwSignal::new(None),
-        };
-        let store = Self {
-            silent: Memo::new(move |_| {
-                // Once a minute is plenty for a 7-day threshold; the order changes when a silent
-                // worker reports again (its status changes), which re-evaluates too.
-                let minute = store.server_now().get() / 60_000;
-                store.order.track();
-                store
-                    .workers
-                    .with_value(|workers| fold::long_silent(workers, minute * 60_000))
-            }),
-            ..store
         };
         if cfg!(target_arch = "wasm32") {
             // One clock for the whole section: "Last seen", Late and Stopped all follow it. It
@@ -186,8 +198,7 @@ impl Store {
         self.notice_clock_jump(now);
         self.local_now.set(now);
         let live = self.connection.get_untracked() == ConnectionStatus::Live;
-        let usable = self.config.with_value(|config| config.problem().is_none());
-        if usable
+        if self.is_configured()
             && self
                 .poll
                 .try_update_value(|poll| poll.due(now, live, js_sys::Math::random()))
@@ -217,10 +228,18 @@ impl Store {
             self.clock.update(|clock| clock.wall_clock_jumped(jump));
             // Browser time and offset move together, or server time would be off by the jump.
             self.local_now.set(now);
-            if self.config.with_value(|config| config.problem().is_none()) {
+            if self.is_configured() {
                 self.refresh();
             }
         }
+    }
+
+    /// Whether the configuration is usable (read once, at `new`, into the load state), so that
+    /// nothing is fetched for a section that shows a configuration problem.
+    fn is_configured(self) -> bool {
+        !self
+            .load
+            .with_untracked(|load| matches!(load, LoadState::Misconfigured(_)))
     }
 
     fn tick_when_shown(self) {
@@ -452,10 +471,11 @@ impl Store {
 
     /// Server time now, read without subscribing (for the store's own bookkeeping).
     fn server_now_untracked(self) -> i64 {
-        let judged = self
-            .freshness
-            .with_untracked(|freshness| freshness.judged_at(self.local_now.get_untracked()));
-        self.clock.with_untracked(|clock| clock.server_now(judged))
+        self.freshness.with_untracked(|freshness| {
+            self.clock.with_untracked(|clock| {
+                server_time(freshness, clock, self.local_now.get_untracked())
+            })
+        })
     }
 
     /// The Late and Stopped thresholds.
@@ -483,11 +503,11 @@ impl Store {
     /// The server time statuses are judged at, in ms, ticking once a second while the data is
     /// current, and held at the last moment it was while it is not (`dashboard_core::freshness`).
     pub fn server_now(self) -> Signal<i64> {
+        let (freshness, clock, local_now) = (self.freshness, self.clock, self.local_now);
         Signal::derive(move || {
-            let judged = self
-                .freshness
-                .with(|freshness| freshness.judged_at(self.local_now.get()));
-            self.clock.with(|clock| clock.server_now(judged))
+            freshness.with(|freshness| {
+                clock.with(|clock| server_time(freshness, clock, local_now.get()))
+            })
         })
     }
 
