@@ -72,6 +72,13 @@ pub async fn run(
         messages: PerSecond::new(Instant::now()),
         close_reason: None,
     };
+    // A frame as this socket's version writes it (Phoenix's V1 serializer sends no join_ref).
+    let outgoing = |mut frame: Frame| {
+        if vsn == Vsn::V1 {
+            frame.join_ref = None;
+        }
+        Message::Text(frame.encode(vsn).into())
+    };
     let mut deadline = Instant::now() + idle_timeout;
     tracing::debug!(
         socket = socket_id,
@@ -96,11 +103,8 @@ pub async fn run(
             // that does not read may take neither, so this waits one second at most.
             let flush = async {
                 if session.close_reason.is_some() {
-                    while let Some(mut frame) = queue.try_recv() {
-                        if vsn == Vsn::V1 {
-                            frame.join_ref = None;
-                        }
-                        sink.send(Message::Text(frame.encode(vsn).into())).await?;
+                    while let Some(frame) = queue.try_recv() {
+                        sink.send(outgoing(frame)).await?;
                     }
                 }
                 sink.send(close).await
@@ -132,13 +136,8 @@ pub async fn run(
                 }
                 Some(Ok(Message::Close(_)) | Err(_)) | None => break,
             },
-            Some(mut frame) = queue.recv() => {
-                if vsn == Vsn::V1 {
-                    // Phoenix's V1 serializer sends no join_ref.
-                    frame.join_ref = None;
-                }
-                let text = Message::Text(frame.encode(vsn).into());
-                match tokio::time::timeout(limits.send_timeout, sink.send(text)).await {
+            Some(frame) = queue.recv() => {
+                match tokio::time::timeout(limits.send_timeout, sink.send(outgoing(frame))).await {
                     Ok(Ok(())) => {}
                     Ok(Err(_)) => break,
                     Err(_) => {
