@@ -50,26 +50,22 @@ pub async fn get_text(
     init.set_headers(&request_headers);
     init.set_signal(Some(&controller.signal()));
     let window = web_sys::window().ok_or_else(|| FetchError::Failed("no window".to_owned()))?;
+    // A rejection after the deadline fired is the deadline's doing, whatever the browser says.
+    let rejected = |error: JsValue| {
+        if controller.signal().aborted() {
+            FetchError::TimedOut
+        } else {
+            failed(error)
+        }
+    };
     let answer = settle(window.fetch_with_str_and_init(url, &init))
         .await
-        .map_err(|error| {
-            if controller.signal().aborted() {
-                FetchError::TimedOut
-            } else {
-                failed(error)
-            }
-        })?;
+        .map_err(rejected)?;
     let response: Response = answer.dyn_into().map_err(failed)?;
     let header = |name: &str| response.headers().get(name).ok().flatten();
     let (date, content_range) = (header("date"), header("content-range"));
     let body = match response.text() {
-        Ok(promise) => settle(promise).await.map_err(|error| {
-            if controller.signal().aborted() {
-                FetchError::TimedOut
-            } else {
-                failed(error)
-            }
-        })?,
+        Ok(promise) => settle(promise).await.map_err(rejected)?,
         Err(error) => return Err(failed(error)),
     };
     Ok(TextResponse {

@@ -73,17 +73,18 @@ impl WorkerTexts {
 
 /// A browser-time instant in the reader's locale.
 pub fn local_time(ms: i64) -> String {
-    let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(ms as f64));
-    String::from(date.to_locale_string("default", &wasm_bindgen::JsValue::UNDEFINED))
+    String::from(js_date(ms).to_locale_string("default", &wasm_bindgen::JsValue::UNDEFINED))
 }
 
 /// A browser-time instant's time of day in the reader's locale (10:32:27 AM).
 pub fn local_clock_time(ms: i64) -> String {
-    let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(ms as f64));
-    String::from(date.to_locale_time_string("default"))
+    String::from(js_date(ms).to_locale_time_string("default"))
 }
 
 fn iso_time(ms: i64) -> String {
-    let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(ms as f64));
-    date.to_iso_string().as_string().unwrap_or_default()
+    js_date(ms).to_iso_string().as_string().unwrap_or_default()
+}
+
+fn js_date(ms: i64) -> js_sys::Date {
+    js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(ms as f64))
 }
