@@ -461,11 +461,6 @@ impl Channel {
     }
 }
 
-/// The reconnect schedule as data: 1, 2, 5, 10 s, then 10 s.
-pub fn backoff(attempt: usize) -> u64 {
-    crate::backoff::scheduled(attempt)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
