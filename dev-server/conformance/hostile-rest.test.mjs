@@ -105,8 +105,9 @@ test(`${REQUESTS} hostile requests as anon: no 5xx but PostgREST's own, no panic
           response = await fetch(spec.url, { method: spec.method, headers: spec.headers, body: spec.body });
         } catch (error) {
           // A kept-alive connection the server closed after answering a request early (without
-          // reading its whole body) fails the next request on it: once, on the client's side.
-          if (attempt === 0 && error.cause?.code === 'UND_ERR_SOCKET') {
+          // reading its whole body) fails the next request on it, on the client's side: undici
+          // reports it as a socket error, a broken pipe or a reset. Retried once, on a new one.
+          if (attempt === 0 && ['UND_ERR_SOCKET', 'EPIPE', 'ECONNRESET'].includes(error.cause?.code)) {
             reusedClosed += 1;
             continue;
           }
