@@ -111,19 +111,28 @@ async function rows(database) {
   return JSON.parse(json);
 }
 
-/** What the schema looks like to a reader of the catalog: columns, constraints, indexes, policies, grants, triggers, publication, RLS. */
-async function catalog(database) {
-  const [[json]] = await psql(database, { sql: `select json_build_object(
+/** What one table looks like to a reader of the catalog: columns, constraints, indexes, policies, grants, triggers, publication, RLS. */
+function tableCatalog(table) {
+  return `json_build_object(
     'columns', (select json_agg(format('%s %s %s %s', attname, format_type(atttypid, atttypmod), attnotnull, pg_get_expr(d.adbin, d.adrelid)) order by attnum)
                   from pg_attribute a left join pg_attrdef d on d.adrelid = a.attrelid and d.adnum = a.attnum
-                 where attrelid = 'public.hp_worker_status'::regclass and attnum > 0 and not attisdropped),
-    'constraints', (select json_agg(format('%s %s %s', conname, convalidated, pg_get_constraintdef(oid)) order by conname) from pg_constraint where conrelid = 'public.hp_worker_status'::regclass),
-    'indexes', (select json_agg(indexdef order by indexname) from pg_indexes where schemaname = 'public' and tablename = 'hp_worker_status'),
-    'policies', (select json_agg(format('%s %s %s %s', policyname, cmd, roles, qual) order by policyname) from pg_policies where tablename = 'hp_worker_status'),
-    'grants', (select json_agg(format('%s %s', grantee, privilege_type) order by grantee, privilege_type) from information_schema.role_table_grants where table_name = 'hp_worker_status'),
-    'triggers', (select json_agg(tgname order by tgname) from pg_trigger where tgrelid = 'public.hp_worker_status'::regclass and not tgisinternal),
-    'published', exists (select from pg_publication_tables where pubname = 'supabase_realtime' and tablename = 'hp_worker_status'),
-    'rls', (select relrowsecurity from pg_class where oid = 'public.hp_worker_status'::regclass))` });
+                 where attrelid = 'public.${table}'::regclass and attnum > 0 and not attisdropped),
+    'constraints', (select json_agg(format('%s %s %s', conname, convalidated, pg_get_constraintdef(oid)) order by conname) from pg_constraint where conrelid = 'public.${table}'::regclass),
+    'indexes', (select json_agg(indexdef order by indexname) from pg_indexes where schemaname = 'public' and tablename = '${table}'),
+    'policies', (select json_agg(format('%s %s %s %s', policyname, cmd, roles, qual) order by policyname) from pg_policies where tablename = '${table}'),
+    'grants', (select json_agg(format('%s %s', grantee, privilege_type) order by grantee, privilege_type) from information_schema.role_table_grants where table_name = '${table}'),
+    'triggers', (select json_agg(tgname order by tgname) from pg_trigger where tgrelid = 'public.${table}'::regclass and not tgisinternal),
+    'published', exists (select from pg_publication_tables where pubname = 'supabase_realtime' and tablename = '${table}'),
+    'rls', (select relrowsecurity from pg_class where oid = 'public.${table}'::regclass))`;
+}
+
+/** The status table's and the history table's catalog, and the history trigger function's settings. */
+async function catalog(database) {
+  const [[json]] = await psql(database, { sql: `select json_build_object(
+    'status', ${tableCatalog('hp_worker_status')},
+    'history', case when to_regclass('public.hp_worker_events') is not null then ${tableCatalog('hp_worker_events')} end,
+    'history_function', (select json_build_object('definer', prosecdef, 'config', proconfig, 'acl', proacl::text)
+                           from pg_proc where oid = to_regprocedure('public.hp_worker_status_record_events()')))` });
   return JSON.parse(json);
 }
 
@@ -198,6 +207,8 @@ for (const [name, variant] of Object.entries(VARIANTS)) {
 
       // A second run changes nothing: no report, the same catalog, the same rows.
       const schema = await catalog(database);
+      assert.ok(schema.history?.published && schema.history.rls, 'the history table is adopted too');
+      assert.equal(schema.history_function.definer, true);
       assert.deepEqual(await adopt(database), [], 'nothing to do the second time');
       assert.deepEqual(await catalog(database), schema);
       assert.deepEqual(await rows(database), adopted);

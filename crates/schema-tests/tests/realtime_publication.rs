@@ -9,7 +9,8 @@ async fn the_table_is_published_for_realtime() {
     let client = db.connect_superuser().await.expect("connect");
     let rows = client
         .query(
-            "select schemaname::text, tablename::text from pg_publication_tables where pubname = 'supabase_realtime'",
+            "select schemaname::text, tablename::text from pg_publication_tables \
+             where pubname = 'supabase_realtime' order by tablename",
             &[],
         )
         .await
@@ -17,7 +18,10 @@ async fn the_table_is_published_for_realtime() {
     let tables: Vec<(String, String)> = rows.iter().map(|row| (row.get(0), row.get(1))).collect();
     assert_eq!(
         tables,
-        [("public".to_owned(), "hp_worker_status".to_owned())]
+        [
+            ("public".to_owned(), "hp_worker_events".to_owned()),
+            ("public".to_owned(), "hp_worker_status".to_owned())
+        ]
     );
     let identity: i8 = client
         .query_one(
