@@ -88,6 +88,33 @@ export async function localStack({ gatewayArgs = [], attributes = '' } = {}) {
   };
 }
 
+/**
+ * A stack whose page reads through its own gateway (`reader`, which a test may kill and bring
+ * back on the same port with `restartReader()`) while the workers write through another
+ * (`writer`, a supabase-js client with the secret key), over one database: an outage of the
+ * page's Supabase that the workers do not share.
+ */
+export async function splitStack({ attributes = '' } = {}) {
+  const database = await startDatabase();
+  const readerPort = await freePort();
+  const stack = { database, reader: await gatewayOver(database, readerPort) };
+  stack.writerGateway = await gatewayOver(database, 0);
+  stack.writer = createClient(stack.writerGateway.url, stack.writerGateway.secretKey, { auth: { persistSession: false }, realtime: { transport: WebSocket } });
+  stack.bundle = await serveReleaseBundle();
+  stack.site = await serveHostPage({ bundle: stack.bundle, gatewayUrl: stack.reader.url, key: stack.reader.publishableKey, attributes });
+  stack.browser = await launchBrowser();
+  stack.restartReader = async () => { stack.reader = await gatewayOver(database, readerPort); };
+  stack.stop = async () => {
+    await stack.browser?.close();
+    await stack.site?.stop();
+    await stack.bundle?.stop();
+    await stack.reader?.stop();
+    await stack.writerGateway?.stop();
+    await database.stop();
+  };
+  return stack;
+}
+
 /** The release bundle in dist/, served as Vercel serves it (vercel.json's headers), on its own origin. */
 export function serveReleaseBundle(dir = DIST) {
   return serveBundle(dir);

@@ -1,12 +1,13 @@
-//! REST transport: the table, one keyset page at a time (`dashboard_core::paging`), requested
-//! with the headers supabase-js sends. The only file that calls `fetch`. Rows that cannot be read
+//! REST transport: the status table, one keyset page at a time (`dashboard_core::paging`), and
+//! the history table's last week, requested with the headers supabase-js sends. The only file that calls `fetch`. Rows that cannot be read
 //! are skipped and reported, so one bad row never hides the others.
 
+use dashboard_core::history::WorkerEvent;
 use dashboard_core::json::Json;
 use dashboard_core::paging::{self, PAGE_SIZE, PageOutcome};
 use dashboard_core::row::WorkerRow;
 
-use crate::config::{Config, SNAPSHOT_TIMEOUT_MS, TABLE};
+use crate::config::{Config, HISTORY_TABLE, SNAPSHOT_TIMEOUT_MS, TABLE};
 use crate::error::ApiError;
 use crate::http::{FetchError, TextResponse, get_text};
 
@@ -37,25 +38,93 @@ pub async fn fetch_page(config: &Config, after: Option<&str>) -> Result<Page, Ap
             )
         })
         .unwrap_or_default();
-    let url = format!(
-        "{}/rest/v1/{TABLE}?select=*&order=worker_name.asc&limit={PAGE_SIZE}{cursor}",
-        config.supabase_url
+    let query = format!("{TABLE}?select=*&order=worker_name.asc&limit={PAGE_SIZE}{cursor}");
+    let answer = get(config, &query, true).await?;
+    let ReadRows {
+        rows,
+        skipped,
+        last_key,
+    } = read_rows(&answer.body)?;
+    Ok(Page {
+        outcome: PageOutcome {
+            items: rows.len() + skipped.len(),
+            last_key,
+            remaining: answer.remaining,
+        },
+        rows,
+        skipped,
+        server_date_ms: answer.server_date_ms,
+        sent_ms: answer.sent_ms,
+        received_ms: answer.received_ms,
+    })
+}
+
+/// One page of history events since `since_ms`, after the id `after_id`, in id order: the
+/// events, one message per unusable row, and whether more pages follow.
+pub async fn fetch_events_page(
+    config: &Config,
+    since_ms: i64,
+    after_id: i64,
+) -> Result<(Vec<WorkerEvent>, Vec<String>, Option<i64>), ApiError> {
+    let since: String = js_sys::Date::new(&(since_ms as f64).into())
+        .to_iso_string()
+        .into();
+    let query = format!(
+        "{HISTORY_TABLE}?select=*&occurred_at=gte.{}&id=gt.{after_id}&order=id.asc&limit={PAGE_SIZE}",
+        String::from(js_sys::encode_uri_component(&since))
     );
+    let answer = get(config, &query, false).await?;
+    let Ok(Json::Array(items)) = Json::parse(&answer.body) else {
+        return Err(ApiError::BadResponse(
+            "the body is not a JSON array".to_owned(),
+        ));
+    };
+    let mut events = Vec::with_capacity(items.len());
+    let mut skipped = Vec::new();
+    for item in &items {
+        match WorkerEvent::from_json(item) {
+            Ok(event) => events.push(event),
+            Err(problem) => skipped.push(problem),
+        }
+    }
+    let last_id = items
+        .last()
+        .and_then(|item| item.get("id"))
+        .and_then(Json::as_i64);
+    let more = (items.len() >= PAGE_SIZE).then_some(last_id).flatten();
+    Ok((events, skipped, more))
+}
+
+/// A successful answer of the REST API.
+struct Answer {
+    body: String,
+    remaining: Option<u64>,
+    server_date_ms: Option<i64>,
+    sent_ms: i64,
+    received_ms: i64,
+}
+
+/// GETs `query` (the path after `/rest/v1/`) with the headers supabase-js sends, asking for the
+/// total count when `count`; an answer other than 2xx is the error it names.
+async fn get(config: &Config, query: &str, count: bool) -> Result<Answer, ApiError> {
+    let url = format!("{}/rest/v1/{query}", config.supabase_url);
     let sent_ms = now_ms();
     // As supabase-js 2.109 does with any key, publishable ones included: `apikey` and the key
     // as the bearer (the API gateway swaps a bearer `sb_…` key for the role's JWT).
     let bearer = format!("Bearer {}", config.key);
-    let headers = [
+    let mut headers = vec![
         ("apikey", config.key.as_str()),
         ("Authorization", bearer.as_str()),
         ("Accept-Profile", "public"),
-        // The rows after the cursor, so the loop knows when the table is loaded.
-        ("Prefer", "count=exact"),
         (
             "X-Client-Info",
             concat!("worker-status-dashboard/", env!("CARGO_PKG_VERSION")),
         ),
     ];
+    if count {
+        // The rows after the cursor, so the loop knows when the table is loaded.
+        headers.push(("Prefer", "count=exact"));
+    }
     let TextResponse {
         status,
         date,
@@ -88,19 +157,9 @@ pub async fn fetch_page(config: &Config, after: Option<&str>) -> Result<Page, Ap
             _ => ApiError::Server { status, message },
         });
     }
-    let ReadRows {
-        rows,
-        skipped,
-        last_key,
-    } = read_rows(&body)?;
-    Ok(Page {
-        outcome: PageOutcome {
-            items: rows.len() + skipped.len(),
-            last_key,
-            remaining,
-        },
-        rows,
-        skipped,
+    Ok(Answer {
+        body,
+        remaining,
         server_date_ms,
         sent_ms,
         received_ms,

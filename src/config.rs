@@ -8,6 +8,8 @@ use dashboard_core::status::Thresholds;
 
 /// Table the section shows.
 pub const TABLE: &str = "hp_worker_status";
+/// The history table (issue 13).
+pub const HISTORY_TABLE: &str = "hp_worker_events";
 /// Realtime channel topic.
 pub const TOPIC: &str = "realtime:worker-status";
 /// How often the shared clock ticks ("Last seen", Late and Stopped), in ms.
@@ -30,6 +32,10 @@ pub struct Config {
     pub thresholds: Thresholds,
     /// Whether the page's title and icon show the problem count (`update-title`).
     pub update_title: bool,
+    /// The metadata key the list is grouped by at first (`group-by`).
+    pub group_by: Option<String>,
+    /// The wall-screen view (`view="tv"`).
+    pub tv: bool,
 }
 
 impl Config {
@@ -51,6 +57,8 @@ impl Config {
         config.update_title = element
             .get_attribute("update-title")
             .is_some_and(|value| value != "false");
+        config.group_by = attribute("group-by").map(|key| key.trim().to_owned());
+        config.tv = attribute("view").is_some_and(|view| view.trim().eq_ignore_ascii_case("tv"));
         config.thresholds = Thresholds::from_seconds(
             attribute("late-after").as_deref(),
             attribute("stopped-after").as_deref(),
@@ -79,6 +87,8 @@ impl Config {
                 .to_owned(),
             thresholds: Thresholds::default(),
             update_title: false,
+            group_by: None,
+            tv: false,
         }
     }
 

@@ -10,9 +10,11 @@ pub mod config;
 pub mod error;
 pub mod http;
 pub mod lifetime;
+pub mod notifications;
 pub mod page_title;
 pub mod realtime;
 pub mod store;
+pub mod triage;
 
 use std::cell::RefCell;
 
@@ -87,12 +89,18 @@ pub fn mount_section(
     let host = SendWrapper::new(host);
     let handle = leptos::mount::mount_to(container.clone(), move || {
         // Inside the mount: Leptos has set up its async executor and the owner by now.
-        let store = Store::new(config.clone());
+        let store = provide_section_state(&config);
         let update_title = config.update_title;
-        provide_context(store);
         if config.problem().is_none() {
             store.refresh();
-            realtime::start(config, store);
+            // The channel follows the history only if it exists: Realtime refuses a whole
+            // subscription that names a missing table, and an install may not have migrated yet.
+            // Under the section's owner (so the channel stops at unmount), cancelled if it
+            // unmounts first.
+            leptos::task::spawn_local_scoped_with_cancellation(async move {
+                let history = store.load_history().await;
+                realtime::start(config, store, history);
+            });
         }
         announce_changes(host, store);
         if update_title {
@@ -104,6 +112,16 @@ pub fn mount_section(
         handle: Some(Box::new(handle)),
         container,
     }
+}
+
+/// Creates the section's state (store, view, notifications) and provides it to the component
+/// tree. Called inside the mount: the store's effects need Leptos's executor and owner.
+pub fn provide_section_state(config: &Config) -> Store {
+    let store = Store::new(config.clone());
+    provide_context(store);
+    provide_context(triage::Triage::new(config));
+    provide_context(notifications::Notifications::new(store));
+    store
 }
 
 /// Dispatches `worker-status-change` (bubbles, composed) with `{ running, total, problems }`

@@ -13,7 +13,7 @@ use wasm_bindgen::closure::Closure;
 use web_sys::{MessageEvent, WebSocket};
 
 use crate::api::now_ms;
-use crate::config::{CHANNEL_TICK_MS, Config, TABLE, TOPIC};
+use crate::config::{CHANNEL_TICK_MS, Config, HISTORY_TABLE, TABLE, TOPIC};
 use crate::store::Store;
 
 struct Connection {
@@ -36,14 +36,16 @@ struct Transport {
 
 type Shared = Rc<RefCell<Transport>>;
 
-/// Starts the live connection for `store`; it stops when the current owner is cleaned up.
-pub fn start(config: Config, store: Store) {
+/// Starts the live connection for `store`, following the history table too when `history`; it
+/// stops when the current owner is cleaned up.
+pub fn start(config: Config, store: Store, history: bool) {
     let channel = Channel::new(ChannelOptions {
         // Math.random's 53 bits: every dashboard its own reconnect jitter.
         jitter_seed: (js_sys::Math::random() * 9_007_199_254_740_992.0) as u64 | 1,
         topic: TOPIC.to_owned(),
         schema: "public".to_owned(),
         table: TABLE.to_owned(),
+        history_table: history.then(|| HISTORY_TABLE.to_owned()),
         access_token: config.key.clone(),
     });
     let shared: Shared = Rc::new(RefCell::new(Transport {
@@ -106,6 +108,10 @@ fn run(shared: &Shared, command: Command) {
         Command::Apply(change) => {
             let store = shared.borrow().store;
             store.apply_change(change);
+        }
+        Command::Record(event) => {
+            let store = shared.borrow().store;
+            store.record_event(event);
         }
         Command::Log(message) => leptos::logging::warn!("worker status: {message}"),
     }

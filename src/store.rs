@@ -13,10 +13,11 @@ use dashboard_core::channel::ConnectionStatus;
 use dashboard_core::clock::ClockOffset;
 use dashboard_core::fold;
 use dashboard_core::freshness::Freshness;
+use dashboard_core::history::{History, WorkerEvent};
 use dashboard_core::paging::{self, Progress};
 use dashboard_core::poll::PollFallback;
 use dashboard_core::row::WorkerRow;
-use dashboard_core::window::full_cards;
+use dashboard_core::transition::Transition;
 use dashboard_core::workers::{Counts, Workers};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -30,7 +31,7 @@ use crate::lifetime;
 const SHOW_SILENT_KEY: &str = "worker-status.show-silent";
 
 /// The browser's local storage, if the page may use it (a sandboxed frame may not).
-fn local_storage() -> Option<web_sys::Storage> {
+pub fn local_storage() -> Option<web_sys::Storage> {
     web_sys::window()?.local_storage().ok().flatten()
 }
 
@@ -99,6 +100,8 @@ pub struct Store {
     show_silent: RwSignal<bool>,
     /// Names of the workers silent for more than 7 days, re-evaluated once a minute.
     silent: Memo<Vec<String>>,
+    /// The judged server time's minute (ms since the epoch / 60 000).
+    minute: Memo<i64>,
     poll: StoredValue<PollFallback>,
     /// The last tick's browser time and monotonic time, to notice the browser's clock jumping.
     tick_anchor: StoredValue<Option<(i64, f64)>>,
@@ -106,7 +109,33 @@ pub struct Store {
     refreshing: RwSignal<bool>,
     refresh_again: StoredValue<bool>,
     progress: RwSignal<Option<Progress>>,
+    /// Bumped whenever any row or status changes: what reads rows through `with_workers` or
+    /// statuses through `status` tracks it.
+    revision: RwSignal<u64>,
+    /// The history of the last week (issue 13), and whether it could be loaded.
+    history: StoredValue<History>,
+    history_state: RwSignal<HistoryState>,
+    /// Bumped whenever the history changes.
+    history_revision: RwSignal<u64>,
+    /// Each worker's heartbeats seen since the page opened: (heartbeat ms, jobs processed).
+    samples: StoredValue<HashMap<String, Vec<(i64, i64)>>>,
+    /// Who hears of status changes besides the announcer (notifications).
+    transition_listeners: StoredValue<Vec<TransitionListener>, LocalStorage>,
 }
+
+/// Whether the history could be loaded.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum HistoryState {
+    /// Not yet asked.
+    Loading,
+    /// Loaded (and followed live when the channel could follow it).
+    Loaded,
+    /// It could not be loaded: why, in words (no history table yet, or the request failed).
+    Unavailable(String),
+}
+
+/// Hears of a batch of status changes.
+type TransitionListener = std::rc::Rc<dyn Fn(&[Transition])>;
 
 impl Store {
     /// New state; starts the shared clock in the browser.
@@ -152,12 +181,19 @@ impl Store {
             announcement: RwSignal::new(String::new()),
             show_silent: RwSignal::new(remembered_show_silent()),
             silent,
+            minute,
             poll: StoredValue::new(PollFallback::default()),
             tick_anchor: StoredValue::new(None),
             skipped_rows: RwSignal::new(Vec::new()),
             refreshing: RwSignal::new(false),
             refresh_again: StoredValue::new(false),
             progress: RwSignal::new(None),
+            revision: RwSignal::new(0),
+            transition_listeners: StoredValue::new_local(Vec::new()),
+            history: StoredValue::new(History::default()),
+            history_state: RwSignal::new(HistoryState::Loading),
+            history_revision: RwSignal::new(0),
+            samples: StoredValue::new(HashMap::default()),
         };
         if cfg!(target_arch = "wasm32") {
             // One clock for the whole section: "Last seen", Late and Stopped all follow it. It
@@ -291,6 +327,12 @@ impl Store {
                     }
                     self.skipped_rows.set(skipped);
                     self.apply_snapshot(rows);
+                    if self.history_state.get_untracked() == HistoryState::Loaded {
+                        // After every resubscription the history is reloaded like the rows.
+                        spawn_local(async move {
+                            self.load_history().await;
+                        });
+                    }
                     self.freshness
                         .update(|freshness| freshness.on_snapshot(requested_ms));
                 }
@@ -348,6 +390,85 @@ impl Store {
         }
     }
 
+    /// Loads the last week of history; returns whether it could be (the history table exists
+    /// and answered), which decides whether the live channel follows it.
+    pub async fn load_history(self) -> bool {
+        let config = self.config.get_value();
+        let since = now_ms() - dashboard_core::history::WEEK_MS - dashboard_core::history::DAY_MS;
+        let mut events = Vec::new();
+        let mut after = 0;
+        let outcome = loop {
+            match api::fetch_events_page(&config, since, after).await {
+                Ok((page, skipped, more)) => {
+                    for problem in skipped {
+                        leptos::logging::warn!("worker status: skipped a history event: {problem}");
+                    }
+                    events.extend(page);
+                    match more {
+                        Some(last) => after = last,
+                        None => break Ok(()),
+                    }
+                }
+                Err(error) => break Err(error),
+            }
+        };
+        if self.history_state.is_disposed() {
+            return false;
+        }
+        match outcome {
+            Ok(()) => {
+                self.history.update_value(|history| history.replace(events));
+                self.history_revision.update(|revision| *revision += 1);
+                self.history_state.set(HistoryState::Loaded);
+                true
+            }
+            Err(error) => {
+                leptos::logging::warn!("worker status: history not loaded: {error}");
+                let reason = match error {
+                    ApiError::NotFound(_) => "No history table yet: apply the migration 20261203000000_worker_events.sql.".to_owned(),
+                    other => format!("The history could not be loaded: {other}"),
+                };
+                if self.history_state.get_untracked() != HistoryState::Loaded {
+                    self.history_state.set(HistoryState::Unavailable(reason));
+                }
+                false
+            }
+        }
+    }
+
+    /// Records one history event from the live channel.
+    pub fn record_event(self, event: WorkerEvent) {
+        if self
+            .history
+            .try_update_value(|history| history.insert(event))
+            .unwrap_or(false)
+        {
+            self.history_revision.update(|revision| *revision += 1);
+        }
+    }
+
+    /// Runs `read` over a worker's events (oldest first), subscribing to history changes.
+    pub fn with_history<R>(self, name: &str, read: impl FnOnce(&[WorkerEvent]) -> R) -> R {
+        self.history_revision.track();
+        self.history.with_value(|history| read(history.of(name)))
+    }
+
+    /// Whether the history could be loaded.
+    pub fn history_state(self) -> Signal<HistoryState> {
+        self.history_state.into()
+    }
+
+    /// A worker's jobs per minute between the heartbeats seen since the page opened.
+    pub fn jobs_per_minute(self, name: &str) -> Vec<i64> {
+        self.revision.track();
+        self.samples.with_value(|samples| {
+            samples
+                .get(name)
+                .map(|samples| dashboard_core::history::jobs_per_minute(samples))
+                .unwrap_or_default()
+        })
+    }
+
     /// Replaces the rows with a snapshot (through the reducer).
     pub fn apply_snapshot(self, rows: Vec<WorkerRow>) {
         self.workers
@@ -389,9 +510,15 @@ impl Store {
         if !changed {
             return;
         }
+        self.revision.update(|revision| *revision += 1);
         let row = self
             .workers
             .with_value(|workers| workers.get(&name).cloned());
+        if let Some(row) = &row {
+            self.samples.update_value(|samples| {
+                dashboard_core::history::add_sample(samples.entry(name.clone()).or_default(), row);
+            });
+        }
         self.cells.update_value(|cells| match row {
             Some(row) => match cells.get(&name) {
                 Some(cell) => cell.set(row),
@@ -420,6 +547,15 @@ impl Store {
     /// Brings every cell, the order and the counts in line with the workers.
     fn resync_all(self) {
         self.workers.with_value(|workers| {
+            self.samples.update_value(|samples| {
+                samples.retain(|name, _| workers.get(name).is_some());
+                for row in workers.iter() {
+                    dashboard_core::history::add_sample(
+                        samples.entry(row.worker_name.clone()).or_default(),
+                        row,
+                    );
+                }
+            });
             self.cells.update_value(|cells| {
                 cells.retain(|name, _| workers.get(name).is_some());
                 for row in workers.iter() {
@@ -445,6 +581,7 @@ impl Store {
 
     /// Hands the board's order and counts to the view, notifying only what changed.
     fn publish_board(self) {
+        self.revision.update(|revision| *revision += 1);
         let (order, counts) = self
             .board
             .with_value(|board| (board.order().to_vec(), board.counts()));
@@ -461,7 +598,16 @@ impl Store {
         if !transitions.is_empty() {
             self.announcement
                 .set(dashboard_core::transition::announcement(&transitions));
+            for listener in self.transition_listeners.get_value() {
+                listener(&transitions);
+            }
         }
+    }
+
+    /// Calls `listener` with every batch of status changes until unmount.
+    pub fn on_transitions(self, listener: impl Fn(&[Transition]) + 'static) {
+        self.transition_listeners
+            .update_value(|listeners| listeners.push(std::rc::Rc::new(listener)));
     }
 
     /// The latest status changes in words, for screen readers (`aria-live`).
@@ -469,8 +615,8 @@ impl Store {
         self.announcement.into()
     }
 
-    /// Server time now, read without subscribing (for the store's own bookkeeping).
-    fn server_now_untracked(self) -> i64 {
+    /// Server time now, read without subscribing.
+    pub fn server_now_untracked(self) -> i64 {
         self.freshness.with_untracked(|freshness| {
             self.clock.with_untracked(|clock| {
                 server_time(freshness, clock, self.local_now.get_untracked())
@@ -509,6 +655,13 @@ impl Store {
                 clock.with(|clock| server_time(freshness, clock, local_now.get()))
             })
         })
+    }
+
+    /// The server time statuses are judged at, ticking once a minute (for what a second does
+    /// not change: the history strip, the 7-day fold).
+    pub fn server_minute_ms(self) -> Signal<i64> {
+        let minute = self.minute;
+        Signal::derive(move || minute.get() * 60_000)
     }
 
     /// Browser time now, ticking once a second.
@@ -596,26 +749,38 @@ impl Store {
         })
     }
 
-    /// The display order split into full cards and compact rows: small fleets are all cards, a
-    /// large one shows the first cards (problems first) and the rest as compact rows.
-    pub fn split_list(self) -> (Signal<Vec<String>>, Signal<Vec<String>>) {
+    /// Runs `read` over the workers, subscribing to every change of a row or status.
+    pub fn with_workers<R>(self, read: impl FnOnce(&Workers) -> R) -> R {
+        self.revision.track();
+        self.workers.with_value(read)
+    }
+
+    /// Runs `read` over the workers without subscribing to anything.
+    pub fn peek_workers<R>(self, read: impl FnOnce(&Workers) -> R) -> R {
+        self.workers.with_value(read)
+    }
+
+    /// A worker's status as of the last clock tick, subscribing to every change (`with_workers`).
+    pub fn status(self, name: &str) -> Option<dashboard_core::status::Status> {
+        self.revision.track();
+        self.board.with_value(|board| board.status(name))
+    }
+
+    /// A worker's status as of the last clock tick, without subscribing.
+    pub fn status_untracked(self, name: &str) -> Option<dashboard_core::status::Status> {
+        self.board.with_value(|board| board.status(name))
+    }
+
+    /// The display order without the workers silent for more than 7 days, unless they are shown.
+    pub fn unfolded_order(self) -> Memo<Vec<String>> {
         let (all, show_silent, silent) = (self.order, self.show_silent, self.silent);
-        // Folded: the workers silent for more than 7 days are left out, unless asked for.
-        let order = Memo::new(move |_| {
+        Memo::new(move |_| {
             if show_silent.get() {
                 all.get()
             } else {
                 silent.with(|silent| all.with(|names| fold::without(names, silent)))
             }
-        });
-        let split = Memo::new(move |_| full_cards(order.with(Vec::len)));
-        let cards = Signal::derive(move || {
-            order.with(|names| names[..split.get().min(names.len())].to_vec())
-        });
-        let rest = Signal::derive(move || {
-            order.with(|names| names[split.get().min(names.len())..].to_vec())
-        });
-        (cards, rest)
+        })
     }
 
     /// How many workers have been silent for more than 7 days.

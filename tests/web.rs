@@ -30,9 +30,8 @@ fn mount(config: Config) -> (web_sys::HtmlElement, Store) {
     let slot = std::rc::Rc::new(std::cell::Cell::new(None));
     let filled = slot.clone();
     leptos::mount::mount_to(element.clone(), move || {
-        let store = Store::new(config);
+        let store = dashboard::provide_section_state(&config);
         filled.set(Some(store));
-        provide_context(store);
         view! { <WorkerStatus /> }
     })
     .forget();

@@ -20,15 +20,16 @@ pub fn MetadataList(metadata: Object) -> impl IntoView {
     };
     (!visible.is_empty()).then(|| {
         view! {
-            <dl class="wsm-meta" data-testid="metadata">
-                {rows(visible)}
+            <div data-testid="metadata">
+                <dl class="wsm-meta">{rows(visible)}</dl>
+                // Its own list: a <dl> holds only pairs (and groups of them).
                 {(hidden_count > 0).then(|| view! {
                     <details class="wsm-meta-more">
                         <summary>{format!("{hidden_count} more")}</summary>
-                        {rows(hidden)}
+                        <dl class="wsm-meta">{rows(hidden)}</dl>
                     </details>
                 })}
-            </dl>
+            </div>
         }
     })
 }

@@ -1,10 +1,14 @@
 //! One worker: name, description, status (icon and word), "Last seen" ticking with the exact
-//! local time on hover and focus, jobs and errors, the circuit-breaker badge, metadata.
+//! local time on hover and focus, jobs and errors, the circuit-breaker badge, "version differs",
+//! the 24-hour history strip with uptime, metadata, and its detail on request.
 
 use leptos::prelude::*;
 
+use crate::components::history_strip::HistoryStrip;
 use crate::components::metadata_list::MetadataList;
+use crate::components::worker_detail::WorkerDetail;
 use crate::components::worker_texts::WorkerTexts;
+use crate::triage::VersionOutliers;
 
 /// One worker's card, following that worker's row and the clock.
 #[component]
@@ -34,7 +38,18 @@ pub fn WorkerCard(name: String) -> impl IntoView {
         move || row.with(|row| row.circuit_breaker_open)
     });
     let metadata = Memo::new(move |_| row.with(|row| row.metadata.clone()));
+    let version_differs = {
+        let outliers = use_context::<VersionOutliers>();
+        let name = name.clone();
+        move || {
+            outliers.is_some_and(|VersionOutliers(outliers)| {
+                outliers.with(|names| names.binary_search(&name).is_ok())
+            })
+        }
+    };
     let display_name = name.clone();
+    let detail_name = name.clone();
+    let open = RwSignal::new(false);
     view! {
         <li class="wsm-card" data-worker=name data-status=status>
             <div class="wsm-card-head">
@@ -46,6 +61,9 @@ pub fn WorkerCard(name: String) -> impl IntoView {
             <Show when=move || has_description.get()>
                 <p class="wsm-description">{description}</p>
             </Show>
+            <Show when=version_differs>
+                <p class="wsm-version-differs" data-testid="version-differs">"Version differs from the rest of its group"</p>
+            </Show>
             <Show when=move || breaker.get()>
                 <p class="wsm-breaker" data-testid="breaker">"⚠️ Circuit Breaker Open"</p>
             </Show>
@@ -53,7 +71,20 @@ pub fn WorkerCard(name: String) -> impl IntoView {
                 <time datetime=iso title=exact tabindex="0" data-exact=exact>{seen}</time>
             </p>
             <p class="wsm-counts" data-testid="counts">{counts}</p>
+            <HistoryStrip name=name.clone() />
             {move || view! { <MetadataList metadata=metadata.get() /> }}
+            <button
+                type="button"
+                class="wsm-fold-toggle wsm-open"
+                data-testid="open-detail"
+                aria-expanded=move || if open.get() { "true" } else { "false" }
+                on:click=move |_| open.update(|open| *open = !*open)
+            >
+                {move || if open.get() { "Hide details" } else { "Details" }}
+            </button>
+            <Show when=move || open.get()>
+                <WorkerDetail name=detail_name.clone() />
+            </Show>
         </li>
     }
     .into_any()

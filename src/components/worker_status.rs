@@ -1,5 +1,6 @@
-//! The section root: title, summary, connection indicator, banners, and the worker list or the
-//! empty / error / loading state. Carries the stable DOM hooks of ARCHITECTURE.md.
+//! The section root: title, summary, connection indicator, banners, the triage controls, and the
+//! worker list (whole or in groups) or the empty / error / loading state. Carries the stable DOM
+//! hooks of ARCHITECTURE.md. The wall-screen view (`view="tv"`) drops the controls.
 
 use leptos::prelude::*;
 
@@ -8,15 +9,34 @@ use crate::components::empty_state::EmptyState;
 use crate::components::error_panel::ErrorPanel;
 use crate::components::silent_fold::SilentFold;
 use crate::components::stale_banner::StaleBanner;
-use crate::components::windowed_list::WindowedList;
-use crate::components::worker_card::WorkerCard;
+use crate::components::triage_bar::TriageBar;
+use crate::components::worker_group::WorkerGroup;
+use crate::components::worker_list::WorkerList;
 use crate::store::{Panel, Store};
+use crate::triage::{Triage, VersionOutliers};
+
+/// Whether the element that just got focus shows it (`:focus-visible`: focus by keyboard).
+fn focus_is_visible(event: &web_sys::FocusEvent) -> bool {
+    use wasm_bindgen::JsCast;
+    event
+        .target()
+        .and_then(|target| target.dyn_into::<web_sys::Element>().ok())
+        .is_some_and(|element| element.matches(":focus-visible").unwrap_or(false))
+}
 
 /// The whole Worker Status section.
 #[component]
 pub fn WorkerStatus() -> impl IntoView {
     let store = Store::expect();
-    let (cards, rest) = store.split_list();
+    let triage = Triage::expect();
+    let shown = triage.shown(store);
+    let groups = triage.groups(store, shown);
+    provide_context(VersionOutliers(triage.version_outliers(store)));
+    let grouped = move || triage.group_by.with(Option::is_some);
+    let ungrouped = move || !grouped();
+    let no_match = move || shown.with(Vec::is_empty);
+    let tv = move || triage.tv.get();
+    let controls = move || !triage.tv.get();
     let summary = store.summary();
     let panel = store.panel();
     let show_list = move || panel.get() == Panel::List;
@@ -28,7 +48,7 @@ pub fn WorkerStatus() -> impl IntoView {
     let announcement = store.announcement();
 
     view! {
-        <section class="wsm" data-testid="worker-status" aria-labelledby="wsm-title">
+        <section class="wsm" class:wsm-tv=tv data-testid="worker-status" aria-labelledby="wsm-title">
             <header class="wsm-header">
                 <h2 id="wsm-title" class="wsm-title">"Worker Status"</h2>
                 <span class="wsm-summary" data-testid="summary" aria-live="polite">{summary}</span>
@@ -58,18 +78,38 @@ pub fn WorkerStatus() -> impl IntoView {
                 <ErrorPanel />
             </Show>
             <Show when=show_list>
-                <ul class="wsm-list" data-testid="worker-list">
-                    // Keyed by name: a heartbeat updates its card in place (focus and hover
-                    // survive); only a change of place moves a card.
-                    <For
-                        each=move || cards.get()
-                        key=|name| name.clone()
-                        children=move |name| view! { <WorkerCard name=name /> }
-                    />
-                </ul>
-                <Show when=move || !rest.with(Vec::is_empty)>
-                    <WindowedList names=rest />
+                <Show when=controls>
+                    <TriageBar />
                 </Show>
+                // Places hold while the pointer or keyboard focus is in the list: nothing jumps
+                // under it. Focus left by a click does not hold them (a wall screen someone once
+                // clicked would never re-sort).
+                <div
+                    class="wsm-workers"
+                    on:pointerenter=move |_| triage.set_pointer_in_list(true)
+                    on:pointerleave=move |_| triage.set_pointer_in_list(false)
+                    on:focusin=move |event| triage.set_focus_in_list(focus_is_visible(&event))
+                    on:focusout=move |_| triage.set_focus_in_list(false)
+                >
+                    <Show when=no_match>
+                        <p class="wsm-no-match" data-testid="no-match" role="status">
+                            "No worker matches this view. "
+                            <button type="button" class="wsm-fold-toggle" on:click=move |_| triage.clear()>
+                                "Show all workers"
+                            </button>
+                        </p>
+                    </Show>
+                    <Show when=ungrouped>
+                        <WorkerList names=shown.into() />
+                    </Show>
+                    <Show when=grouped>
+                        <For
+                            each=move || groups.with(|groups| groups.iter().map(|group| group.value.clone()).collect::<Vec<_>>())
+                            key=|value| value.clone()
+                            children=move |value| view! { <WorkerGroup value=value groups=groups /> }
+                        />
+                    </Show>
+                </div>
                 <SilentFold />
             </Show>
         </section>

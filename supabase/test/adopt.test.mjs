@@ -277,3 +277,10 @@ test('on a database without the table, the adoption creates it as the fresh migr
     await fresh.stop();
   }
 });
+
+test('adopt.sql repeats the history migration verbatim, so the two cannot drift apart', async () => {
+  const migration = await fs.readFile(path.join(path.dirname(ADOPT), 'migrations', '20261203000000_worker_events.sql'), 'utf8');
+  const statements = migration.slice(migration.indexOf('create table if not exists public.hp_worker_events'));
+  assert.ok(statements.length > 1000, 'the migration has its statements');
+  assert.ok((await fs.readFile(ADOPT, 'utf8')).includes(statements), 'adopt.sql differs from the history migration');
+});

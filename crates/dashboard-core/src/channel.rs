@@ -9,6 +9,7 @@
 use crate::backoff::Backoff;
 use crate::change::{ChangeEvent, parse_change};
 use crate::frame::{Frame, Vsn};
+use crate::history::WorkerEvent;
 use crate::json::Json;
 use crate::protocol::{HEARTBEAT_INTERVAL_MS, PHOENIX_TOPIC, SUBSCRIBED_MESSAGE, event};
 
@@ -32,6 +33,8 @@ pub struct ChannelOptions {
     pub schema: String,
     /// The table.
     pub table: String,
+    /// A second table whose inserts are followed (the history), if any.
+    pub history_table: Option<String>,
     /// Token for the join (the anon key for the dashboard).
     pub access_token: String,
 }
@@ -71,6 +74,8 @@ pub enum Command {
     FetchSnapshot,
     /// Apply this change.
     Apply(ChangeEvent),
+    /// Record this history event.
+    Record(WorkerEvent),
     /// Something worth a console line (bad frame, server error).
     Log(String),
 }
@@ -246,6 +251,12 @@ impl Channel {
         }
     }
 
+    /// Whether a `postgres_changes` payload is about the history table.
+    fn is_history(&self, payload: &Json) -> bool {
+        let table = payload["data"]["table"].as_str();
+        table.is_some() && table == self.options.history_table.as_deref()
+    }
+
     fn make_ref(&mut self) -> String {
         self.next_ref += 1;
         self.next_ref.to_string()
@@ -278,11 +289,21 @@ impl Channel {
                     ),
                     (
                         "postgres_changes",
-                        Json::Array(vec![Json::object([
-                            ("event", "*".into()),
-                            ("schema", Json::string(&self.options.schema)),
-                            ("table", Json::string(&self.options.table)),
-                        ])]),
+                        Json::Array(
+                            std::iter::once(Json::object([
+                                ("event", "*".into()),
+                                ("schema", Json::string(&self.options.schema)),
+                                ("table", Json::string(&self.options.table)),
+                            ]))
+                            .chain(self.options.history_table.iter().map(|table| {
+                                Json::object([
+                                    ("event", "INSERT".into()),
+                                    ("schema", Json::string(&self.options.schema)),
+                                    ("table", Json::string(table)),
+                                ])
+                            }))
+                            .collect(),
+                        ),
                     ),
                     ("private", false.into()),
                 ]),
@@ -449,6 +470,17 @@ impl Channel {
                 )));
                 self.rejoin_later(now_ms, None);
             }
+            event::POSTGRES_CHANGES if self.is_history(&frame.payload) => {
+                match parse_history_insert(&frame.payload) {
+                    Ok(event) => commands.push(Command::Record(event)),
+                    Err(error) => {
+                        self.dropped_frames += 1;
+                        commands.push(Command::Log(format!(
+                            "realtime: ignored a history event: {error}"
+                        )));
+                    }
+                }
+            }
             event::POSTGRES_CHANGES => match parse_change(&frame.payload, &self.options.table) {
                 Ok(change) => commands.push(Command::Apply(change)),
                 Err(error) => {
@@ -461,6 +493,18 @@ impl Channel {
     }
 }
 
+/// The event of a history insert.
+fn parse_history_insert(payload: &Json) -> Result<WorkerEvent, String> {
+    let data = &payload["data"];
+    if let Some(errors) = data.get("errors").filter(|errors| !errors.is_null()) {
+        return Err(errors.to_json());
+    }
+    if data["type"] != "INSERT" {
+        return Err("not an insert".to_owned());
+    }
+    WorkerEvent::from_json(data.get("record").ok_or("no record")?)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -471,8 +515,29 @@ mod tests {
             topic: "realtime:worker-status".into(),
             schema: "public".into(),
             table: "hp_worker_status".into(),
+            history_table: Some("hp_worker_events".into()),
             access_token: "anon".into(),
         }
+    }
+
+    #[test]
+    fn history_inserts_are_followed_on_the_same_channel() {
+        let (mut channel, _) = live(0);
+        let insert = r#"[null,null,"realtime:worker-status","postgres_changes",{"ids":[2],"data":{"schema":"public","table":"hp_worker_events","type":"INSERT","commit_timestamp":"2026-11-28T15:00:00.000Z","errors":null,"record":{"id":9,"worker_name":"w","kind":"status","from_status":"running","to_status":"crashed","occurred_at":"2026-11-28T15:00:00Z"}}}]"#;
+        let commands = channel.on(Input::Text(insert.into()), 1);
+        let [Command::Record(event)] = commands.as_slice() else {
+            panic!("{commands:?}");
+        };
+        assert_eq!(
+            (event.id, event.describe().as_str()),
+            (9, "Running → Crashed")
+        );
+        let broken = insert.replace(r#""kind":"status""#, r#""kind":"nonsense""#);
+        let commands = channel.on(Input::Text(broken), 2);
+        assert!(
+            matches!(commands.as_slice(), [Command::Log(_)]),
+            "{commands:?}"
+        );
     }
 
     fn sent(commands: &[Command]) -> Vec<Frame> {
@@ -508,6 +573,11 @@ mod tests {
         assert_eq!(
             join[0].payload["config"]["postgres_changes"][0]["table"],
             "hp_worker_status"
+        );
+        let history = &join[0].payload["config"]["postgres_changes"][1];
+        assert_eq!(
+            (&history["event"], &history["table"]),
+            (&Json::string("INSERT"), &Json::string("hp_worker_events"))
         );
         assert_eq!(join[0].payload["access_token"], "anon");
         assert!(

@@ -12,6 +12,7 @@ macro_rules! j {
     };
 }
 
+pub mod alerts;
 pub mod backoff;
 pub mod board;
 pub mod cadence;
@@ -22,6 +23,8 @@ pub mod connection_text;
 pub mod fold;
 pub mod frame;
 pub mod freshness;
+pub mod grouping;
+pub mod history;
 pub mod json;
 pub mod local_stack;
 pub mod metadata;
@@ -33,5 +36,6 @@ pub mod row;
 pub mod status;
 pub mod timestamp;
 pub mod transition;
+pub mod triage;
 pub mod window;
 pub mod workers;

@@ -3,16 +3,23 @@
 /// `age_ms` as "15 seconds ago", "1 minute ago", "3 hours ago", "2 days ago"; under five seconds
 /// (or from a clock slightly ahead) it is "just now".
 pub fn ago(age_ms: i64) -> String {
-    let seconds = age_ms.max(0) / 1000;
+    if age_ms < 5_000 {
+        return "just now".to_owned();
+    }
+    format!("{} ago", duration_words(age_ms))
+}
+
+/// `duration_ms` in its largest whole unit: "15 seconds", "1 minute", "3 hours", "2 days".
+pub fn duration_words(duration_ms: i64) -> String {
+    let seconds = duration_ms.max(0) / 1000;
     let (count, unit) = match seconds {
-        0..5 => return "just now".to_owned(),
-        5..60 => (seconds, "second"),
+        0..60 => (seconds, "second"),
         60..3_600 => (seconds / 60, "minute"),
         3_600..86_400 => (seconds / 3_600, "hour"),
         _ => (seconds / 86_400, "day"),
     };
     let plural = if count == 1 { "" } else { "s" };
-    format!("{count} {unit}{plural} ago")
+    format!("{count} {unit}{plural}")
 }
 
 /// The whole "Last seen" line, with "never" for a worker that has not reported.

@@ -150,6 +150,8 @@ pub struct Counts {
     pub total: usize,
     /// Crashed, Late and Stopped ones (Unknown is not a problem: see `Status::is_problem`).
     pub problems: usize,
+    /// How many have each status, indexed by `Status as usize`.
+    by_status: [usize; 5],
 }
 
 impl Counts {
@@ -162,7 +164,16 @@ impl Counts {
                 .count(),
             total: statuses.len(),
             problems: statuses.iter().filter(|status| status.is_problem()).count(),
+            by_status: statuses.iter().fold([0; 5], |mut by_status, status| {
+                by_status[*status as usize] += 1;
+                by_status
+            }),
         }
+    }
+
+    /// How many have `status`.
+    pub fn of_status(self, status: Status) -> usize {
+        self.by_status[status as usize]
     }
 
     /// "N/M Running".
@@ -243,14 +254,7 @@ mod tests {
             Status::Unknown,
             Status::Running,
         ]);
-        assert_eq!(
-            counts,
-            Counts {
-                running: 2,
-                total: 6,
-                problems: 3
-            }
-        );
+        assert_eq!((counts.running, counts.total, counts.problems), (2, 6, 3));
         assert_eq!(counts.summary(), "2/6 Running");
     }
 

@@ -212,6 +212,7 @@ fn live_channel() -> (Channel, String) {
         topic: TOPIC.to_owned(),
         schema: "public".to_owned(),
         table: TABLE.to_owned(),
+        history_table: Some("hp_worker_events".to_owned()),
         access_token: "anon".to_owned(),
     });
     channel.on(Input::Start, 0);

@@ -1,0 +1,87 @@
+// History (issue 13): the 24-hour strip is built from hp_worker_events rows the test writes,
+// with the uptime over 24 h and 7 days; a worker's detail lists its last events, its full
+// metadata and its jobs per minute; history follows live, and is reloaded after a
+// resubscription like the status rows (events written while the page was cut off appear).
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { ARTIFACTS, splitStack, until } from './support.mjs';
+
+const HOUR = 3600_000;
+let stack;
+const at = (hoursAgo) => new Date(Date.now() - hoursAgo * HOUR).toISOString();
+
+before(async () => {
+  stack = await splitStack();
+  // The worker's row first (its trigger records "first reported Running" now), then a past
+  // written by hand: first report 20 h ago, a 1 h silence, 1 h crashed, 1 h with the breaker open.
+  const { error: rowError } = await stack.writer.from('hp_worker_status').upsert({
+    worker_name: 'hist', status: 'running', last_heartbeat: new Date().toISOString(), jobs_processed: 10,
+    metadata: { host: 'alpha', version: '1.4.0', region: 'eu', pid: 41, queue: 'crawl', build: '2026-11-30' },
+  });
+  assert.equal(rowError, null);
+  const { error } = await stack.writer.from('hp_worker_events').insert([
+    { worker_name: 'hist', kind: 'status', from_status: null, to_status: 'running', occurred_at: at(20) },
+    { worker_name: 'hist', kind: 'silence', silence_started_at: at(15), occurred_at: at(14) },
+    { worker_name: 'hist', kind: 'status', from_status: 'running', to_status: 'crashed', occurred_at: at(10) },
+    { worker_name: 'hist', kind: 'status', from_status: 'crashed', to_status: 'running', occurred_at: at(9) },
+    { worker_name: 'hist', kind: 'circuit_breaker', circuit_breaker_open: true, occurred_at: at(5) },
+    { worker_name: 'hist', kind: 'circuit_breaker', circuit_breaker_open: false, occurred_at: at(4) },
+  ]);
+  assert.equal(error, null);
+});
+
+after(() => stack?.stop());
+
+test('the strip, the uptime, the detail; live and after a resubscription', async () => {
+  const page = await stack.browser.newPage({ viewport: { width: 1280, height: 1000 } });
+  await page.goto(stack.site.url);
+  const card = page.locator('[data-worker="hist"]');
+  const bands = () => card.locator('[data-band]').evaluateAll((items) => items.map((item) => ({
+    band: item.dataset.band, hours: (Number(item.dataset.end) - Number(item.dataset.start)) / 3600_000, width: parseFloat(item.style.width),
+  })));
+  await until(async () => (await bands()).length >= 7, { within: 10_000, what: 'the strip' });
+  const strip = await bands();
+  assert.deepEqual(strip.map((item) => item.band), ['unknown', 'running', 'silent', 'running', 'crashed', 'running', 'crashed', 'running']);
+  const expectedHours = [4, 5, 1, 4, 1, 4, 1, 4];
+  strip.forEach((item, i) => {
+    assert.ok(Math.abs(item.hours - expectedHours[i]) < 0.05, `${item.band} lasted ${item.hours} h, expected ${expectedHours[i]}`);
+    assert.ok(Math.abs(item.width - (expectedHours[i] / 24) * 100) < 0.3, `${item.band} is ${item.width}% wide`);
+  });
+  // Known: the last 20 h; Running: 17 of them. Nothing is known before, so the week says the same.
+  assert.equal(await card.locator('[data-testid="uptime"]').textContent(), 'Uptime 24 h: 85.0% · 7 d: 85.0%');
+  const crashed = card.locator('[data-band="crashed"]').first();
+  assert.match(await crashed.getAttribute('title'), /^Crashed: .+ to .+$/, 'exact times on hover');
+  await crashed.focus();
+  assert.match(await crashed.getAttribute('aria-label'), /^Crashed: /, 'and on focus');
+
+  await card.locator('[data-testid="open-detail"]').click();
+  const events = () => card.locator('[data-testid="events"] li').allTextContents();
+  await until(async () => (await events()).length === 7, { what: 'the events listed' });
+  const listed = await events();
+  assert.match(listed[0], /First reported Running$/, 'newest first: the row written before the test');
+  assert.match(listed[1], /Circuit breaker closed$/);
+  assert.match(listed[5], /Silent for 1 hour$/);
+  const metadata = await card.locator('[data-testid="full-metadata"] dt').allTextContents();
+  assert.deepEqual(metadata.sort(), ['build', 'host', 'pid', 'queue', 'region', 'version'], 'all of it, not folded');
+
+  // Live: a crash is a new event and a new band at once; jobs per minute from heartbeats.
+  const { error } = await stack.writer.from('hp_worker_status').upsert({ worker_name: 'hist', status: 'crashed', last_heartbeat: new Date().toISOString(), jobs_processed: 30 });
+  assert.equal(error, null);
+  await until(async () => /Running → Crashed$/.test((await events())[0]), { what: 'the crash listed live' });
+  await until(async () => (await bands()).at(-1).band === 'crashed', { within: 65_000, what: 'the strip ending Crashed (redrawn once a minute or on an event)' });
+  await until(async () => /now \d+, at most \d+/.test(await card.locator('[data-testid="rate"]').textContent()), { what: 'jobs per minute' });
+  await stack.writer.from('hp_worker_status').upsert({ worker_name: 'hist', status: 'crashed', last_heartbeat: new Date(Date.now() + 1000).toISOString(), jobs_processed: 50 });
+  await until(async () => (await card.locator('[data-testid="sparkline"] polyline').count()) === 1, { what: 'the sparkline, from two rates on' });
+  await fs.mkdir(ARTIFACTS, { recursive: true });
+  await card.screenshot({ path: path.join(ARTIFACTS, 'history-card.png') });
+
+  // Cut off: an event happens meanwhile; after the resubscription it is there.
+  await stack.reader.kill('SIGKILL');
+  await until(async () => (await page.locator('[data-testid="connection"]').getAttribute('data-state')) !== 'live', { what: 'offline' });
+  await stack.writer.from('hp_worker_status').upsert({ worker_name: 'hist', status: 'running', last_heartbeat: new Date().toISOString(), jobs_processed: 31 });
+  await stack.restartReader();
+  await until(async () => /Crashed → Running$/.test((await events())[0]), { within: 30_000, what: 'the event written while cut off' });
+  await page.close();
+});

@@ -1,0 +1,91 @@
+//! A worker's last 24 hours as a time-proportional strip (Running, Late/silent, Stopped,
+//! Crashed, no data), each stretch with its exact times on hover and focus, and the uptime over
+//! 24 hours and 7 days (`dashboard_core::history`). Re-drawn once a minute and on each event.
+
+use dashboard_core::history::{self, STRIP_MS, Segment, WEEK_MS};
+use leptos::prelude::*;
+
+use crate::components::worker_texts::local_time;
+use crate::store::{HistoryState, Store};
+
+/// The strip and uptime of the worker `name`; nothing while the history is not available.
+#[component]
+pub fn HistoryStrip(name: String) -> impl IntoView {
+    let store = Store::expect();
+    let Some(row) = store.row(&name) else {
+        return ().into_any();
+    };
+    let minute = store.server_minute_ms();
+    let late_after = store.thresholds().late_after_ms;
+    let windows = Memo::new(move |_| {
+        // Re-drawn when the minute turns (or an event arrives), up to the exact time then.
+        minute.track();
+        let now = store.server_now_untracked();
+        row.with(|row| {
+            store.with_history(&row.worker_name, |events| {
+                let day = history::strip(events, row, now - STRIP_MS, now, late_after);
+                let week = history::strip(events, row, now - WEEK_MS, now, late_after);
+                let (day_uptime, week_uptime) = (
+                    history::uptime_permille(&day),
+                    history::uptime_permille(&week),
+                );
+                (day, day_uptime, week_uptime)
+            })
+        })
+    });
+    let loaded = move || store.history_state().get() == HistoryState::Loaded;
+    let uptime = move || {
+        windows.with(|(_, day, week)| {
+            format!(
+                "Uptime 24 h: {} · 7 d: {}",
+                history::percent(*day),
+                history::percent(*week)
+            )
+        })
+    };
+    let segments = move || windows.with(|(day, _, _)| day.clone());
+    view! {
+        <Show when=loaded>
+            <div class="wsm-history" data-testid="history">
+                <p class="wsm-uptime" data-testid="uptime">{uptime}</p>
+                <ol class="wsm-strip" data-testid="strip" aria-label="The last 24 hours">
+                    <For each=segments key=|segment| (segment.start_ms, segment.band.as_str()) let(segment)>
+                        <StripSegment segment=segment />
+                    </For>
+                </ol>
+            </div>
+        </Show>
+    }
+    .into_any()
+}
+
+/// One stretch of the strip: as wide as its share of the 24 hours.
+#[component]
+fn StripSegment(segment: Segment) -> impl IntoView {
+    let Segment {
+        band,
+        start_ms,
+        end_ms,
+    } = segment;
+    let words = format!(
+        "{}: {} to {}",
+        band.label(),
+        local_time(start_ms),
+        local_time(end_ms)
+    );
+    // Hundredths of a percent, whole: no float formatting in the bundle.
+    let share = (end_ms - start_ms) * 10_000 / STRIP_MS;
+    let width = format!("{}.{:02}%", share / 100, share % 100);
+    view! {
+        <li
+            class="wsm-band"
+            data-band=band.as_str()
+            data-start=start_ms.to_string()
+            data-end=end_ms.to_string()
+            style:width=width
+            title=words.clone()
+            aria-label=words
+            tabindex="0"
+        ></li>
+    }
+}

@@ -1,0 +1,88 @@
+//! A worker opened: its last 20 events with their times, its full metadata, and its jobs per
+//! minute as a sparkline over the heartbeats seen since the page opened.
+
+use dashboard_core::history::{self, RECENT_EVENTS};
+use dashboard_core::metadata::display;
+use leptos::prelude::*;
+
+use crate::components::worker_texts::local_time;
+use crate::store::{HistoryState, Store};
+
+/// Sparkline box, in SVG units.
+const SPARK_WIDTH: i64 = 120;
+const SPARK_HEIGHT: i64 = 24;
+
+/// The detail of the worker `name`.
+#[component]
+pub fn WorkerDetail(name: String) -> impl IntoView {
+    let store = Store::expect();
+    let Some(row) = store.row(&name) else {
+        return ().into_any();
+    };
+    let events = {
+        let name = name.clone();
+        Memo::new(move |_| {
+            store.with_history(&name, |events| {
+                events
+                    .iter()
+                    .rev()
+                    .take(RECENT_EVENTS)
+                    .map(|event| (event.id, local_time(event.occurred_ms), event.describe()))
+                    .collect::<Vec<_>>()
+            })
+        })
+    };
+    let history_note = move || match store.history_state().get() {
+        HistoryState::Loaded if events.with(Vec::is_empty) => {
+            Some("No events in the last week.".to_owned())
+        }
+        HistoryState::Loaded => None,
+        HistoryState::Loading => Some("Loading the history…".to_owned()),
+        HistoryState::Unavailable(reason) => Some(reason),
+    };
+    let metadata = Memo::new(move |_| {
+        row.with(|row| {
+            row.metadata
+                .iter()
+                .map(|(key, value)| (key.clone(), display(value)))
+                .collect::<Vec<_>>()
+        })
+    });
+    let rates = Memo::new(move |_| store.jobs_per_minute(&name));
+    let points =
+        move || rates.with(|rates| history::sparkline_points(rates, SPARK_WIDTH, SPARK_HEIGHT));
+    let rate_words = move || {
+        rates.with(|rates| match (rates.last(), rates.iter().max()) {
+            (Some(last), Some(top)) => {
+                format!("Jobs per minute since this page opened: now {last}, at most {top}.")
+            }
+            _ => "Jobs per minute: shown after two heartbeats seen on this page.".to_owned(),
+        })
+    };
+    let has_rates = move || rates.with(|rates| rates.len() >= 2);
+    view! {
+        <div class="wsm-detail" data-testid="detail">
+            <h4 class="wsm-detail-title">"Recent events"</h4>
+            {move || history_note().map(|note| view! { <p class="wsm-detail-note">{note}</p> })}
+            <ol class="wsm-events" data-testid="events">
+                <For each=move || events.get() key=|(id, _, _)| *id let((_, at, words))>
+                    <li><span class="wsm-event-time">{at}</span>" "{words}</li>
+                </For>
+            </ol>
+            <h4 class="wsm-detail-title">"Jobs per minute"</h4>
+            <p class="wsm-detail-note" data-testid="rate">{rate_words}</p>
+            <Show when=has_rates>
+                <svg class="wsm-spark" data-testid="sparkline" viewBox=format!("0 0 {SPARK_WIDTH} {SPARK_HEIGHT}") aria-hidden="true" preserveAspectRatio="none">
+                    <polyline points=points fill="none" stroke="currentColor" stroke-width="1.5" vector-effect="non-scaling-stroke" />
+                </svg>
+            </Show>
+            <h4 class="wsm-detail-title">"Metadata"</h4>
+            <dl class="wsm-meta" data-testid="full-metadata">
+                <For each=move || metadata.get() key=|(key, _)| key.clone() let((key, value))>
+                    <div class="wsm-meta-pair"><dt>{key}</dt><dd>{value}</dd></div>
+                </For>
+            </dl>
+        </div>
+    }
+    .into_any()
+}

@@ -1,0 +1,32 @@
+//! A list of workers: the first ones as full cards (problems first), the rest of a large list as
+//! windowed compact rows (`dashboard_core::window`). Used for the whole list and for each group.
+
+use dashboard_core::window::full_cards;
+use leptos::prelude::*;
+
+use crate::components::windowed_list::WindowedList;
+use crate::components::worker_card::WorkerCard;
+
+/// The workers `names`, in that order.
+#[component]
+pub fn WorkerList(names: Signal<Vec<String>>) -> impl IntoView {
+    let split = Memo::new(move |_| full_cards(names.with(Vec::len)));
+    let cards =
+        Signal::derive(move || names.with(|names| names[..split.get().min(names.len())].to_vec()));
+    let rest =
+        Signal::derive(move || names.with(|names| names[split.get().min(names.len())..].to_vec()));
+    view! {
+        <ul class="wsm-list" data-testid="worker-list">
+            // Keyed by name: a heartbeat updates its card in place (focus and hover survive);
+            // only a change of place moves a card.
+            <For
+                each=move || cards.get()
+                key=|name| name.clone()
+                children=move |name| view! { <WorkerCard name=name /> }
+            />
+        </ul>
+        <Show when=move || !rest.with(Vec::is_empty)>
+            <WindowedList names=rest />
+        </Show>
+    }
+}
