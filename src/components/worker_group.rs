@@ -2,6 +2,7 @@
 //! the group's worst status and counts, and its workers.
 
 use dashboard_core::grouping::Group;
+use dashboard_core::window::full_cards_in_group;
 use leptos::prelude::*;
 
 use crate::components::worker_list::WorkerList;
@@ -10,6 +11,14 @@ use crate::triage::Triage;
 /// The group `value` of the grouping `groups`.
 #[component]
 pub fn WorkerGroup(value: String, groups: Memo<Vec<Group>>) -> impl IntoView {
+    let shown = Memo::new(move |_| {
+        groups.with(|groups| {
+            (
+                groups.iter().map(|group| group.names.len()).sum::<usize>(),
+                groups.len(),
+            )
+        })
+    });
     let triage = Triage::expect();
     let group = {
         let value = value.clone();
@@ -23,6 +32,14 @@ pub fn WorkerGroup(value: String, groups: Memo<Vec<Group>>) -> impl IntoView {
                 .as_ref()
                 .map(|group| group.names.clone())
                 .unwrap_or_default()
+        })
+    });
+    let cards = Signal::derive(move || {
+        let (fleet, count) = shown.get();
+        group.with(|group| {
+            group.as_ref().map_or(0, |group| {
+                full_cards_in_group(group.names.len(), group.counts.problems, fleet, count)
+            })
         })
     });
     let worst = move || group.with(|group| group.as_ref().map(|group| group.worst));
@@ -65,7 +82,7 @@ pub fn WorkerGroup(value: String, groups: Memo<Vec<Group>>) -> impl IntoView {
                 </button>
             </h3>
             <Show when=open>
-                <WorkerList names=names />
+                <WorkerList names=names cards=cards />
             </Show>
         </section>
     }

@@ -7,10 +7,17 @@ use leptos::prelude::*;
 use crate::components::windowed_list::WindowedList;
 use crate::components::worker_card::WorkerCard;
 
-/// The workers `names`, in that order.
+/// The workers `names`, in that order; the first `cards` as full cards (by default as
+/// `window::full_cards` says for a list of that length).
 #[component]
-pub fn WorkerList(names: Signal<Vec<String>>) -> impl IntoView {
-    let split = Memo::new(move |_| full_cards(names.with(Vec::len)));
+pub fn WorkerList(
+    names: Signal<Vec<String>>,
+    #[prop(optional)] cards: Option<Signal<usize>>,
+) -> impl IntoView {
+    let split = Memo::new(move |_| match cards {
+        Some(cards) => cards.get(),
+        None => full_cards(names.with(Vec::len)),
+    });
     let cards =
         Signal::derive(move || names.with(|names| names[..split.get().min(names.len())].to_vec()));
     let rest =

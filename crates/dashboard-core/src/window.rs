@@ -42,6 +42,23 @@ pub fn full_cards(total: usize) -> usize {
     }
 }
 
+/// How many of a group's `group_len` workers (its `problems` first) are full cards when the
+/// list shows `fleet_len` workers in `groups` groups: all of them in a small fleet; in a large
+/// one, every problem and an equal share of `FULL_CARDS` (at least two), so a thousand workers in
+/// fifty groups cost about as much DOM as without groups.
+pub fn full_cards_in_group(
+    group_len: usize,
+    problems: usize,
+    fleet_len: usize,
+    groups: usize,
+) -> usize {
+    if fleet_len <= ALL_CARDS_UP_TO {
+        return group_len;
+    }
+    let share = (FULL_CARDS / groups.max(1)).max(2);
+    group_len.min(problems.max(share))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -67,5 +84,22 @@ mod tests {
         assert_eq!(full_cards(5), 5);
         assert_eq!(full_cards(60), 60);
         assert_eq!(full_cards(61), FULL_CARDS);
+    }
+
+    #[test]
+    fn groups_of_a_large_fleet_share_the_cards_and_keep_every_problem_a_card() {
+        assert_eq!(
+            full_cards_in_group(20, 0, 60, 3),
+            20,
+            "a small fleet is all cards"
+        );
+        assert_eq!(full_cards_in_group(20, 0, 1_000, 50), 2);
+        assert_eq!(
+            full_cards_in_group(20, 7, 1_000, 50),
+            7,
+            "every problem is a card"
+        );
+        assert_eq!(full_cards_in_group(500, 0, 1_000, 2), FULL_CARDS / 2);
+        assert_eq!(full_cards_in_group(1, 0, 1_000, 2), 1);
     }
 }
