@@ -20,7 +20,8 @@
 --     such as the guide's `"Allow service role full access" ... FOR ALL USING (true)` (no TO
 --     clause means every role, including anyone holding the public key);
 --   * adds the table to the supabase_realtime publication;
---   * adds the history table hp_worker_events with its trigger, as the migration does.
+--   * adds the history table hp_worker_events with its trigger, as the migration does;
+--   * adds the broadcast trigger and the realtime.messages read policy of the private topic.
 -- The last statement lists what it did (nothing, on a second run). Then run supabase/check.sql.
 
 drop table if exists pg_temp.hp_adoption_report;
@@ -430,5 +431,57 @@ begin
   end if;
 end
 $publish$;
+
+-- Broadcast (migration 20261204000000_broadcast_worker_status.sql, whose statements all run again
+-- without harm; kept the same here): the trigger that sends every change to the private topic
+-- worker-status, and who may receive it.
+do $adopt$
+begin
+  if not exists (select from pg_trigger where tgname = 'hp_worker_status_broadcast'
+                  and tgrelid = 'public.hp_worker_status'::regclass) then
+    insert into hp_adoption_report (step, detail) values ('added broadcast', 'hp_worker_status_broadcast trigger to the private topic worker-status');
+  end if;
+end
+$adopt$;
+
+create or replace function public.hp_worker_status_broadcast()
+returns trigger
+language plpgsql
+security definer
+set search_path = ''
+as $$
+begin
+  perform realtime.broadcast_changes(
+    'worker-status',   -- the topic, private (realtime.send's default)
+    tg_op,             -- the event: INSERT, UPDATE or DELETE
+    tg_op,             -- the operation
+    tg_table_name,
+    tg_table_schema,
+    new,
+    old
+  );
+  return null;
+end;
+$$;
+
+-- Not callable through the API (Supabase's default privileges would grant EXECUTE).
+revoke all on function public.hp_worker_status_broadcast() from public, anon, authenticated;
+
+drop trigger if exists hp_worker_status_broadcast on public.hp_worker_status;
+create trigger hp_worker_status_broadcast
+  after insert or update or delete on public.hp_worker_status
+  for each row execute function public.hp_worker_status_broadcast();
+
+-- Who may join the private topic: Realtime checks, at join, whether the joining role can read
+-- (SELECT) and write (INSERT) a message of the topic under these policies. The dashboard's roles
+-- may receive on exactly `worker-status`, and there is no INSERT policy for them on any topic:
+-- a public or writable channel would let anyone holding the public key broadcast fake worker
+-- states to every viewer. Only the database (the trigger above) sends.
+drop policy if exists "worker-status broadcasts are readable by the dashboard" on realtime.messages;
+create policy "worker-status broadcasts are readable by the dashboard"
+  on realtime.messages
+  for select
+  to anon, authenticated
+  using (realtime.topic() = 'worker-status' and realtime.messages.extension = 'broadcast');
 
 select step, detail from hp_adoption_report order by n;

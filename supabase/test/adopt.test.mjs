@@ -278,9 +278,14 @@ test('on a database without the table, the adoption creates it as the fresh migr
   }
 });
 
-test('adopt.sql repeats the history migration verbatim, so the two cannot drift apart', async () => {
-  const migration = await fs.readFile(path.join(path.dirname(ADOPT), 'migrations', '20261203000000_worker_events.sql'), 'utf8');
-  const statements = migration.slice(migration.indexOf('create table if not exists public.hp_worker_events'));
-  assert.ok(statements.length > 1000, 'the migration has its statements');
-  assert.ok((await fs.readFile(ADOPT, 'utf8')).includes(statements), 'adopt.sql differs from the history migration');
-});
+for (const [file, first] of [
+  ['20261203000000_worker_events.sql', 'create table if not exists public.hp_worker_events'],
+  ['20261204000000_broadcast_worker_status.sql', 'create or replace function public.hp_worker_status_broadcast()'],
+]) {
+  test(`adopt.sql repeats ${file} verbatim, so the two cannot drift apart`, async () => {
+    const migration = await fs.readFile(path.join(path.dirname(ADOPT), 'migrations', file), 'utf8');
+    const statements = migration.slice(migration.indexOf(first));
+    assert.ok(statements.length > 1000, 'the migration has its statements');
+    assert.ok((await fs.readFile(ADOPT, 'utf8')).includes(statements), `adopt.sql differs from ${file}`);
+  });
+}
