@@ -3,6 +3,8 @@
 //! `session` (one socket), `join` (join payloads), `hub` (who listens), `wal` (reading changes), `wal_change` (what a change is),
 //! `delivery` (RLS and payloads).
 
+pub mod authorization;
+pub mod broadcast;
 pub mod delivery;
 pub mod hub;
 pub mod join;

@@ -37,5 +37,6 @@ pub mod status;
 pub mod timestamp;
 pub mod transition;
 pub mod triage;
+pub mod user_broadcast;
 pub mod window;
 pub mod workers;

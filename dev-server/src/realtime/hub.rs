@@ -83,10 +83,21 @@ pub struct Interested {
     pub subscription: Subscription,
 }
 
+/// A joined channel, as a receiver of broadcasts on its topic.
+#[derive(Debug, Clone)]
+pub struct BroadcastReceiver {
+    /// Joined with `config.private = true` (it receives the private messages of its topic, a
+    /// public channel the public ones: two separate namespaces, as in Realtime).
+    pub private: bool,
+    /// The session's outgoing queue.
+    pub outbox: crate::realtime::outbox::Outbox,
+}
+
 /// The registry.
 #[derive(Debug, Default)]
 pub struct Hub {
     channels: Mutex<HashMap<ChannelKey, Subscription>>,
+    receivers: Mutex<HashMap<ChannelKey, BroadcastReceiver>>,
 }
 
 impl Hub {
@@ -101,14 +112,36 @@ impl Hub {
         self.lock().insert(key, subscription);
     }
 
+    fn lock_receivers(&self) -> std::sync::MutexGuard<'_, HashMap<ChannelKey, BroadcastReceiver>> {
+        self.receivers
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
     /// Removes a channel.
     pub fn remove(&self, key: &ChannelKey) {
         self.lock().remove(key);
+        self.lock_receivers().remove(key);
     }
 
     /// Removes every channel of a socket.
     pub fn remove_socket(&self, socket: u64) {
         self.lock().retain(|key, _| key.socket != socket);
+        self.lock_receivers().retain(|key, _| key.socket != socket);
+    }
+
+    /// Adds or replaces a channel as a receiver of broadcasts.
+    pub fn insert_receiver(&self, key: ChannelKey, receiver: BroadcastReceiver) {
+        self.lock_receivers().insert(key, receiver);
+    }
+
+    /// The outboxes of the channels joined to `topic` with the same privacy as a message.
+    pub fn receivers(&self, topic: &str, private: bool) -> Vec<crate::realtime::outbox::Outbox> {
+        self.lock_receivers()
+            .iter()
+            .filter(|(key, receiver)| key.topic == topic && receiver.private == private)
+            .map(|(_, receiver)| receiver.outbox.clone())
+            .collect()
     }
 
     /// Replaces a channel's claims (after an `access_token` event).

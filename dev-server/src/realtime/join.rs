@@ -17,6 +17,8 @@ pub struct JoinRequest {
     pub entries: Vec<Value>,
     /// `config.presence.enabled`.
     pub presence_enabled: bool,
+    /// `config.private`: a private channel, authorized by the `realtime.messages` policies.
+    pub private: bool,
 }
 
 impl JoinRequest {
@@ -44,10 +46,14 @@ impl JoinRequest {
         let presence_enabled = config
             .and_then(|config| config.pointer("/presence/enabled"))
             .is_some_and(|enabled| enabled == &json!(true) || enabled == &json!("true"));
+        let private = config
+            .and_then(|config| config.get("private"))
+            .is_some_and(|private| private == &json!(true));
         Self {
             access_token: token,
             entries,
             presence_enabled,
+            private,
         }
     }
 

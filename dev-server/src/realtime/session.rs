@@ -12,13 +12,15 @@ use dashboard_core::json::Json;
 use dashboard_core::protocol::{
     PHOENIX_TOPIC, SUBSCRIBED_MESSAGE, TOPIC_PREFIX, UNMATCHED_TOPIC, event,
 };
+use dashboard_core::user_broadcast::UserBroadcast;
 use futures_util::{SinkExt, StreamExt};
 use serde_json::{Value, json};
 use tokio::time::Instant;
 
 use crate::faults::SocketFault;
 use crate::keys;
-use crate::realtime::hub::{Binding, ChannelKey, Subscription};
+use crate::realtime::authorization;
+use crate::realtime::hub::{Binding, BroadcastReceiver, ChannelKey, Subscription};
 use crate::realtime::join::{self, JoinRequest};
 use crate::realtime::limits::{self, PerSecond};
 use crate::realtime::outbox::{self, Outbox};
@@ -33,6 +35,18 @@ struct Channel {
     join_ref: Option<String>,
     token: String,
     has_bindings: bool,
+}
+
+/// Refuses a join with `reason` after Realtime's error backoff.
+fn refuse_later(outbox: &Outbox, delay: Duration, request: &Frame, reason: String) {
+    let (outbox, reply) = (
+        outbox.clone(),
+        Frame::reply(request, "error", json!({ "reason": reason })),
+    );
+    tokio::spawn(async move {
+        tokio::time::sleep(delay).await;
+        outbox.send(reply);
+    });
 }
 
 /// The state of one connection.
@@ -72,10 +86,16 @@ pub async fn run(
         messages: PerSecond::new(Instant::now()),
         close_reason: None,
     };
-    // A frame as this socket's version writes it (Phoenix's V1 serializer sends no join_ref).
+    // A frame as this socket's version writes it (Phoenix's V1 serializer sends no join_ref;
+    // Realtime's V2 serializer sends a broadcast as a binary user-broadcast frame).
     let outgoing = |mut frame: Frame| {
         if vsn == Vsn::V1 {
             frame.join_ref = None;
+        } else if frame.join_ref.is_none()
+            && let Some(bytes) =
+                UserBroadcast::from_frame(&frame).and_then(|message| message.encode_binary().ok())
+        {
+            return Message::Binary(bytes.into());
         }
         Message::Text(frame.encode(vsn).into())
     };
@@ -281,15 +301,25 @@ impl Session {
             Err(reason) => {
                 tracing::debug!(socket = self.socket_id, topic = %frame.topic, %reason, "realtime: join refused");
                 // Realtime waits CHANNEL_ERROR_BACKOFF_MS before an error reply.
-                let (outbox, delay) = (self.outbox.clone(), config.channel_error_backoff);
-                let reply = Frame::reply(&frame, "error", json!({ "reason": reason }));
-                tokio::spawn(async move {
-                    tokio::time::sleep(delay).await;
-                    outbox.send(reply);
-                });
+                refuse_later(&self.outbox, config.channel_error_backoff, &frame, reason);
                 return;
             }
         };
+        if request.private {
+            // A private channel: the role must be allowed to read the topic (checked once, at
+            // join, as Realtime caches it for the channel).
+            let allowed = authorization::policies(&self.state.admin_url, &claims, &name).await;
+            let refusal = match allowed {
+                Ok(policies) if policies.read => None,
+                Ok(_) => Some(authorization::unauthorized(&name)),
+                Err(reason) => Some(reason),
+            };
+            if let Some(reason) = refusal {
+                tracing::debug!(socket = self.socket_id, topic = %frame.topic, %reason, "realtime: private join refused");
+                refuse_later(&self.outbox, config.channel_error_backoff, &frame, reason);
+                return;
+            }
+        }
         if let Some(previous) = self.channels.get(&frame.topic) {
             // Joining a joined topic closes the old incarnation first (Phoenix).
             let old_ref = previous.join_ref.clone();
@@ -305,6 +335,14 @@ impl Session {
             },
         );
         self.send(Frame::reply(&frame, "ok", request.reply()));
+        // Every joined channel receives the broadcasts of its topic and privacy.
+        self.state.hub.insert_receiver(
+            self.key(&frame.topic),
+            BroadcastReceiver {
+                private: request.private,
+                outbox: self.outbox.clone(),
+            },
+        );
         tracing::debug!(socket = self.socket_id, topic = %frame.topic, role = %claims.role, "realtime: joined");
         if request.presence_enabled {
             self.send(Frame::push(

@@ -1,6 +1,7 @@
 //! Reads changes the way Supabase Realtime does: a temporary logical slot with wal2json, polled
-//! about every 100 ms, limited to the tables of the `supabase_realtime` publication. Each change
-//! is read by `wal_change` and handed to `delivery`. The connection is the admin one (slots need replication rights);
+//! about every 100 ms, limited to the tables of the `supabase_realtime` publication and to
+//! `realtime.messages` (Realtime's own `supabase_realtime_messages_publication`). Each change is
+//! read by `wal_change` and handed to `delivery`, or to `broadcast` for a message. The connection is the admin one (slots need replication rights);
 //! when it breaks, the poller reconnects with a new slot and says it is not ready meanwhile.
 
 use std::collections::HashMap;
@@ -9,8 +10,8 @@ use std::time::Duration;
 
 use tokio_postgres::Client;
 
-use crate::realtime::delivery;
 use crate::realtime::wal_change::parse_change;
+use crate::realtime::{broadcast, delivery};
 use crate::state::AppState;
 
 /// Changes read per call, as Realtime's `poll_max_changes`.
@@ -81,8 +82,11 @@ impl Poller {
             state.realtime_ready.send_replace(true);
             tracing::info!(slot = %self.slot, "realtime: replication slot ready");
         }
+        // Broadcast from the database: the messages table, through Realtime's own publication.
+        let messages = message_tables(&self.client).await?;
         let add_tables = published
             .iter()
+            .chain(&messages)
             .map(|(schema, table)| format!("{}.{}", escape_name(schema), escape_name(table)))
             .collect::<Vec<_>>()
             .join(",");
@@ -100,6 +104,9 @@ impl Poller {
             for row in rows {
                 let text: String = row.get(0);
                 match parse_change(&text) {
+                    Ok(Some(change)) if broadcast::is_message(&change) => {
+                        broadcast::deliver(state, &change);
+                    }
                     Ok(Some(change)) => {
                         if change
                             .columns
@@ -141,6 +148,18 @@ pub async fn published_tables(
     let rows = client
         .query(
             "select schemaname::text, tablename::text from pg_publication_tables where pubname = 'supabase_realtime'",
+            &[],
+        )
+        .await?;
+    Ok(rows.iter().map(|row| (row.get(0), row.get(1))).collect())
+}
+
+/// `(schema, table)` of the messages table(s) in Realtime's own publication, if it exists.
+async fn message_tables(client: &Client) -> Result<Vec<(String, String)>, tokio_postgres::Error> {
+    let rows = client
+        .query(
+            "select schemaname::text, tablename::text from pg_publication_tables \
+             where pubname = 'supabase_realtime_messages_publication'",
             &[],
         )
         .await?;
