@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { bundleSize, kib } from '../scripts/bundle-size.mjs';
 import { DIST } from './support.mjs';
 
-const BUDGET_BYTES = 180 * 1024;
+const BUDGET_BYTES = 182 * 1024;
 
 test(`the release bundle stays within ${kib(BUDGET_BYTES)} brotli`, async () => {
   const { parts, total } = await bundleSize(DIST);

@@ -11,6 +11,10 @@ import { freePort } from '../scripts/gateway-process.mjs';
 import { ARTIFACTS, gatewayOver, launchBrowser, serveHostPage, serveReleaseBundle, startDatabase, until } from './support.mjs';
 
 const SEEDED = ['roundtable-worker', 'x-autopost', 'analyze-worker', 'content-worker', 'crawl-worker'];
+// Which live transport the section follows: Postgres Changes (the default) or, when
+// dashboard-broadcast.test.mjs runs these same tests, Broadcast from the database (issue 14).
+const REALTIME = process.env.WORKER_STATUS_REALTIME ?? 'postgres_changes';
+const joins = [];
 let database;
 let reader;
 let readerPort;
@@ -31,10 +35,15 @@ before(async () => {
   // The release bundle on its own origin, placed in a host page on another one, with the
   // publishable key: what a deployment looks like.
   bundle = await serveReleaseBundle();
-  site = await serveHostPage({ bundle, gatewayUrl: reader.url, key: reader.publishableKey });
+  site = await serveHostPage({ bundle, gatewayUrl: reader.url, key: reader.publishableKey,
+    attributes: REALTIME === 'broadcast' ? 'realtime="broadcast"' : '' });
   browser = await launchBrowser();
   page = await browser.newPage({ viewport: { width: 1200, height: 800 } });
   page.on('pageerror', (error) => pageErrors.push(error.message));
+  page.on('websocket', (socket) => socket.on('framesent', ({ payload }) => {
+    const frame = typeof payload === 'string' ? JSON.parse(payload) : null;
+    if (frame?.[3] === 'phx_join') joins.push(frame[4].config);
+  }));
   await page.goto(site.url);
 });
 
@@ -93,6 +102,18 @@ test('heartbeats turn them Running within 2 s of the write', async () => {
   assert.match(await card.textContent(), /Jobs: 142 \| Errors: 0/);
   assert.match(await card.locator('time').textContent(), /Last seen: (just now|\d+ seconds ago)/);
   assert.ok(await card.locator('time').getAttribute('title'), 'the exact local time is on hover');
+});
+
+test(`the section follows ${REALTIME}`, async () => {
+  await until(async () => joins.length > 0 && (await connection()) === 'live', { within: 10_000, what: 'joined and live' });
+  const tables = joins[0].postgres_changes.map((binding) => binding.table);
+  if (REALTIME === 'broadcast') {
+    assert.equal(joins[0].private, true, 'the private broadcast topic');
+    assert.ok(!tables.includes('hp_worker_status'), `no postgres_changes on the status table: ${tables}`);
+  } else {
+    assert.equal(joins[0].private, false);
+    assert.ok(tables.includes('hp_worker_status'));
+  }
 });
 
 test('a heartbeat updates its card in place: the same element, and keyboard focus stays on it', async () => {
@@ -187,7 +208,7 @@ test('the page never panicked, and a screenshot is kept', async () => {
   assert.deepEqual(pageErrors, []);
   assert.equal(await page.locator('[data-crashed]').count(), 0);
   await fs.mkdir(ARTIFACTS, { recursive: true });
-  await page.screenshot({ path: path.join(ARTIFACTS, 'dashboard.png'), fullPage: true });
+  await page.screenshot({ path: path.join(ARTIFACTS, `dashboard-${REALTIME}.png`), fullPage: true });
   await page.emulateMedia({ colorScheme: 'dark' });
   await page.screenshot({ path: path.join(ARTIFACTS, 'dashboard-dark.png'), fullPage: true });
   await page.setViewportSize({ width: 390, height: 844 });

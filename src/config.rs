@@ -36,6 +36,9 @@ pub struct Config {
     pub group_by: Option<String>,
     /// The wall-screen view (`view="tv"`).
     pub tv: bool,
+    /// Follow the table through Broadcast from the database (`realtime="broadcast"`, or
+    /// `SUPABASE_REALTIME=broadcast` when building) instead of Postgres Changes (issue 14).
+    pub broadcast: bool,
 }
 
 impl Config {
@@ -59,6 +62,9 @@ impl Config {
             .is_some_and(|value| value != "false");
         config.group_by = attribute("group-by").map(|key| key.trim().to_owned());
         config.tv = attribute("view").is_some_and(|view| view.trim().eq_ignore_ascii_case("tv"));
+        config.broadcast = attribute("realtime")
+            .or_else(|| option_env!("SUPABASE_REALTIME").map(str::to_owned))
+            .is_some_and(|mode| mode.trim().eq_ignore_ascii_case("broadcast"));
         config.thresholds = Thresholds::from_seconds(
             attribute("late-after").as_deref(),
             attribute("stopped-after").as_deref(),
@@ -89,6 +95,7 @@ impl Config {
             update_title: false,
             group_by: None,
             tv: false,
+            broadcast: false,
         }
     }
 

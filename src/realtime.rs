@@ -46,6 +46,7 @@ pub fn start(config: Config, store: Store, history: bool) {
         schema: "public".to_owned(),
         table: TABLE.to_owned(),
         history_table: history.then(|| HISTORY_TABLE.to_owned()),
+        broadcast: config.broadcast,
         access_token: config.key.clone(),
     });
     let shared: Shared = Rc::new(RefCell::new(Transport {
@@ -155,15 +156,22 @@ fn open(shared: &Shared) {
     let on_close = handler(Input::Closed);
     let on_error = handler(Input::Closed);
     let weak = Rc::downgrade(shared);
+    // Binary frames carry broadcasts (protocol 2.0.0); the channel ignores them unless it
+    // follows the broadcast topic.
+    socket.set_binary_type(web_sys::BinaryType::Arraybuffer);
     let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
-        // Binary frames are broadcast-only; a postgres_changes client ignores them.
-        let Some(text) = event.data().as_string() else {
-            return;
+        let data = event.data();
+        let input = match data.as_string() {
+            Some(text) => Input::Text(text),
+            None => match data.dyn_into::<js_sys::ArrayBuffer>() {
+                Ok(buffer) => Input::Binary(js_sys::Uint8Array::new(&buffer).to_vec()),
+                Err(_) => return,
+            },
         };
         if let Some(shared) = weak.upgrade()
             && shared.borrow().generation == generation
         {
-            feed(&shared, Input::Text(text));
+            feed(&shared, input);
         }
     });
     socket.set_onopen(Some(on_open.as_ref().unchecked_ref()));

@@ -97,9 +97,83 @@ pub fn parse_change(payload: &Json, table: &str) -> Result<ChangeEvent, ChangeEr
     Ok(ChangeEvent { change, commit_ms })
 }
 
+/// Reads a Broadcast-from-the-database message (`realtime.broadcast_changes`: `operation`,
+/// `schema`, `table`, `record`, `old_record`) for `table`. It carries no commit time: a DELETE's
+/// tombstone is dated by the old row's `updated_at`, which no older copy of the row can pass.
+pub fn parse_broadcast_change(payload: &Json, table: &str) -> Result<ChangeEvent, ChangeError> {
+    let change_table = payload
+        .get("table")
+        .and_then(Json::as_str)
+        .ok_or(ChangeError::Malformed("no table"))?;
+    if change_table != table {
+        return Err(ChangeError::OtherTable(change_table.to_owned()));
+    }
+    let change = match payload.get("operation").and_then(Json::as_str) {
+        Some("INSERT" | "UPDATE") => Change::Upsert(WorkerRow::from_json(
+            payload
+                .get("record")
+                .filter(|record| !record.is_null())
+                .ok_or(ChangeError::Malformed("no record"))?,
+        )?),
+        Some("DELETE") => {
+            let old = payload
+                .get("old_record")
+                .ok_or(ChangeError::Malformed("DELETE without old_record"))?;
+            Change::Delete {
+                worker_name: old
+                    .get("worker_name")
+                    .and_then(Json::as_str)
+                    .ok_or(ChangeError::Malformed(
+                        "DELETE without old_record.worker_name",
+                    ))?
+                    .to_owned(),
+                commit_ms: old
+                    .get("updated_at")
+                    .and_then(Json::as_str)
+                    .and_then(parse_timestamp_ms)
+                    .unwrap_or(0),
+            }
+        }
+        _ => return Err(ChangeError::Malformed("unknown operation")),
+    };
+    Ok(ChangeEvent {
+        change,
+        commit_ms: None,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn broadcast_messages_parse_and_a_delete_is_dated_by_the_old_row() {
+        let update = j!({"operation": "UPDATE", "schema": "public", "table": TABLE,
+            "record": {"worker_name": "w", "status": "crashed"}, "old_record": {"worker_name": "w"}});
+        let event = parse_broadcast_change(&update, TABLE).unwrap();
+        assert!(
+            matches!(event.change, Change::Upsert(ref row) if row.reported_status == "crashed")
+        );
+        assert_eq!(event.commit_ms, None);
+        let delete = j!({"operation": "DELETE", "schema": "public", "table": TABLE, "record": null,
+            "old_record": {"worker_name": "w", "updated_at": "2026-11-28T15:00:00.123Z"}});
+        assert_eq!(
+            parse_broadcast_change(&delete, TABLE).unwrap().change,
+            Change::Delete {
+                worker_name: "w".into(),
+                commit_ms: 1_795_878_000_123
+            }
+        );
+        for bad in [
+            j!({"operation": "UPDATE", "table": "other", "record": {"worker_name": "w"}}),
+            j!({"operation": "INSERT", "table": TABLE, "record": null}),
+            j!({"operation": "TRUNCATE", "table": TABLE}),
+            j!({"operation": "DELETE", "table": TABLE, "old_record": {}}),
+            j!("<script>"),
+        ] {
+            assert!(parse_broadcast_change(&bad, TABLE).is_err(), "{bad:?}");
+        }
+    }
 
     const TABLE: &str = "hp_worker_status";
 

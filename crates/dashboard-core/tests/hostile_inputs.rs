@@ -213,6 +213,7 @@ fn live_channel() -> (Channel, String) {
         schema: "public".to_owned(),
         table: TABLE.to_owned(),
         history_table: Some("hp_worker_events".to_owned()),
+        broadcast: false,
         access_token: "anon".to_owned(),
     });
     channel.on(Input::Start, 0);
