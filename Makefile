@@ -8,6 +8,7 @@
 #   make db-adopt        supabase/adopt.sql against the local database
 #   make deps            install system tools and packages the project needs
 #   make bench           benchmarks: gateway, bundle, dashboard, side by side with supabase-js pages (not part of make test)
+#   make load            many viewers: Postgres Changes and Broadcast side by side (not part of make test)
 
 SHELL := /bin/bash
 CARGO ?= cargo
@@ -18,7 +19,7 @@ DEMO ?= on
 # The Supabase CLI's local publishable key (public; the local stack accepts it).
 LOCAL_PUBLISHABLE_KEY := sb_publishable_ACJWlzQHlZjBrEguHvfOxg_3BJgxAaH
 
-.PHONY: all deps deps-db test test-rust test-node test-browser dev-build release release-for-tests lint db db-check db-adopt stack dev bench clean
+.PHONY: all deps deps-db test test-rust test-node test-browser dev-build release release-for-tests lint db db-check db-adopt stack dev bench load clean
 
 all: test
 
@@ -88,6 +89,13 @@ stack: deps-db node_modules/.package-lock.json
 dev: deps node_modules/.package-lock.json
 	$(CARGO) build --locked -q -p dev-server
 	SERVE=trunk DEMO=$(DEMO) DB_PORT=$(DB_PORT) node scripts/stack.mjs
+
+# N viewer sockets (100, 500, 1,000) at 33 and 333 changes/s, in both realtime modes: delivery
+# p50/p99 and the gateway's and database's CPU (dev-server/examples/load.rs; LOAD_VIEWERS,
+# LOAD_RATES and LOAD_SECONDS change the grid).
+load: deps-db
+	$(CARGO) build --locked --profile server -q -p dev-server --bin dev-server --example load
+	target/server/examples/load
 
 bench: deps node_modules/.package-lock.json
 	$(CARGO) build --locked --profile server -q -p dev-server --bin dev-server --example bench
