@@ -6,7 +6,10 @@
 -- Safe means: row level security on; anon and authenticated (the public key's roles) limited to
 -- SELECT by grants and by policies; no policy that lets them, or every role (no TO clause, i.e.
 -- PUBLIC), insert, update or delete; the dashboard's read policy present; service_role able to
--- write the heartbeats; the table in the supabase_realtime publication.
+-- write the heartbeats; the table in the supabase_realtime publication. Where the history table
+-- (hp_worker_events) exists: row level security on and no write grant for the public key's roles.
+-- Where Realtime's realtime.messages exists: no unrestricted policy letting the public key's roles
+-- send broadcasts (they could fake worker states on the private topic worker-status).
 
 with
 target as (
@@ -79,6 +82,34 @@ findings(severity, finding, fix) as (
     from (values ('SELECT'), ('INSERT'), ('UPDATE'), ('DELETE')) as w(privilege), target
    where target.oid is not null
      and not exists (select from grants g where g.grantee = 'service_role' and g.privilege_type = w.privilege)
+
+  union all
+  select 'unsafe', 'row level security is off on the history table public.hp_worker_events',
+         'alter table public.hp_worker_events enable row level security;'
+    from pg_class c
+   where c.oid = to_regclass('public.hp_worker_events') and not c.relrowsecurity
+
+  union all
+  select 'unsafe',
+         format('%s holds the %s grant on the history table: the public key can rewrite what happened',
+                r.role_name, g.privilege_type),
+         format('revoke %s on table public.hp_worker_events from %s;', lower(g.privilege_type),
+                case r.role_name when 'PUBLIC' then 'public' else r.role_name end)
+    from public_roles r
+    join information_schema.role_table_grants g
+      on g.grantee = r.role_name and g.table_schema = 'public' and g.table_name = 'hp_worker_events'
+   where g.privilege_type <> 'SELECT'
+
+  union all
+  select 'unsafe',
+         format('policy %I on realtime.messages lets %s send broadcasts on any topic: the public key can fake worker states on worker-status',
+                p.policyname, array_to_string(p.roles, ', ')),
+         format('drop policy %I on realtime.messages;', p.policyname)
+    from pg_policies p
+   where p.schemaname = 'realtime' and p.tablename = 'messages'
+     and p.cmd in ('INSERT', 'UPDATE', 'ALL')
+     and p.roles && array['public', 'anon', 'authenticated']::name[]
+     and coalesce(p.with_check, p.qual, 'true') = 'true'
 
   union all
   select 'broken', 'the table is not in the supabase_realtime publication: the dashboard gets no live changes',

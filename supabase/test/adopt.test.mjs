@@ -289,3 +289,18 @@ for (const [file, first] of [
     assert.ok((await fs.readFile(ADOPT, 'utf8')).includes(statements), `adopt.sql differs from ${file}`);
   });
 }
+
+test('the check finds a writable history and an open broadcast policy, which would let the public key fake worker states', async () => {
+  const database = await startDatabase();
+  try {
+    await psql(database, { sql: `grant insert on table public.hp_worker_events to anon;
+      create policy "anyone can send" on realtime.messages for insert to anon, authenticated with check (true);
+      create policy "chat senders" on realtime.messages for insert to authenticated with check (realtime.topic() = 'chat');` });
+    const text = (await check(database)).map((row) => row.join(' | ')).join('\n');
+    assert.match(text, /^unsafe \| anon holds the INSERT grant on the history table.*\| revoke insert on table public\.hp_worker_events from anon;$/m);
+    assert.match(text, /^unsafe \| policy "anyone can send" on realtime\.messages lets anon, authenticated send broadcasts on any topic.*\| drop policy "anyone can send" on realtime\.messages;$/m);
+    assert.doesNotMatch(text, /chat senders/, 'a policy restricted to another topic is not a finding');
+  } finally {
+    await database.stop();
+  }
+});
