@@ -105,7 +105,7 @@ fn run(shared: &Shared, command: Command) {
             }
         }
         Command::Close => close(shared),
-        Command::FetchSnapshot => shared.borrow().store.refresh(),
+        Command::FetchSnapshot => shared.borrow().store.resync(),
         Command::Apply(change) => {
             let store = shared.borrow().store;
             store.apply_change(change);

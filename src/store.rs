@@ -327,12 +327,6 @@ impl Store {
                     }
                     self.skipped_rows.set(skipped);
                     self.apply_snapshot(rows);
-                    if self.history_state.get_untracked() == HistoryState::Loaded {
-                        // After every resubscription the history is reloaded like the rows.
-                        spawn_local(async move {
-                            self.load_history().await;
-                        });
-                    }
                     self.freshness
                         .update(|freshness| freshness.on_snapshot(requested_ms));
                 }
@@ -387,6 +381,17 @@ impl Store {
                 Some(cursor) => after = Some(cursor),
                 None => return Ok((rows, skipped)),
             }
+        }
+    }
+
+    /// After every (re)subscription: a fresh snapshot of the rows and, once the history has been
+    /// loaded, of the history (the polling fallback and the retry button refresh the rows only).
+    pub fn resync(self) {
+        self.refresh();
+        if self.history_state.get_untracked() == HistoryState::Loaded {
+            spawn_local(async move {
+                self.load_history().await;
+            });
         }
     }
 
@@ -752,7 +757,7 @@ impl Store {
     /// Runs `read` over the workers, subscribing to every change of a row or status.
     pub fn with_workers<R>(self, read: impl FnOnce(&Workers) -> R) -> R {
         self.revision.track();
-        self.workers.with_value(read)
+        self.peek_workers(read)
     }
 
     /// Runs `read` over the workers without subscribing to anything.
@@ -763,7 +768,7 @@ impl Store {
     /// A worker's status as of the last clock tick, subscribing to every change (`with_workers`).
     pub fn status(self, name: &str) -> Option<dashboard_core::status::Status> {
         self.revision.track();
-        self.board.with_value(|board| board.status(name))
+        self.status_untracked(name)
     }
 
     /// A worker's status as of the last clock tick, without subscribing.
