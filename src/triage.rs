@@ -146,12 +146,9 @@ impl Triage {
                 store.with_workers(|workers| match &key {
                     None => grouping::version_outliers(names, workers),
                     Some(key) => {
-                        let mut outliers: Vec<String> =
-                            grouping::groups(names, workers, key, |_| {
-                                Some(dashboard_core::status::Status::Running)
-                            })
+                        let mut outliers: Vec<String> = grouping::partition(names, workers, key)
                             .iter()
-                            .flat_map(|group| grouping::version_outliers(&group.names, workers))
+                            .flat_map(|(_, names)| grouping::version_outliers(names, workers))
                             .collect();
                         outliers.sort_unstable();
                         outliers

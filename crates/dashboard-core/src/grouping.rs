@@ -45,22 +45,16 @@ pub fn groups(
     key: &str,
     status: impl Fn(&str) -> Option<Status>,
 ) -> Vec<Group> {
-    let mut index: HashMap<String, usize> = HashMap::default();
-    let mut members: Vec<(String, Vec<String>, Vec<Status>)> = Vec::new();
-    for name in order {
-        let (Some(row), Some(status)) = (workers.get(name), status(name)) else {
-            continue;
-        };
-        let value = value_of(row, key);
-        let slot = *index.entry(value.clone()).or_insert_with(|| {
-            members.push((value, Vec::new(), Vec::new()));
-            members.len() - 1
-        });
-        members[slot].1.push(name.clone());
-        members[slot].2.push(status);
-    }
-    let mut groups: Vec<Group> = members
+    let members = partition(order, workers, key)
         .into_iter()
+        .filter_map(|(value, names)| {
+            let (names, statuses): (Vec<String>, Vec<Status>) = names
+                .into_iter()
+                .filter_map(|name| status(&name).map(|status| (name, status)))
+                .unzip();
+            (!names.is_empty()).then_some((value, names, statuses))
+        });
+    let mut groups: Vec<Group> = members
         .map(|(value, names, statuses)| Group {
             value,
             names,
@@ -75,6 +69,25 @@ pub fn groups(
             .then_with(|| a.value.cmp(&b.value))
     });
     groups
+}
+
+/// The names of `order` by their value of `key`, in order of first appearance, each group in
+/// display order. Names without a row are left out.
+pub fn partition(order: &[String], workers: &Workers, key: &str) -> Vec<(String, Vec<String>)> {
+    let mut index: HashMap<String, usize> = HashMap::default();
+    let mut members: Vec<(String, Vec<String>)> = Vec::new();
+    for name in order {
+        let Some(row) = workers.get(name) else {
+            continue;
+        };
+        let value = value_of(row, key);
+        let slot = *index.entry(value.clone()).or_insert_with(|| {
+            members.push((value, Vec::new()));
+            members.len() - 1
+        });
+        members[slot].1.push(name.clone());
+    }
+    members
 }
 
 /// Problems first (Crashed, Late, Stopped), then Unknown, then Running.
