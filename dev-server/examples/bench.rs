@@ -5,7 +5,6 @@
 //!   when its postgres_changes frame arrives on a loopback WebSocket (p50/p99 over 200 updates);
 //! - the gateway's resident memory idle and with 100 subscribed sockets.
 
-use std::process::Stdio;
 use std::time::{Duration, Instant};
 
 use dashboard_core::frame::{Frame, Vsn};
@@ -13,40 +12,21 @@ use dashboard_core::local_stack::ANON_KEY;
 use futures_util::{SinkExt, StreamExt};
 use serde_json::json;
 use throwaway_db::{DbOptions, ThrowawayDb};
-use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio_tungstenite::tungstenite::Message;
+
+mod common;
 
 type Socket =
     tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let binary =
-        std::env::var("DEV_SERVER_BIN").unwrap_or_else(|_| "target/server/dev-server".to_owned());
     let db = ThrowawayDb::start(DbOptions::default()).await?;
-    let mut gateway = tokio::process::Command::new(&binary)
-        .args([
-            "--listen",
-            "127.0.0.1:0",
-            "--database-url",
-            &db.superuser_url(),
-            "--authenticator-url",
-            &db.authenticator_url(),
-        ])
-        .env("RUST_LOG", "dev_server=warn")
-        .stdout(Stdio::piped())
-        .kill_on_drop(true)
-        .spawn()?;
-    let pid = gateway.id().ok_or("gateway exited")?;
-    let mut lines = BufReader::new(gateway.stdout.take().ok_or("no stdout")?).lines();
-    let mut base = String::new();
-    while let Some(line) = lines.next_line().await? {
-        if let Some(url) = line.strip_prefix("dev-server ready at ") {
-            base = url.to_owned();
-            break;
-        }
-    }
-    tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
+    let common::Gateway {
+        process: mut gateway,
+        pid,
+        base,
+    } = common::start_gateway(&db, "dev_server=warn").await?;
     let host = base.trim_start_matches("http://").to_owned();
     tokio::time::sleep(Duration::from_secs(1)).await;
     let idle_rss = rss_kib(pid);

@@ -10,7 +10,6 @@
 //! `LOAD_VIEWERS=100,500,1000 LOAD_RATES=33,333 LOAD_SECONDS=5 make load` changes the grid.
 
 use std::collections::HashMap;
-use std::process::Stdio;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -20,8 +19,9 @@ use dashboard_core::user_broadcast::UserBroadcast;
 use futures_util::{SinkExt, StreamExt};
 use serde_json::json;
 use throwaway_db::{DbOptions, ThrowawayDb};
-use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio_tungstenite::tungstenite::Message;
+
+mod common;
 
 /// Workers in the table (the fleet of the issue).
 const FLEET: i64 = 1_000;
@@ -65,8 +65,6 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let viewers = list("LOAD_VIEWERS", &[100, 500, 1_000]);
     let rates = list("LOAD_RATES", &[33, 333]);
     let seconds = list("LOAD_SECONDS", &[5])[0];
-    let binary =
-        std::env::var("DEV_SERVER_BIN").unwrap_or_else(|_| "target/server/dev-server".to_owned());
     let db = ThrowawayDb::start(DbOptions::default()).await?;
     let admin = Arc::new(throwaway_db::connect(&db.superuser_url()).await?);
     admin
@@ -77,29 +75,11 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         )
         .await?;
     let postmaster = postmaster_pid(&admin).await?;
-    let mut gateway = tokio::process::Command::new(&binary)
-        .args([
-            "--listen",
-            "127.0.0.1:0",
-            "--database-url",
-            &db.superuser_url(),
-            "--authenticator-url",
-            &db.authenticator_url(),
-        ])
-        .env("RUST_LOG", "dev_server=error")
-        .stdout(Stdio::piped())
-        .kill_on_drop(true)
-        .spawn()?;
-    let gateway_pid = gateway.id().ok_or("gateway exited")?;
-    let mut lines = BufReader::new(gateway.stdout.take().ok_or("no stdout")?).lines();
-    let mut base = String::new();
-    while let Some(line) = lines.next_line().await? {
-        if let Some(url) = line.strip_prefix("dev-server ready at ") {
-            base = url.to_owned();
-            break;
-        }
-    }
-    tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
+    let common::Gateway {
+        process: mut gateway,
+        pid: gateway_pid,
+        base,
+    } = common::start_gateway(&db, "dev_server=error").await?;
     let host = base.trim_start_matches("http://").to_owned();
 
     println!(
