@@ -5,56 +5,34 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { createClient } from '@supabase/supabase-js';
-import WebSocket from 'ws';
-import { freePort } from '../scripts/gateway-process.mjs';
-import { ARTIFACTS, gatewayOver, launchBrowser, serveHostPage, serveReleaseBundle, startDatabase, until } from './support.mjs';
+import { ARTIFACTS, splitStack, until } from './support.mjs';
 
 const SEEDED = ['roundtable-worker', 'x-autopost', 'analyze-worker', 'content-worker', 'crawl-worker'];
 // Which live transport the section follows: Postgres Changes (the default) or, when
 // dashboard-broadcast.test.mjs runs these same tests, Broadcast from the database (issue 14).
 const REALTIME = process.env.WORKER_STATUS_REALTIME ?? 'postgres_changes';
 const joins = [];
-let database;
-let reader;
-let readerPort;
-let writerGateway;
+let stack;
 let writer;
-let bundle;
-let site;
-let browser;
 let page;
 const pageErrors = [];
 
 before(async () => {
-  database = await startDatabase();
-  readerPort = await freePort();
-  reader = await gatewayOver(database, readerPort);
-  writerGateway = await gatewayOver(database, 0);
-  writer = createClient(writerGateway.url, writerGateway.serviceKey, { auth: { persistSession: false }, realtime: { transport: WebSocket } });
   // The release bundle on its own origin, placed in a host page on another one, with the
-  // publishable key: what a deployment looks like.
-  bundle = await serveReleaseBundle();
-  site = await serveHostPage({ bundle, gatewayUrl: reader.url, key: reader.publishableKey,
-    attributes: REALTIME === 'broadcast' ? 'realtime="broadcast"' : '' });
-  browser = await launchBrowser();
-  page = await browser.newPage({ viewport: { width: 1200, height: 800 } });
+  // publishable key: what a deployment looks like. The workers write with the legacy
+  // service_role key through their own gateway.
+  stack = await splitStack({ writerKey: 'serviceKey', attributes: REALTIME === 'broadcast' ? 'realtime="broadcast"' : '' });
+  writer = stack.writer;
+  page = await stack.browser.newPage({ viewport: { width: 1200, height: 800 } });
   page.on('pageerror', (error) => pageErrors.push(error.message));
   page.on('websocket', (socket) => socket.on('framesent', ({ payload }) => {
     const frame = typeof payload === 'string' ? JSON.parse(payload) : null;
     if (frame?.[3] === 'phx_join') joins.push(frame[4].config);
   }));
-  await page.goto(site.url);
+  await page.goto(stack.site.url);
 });
 
-after(async () => {
-  await browser?.close();
-  await site?.stop();
-  await bundle?.stop();
-  await reader?.stop();
-  await writerGateway?.stop();
-  await database?.stop();
-});
+after(() => stack?.stop());
 
 const summary = () => page.locator('[data-testid="summary"]').textContent();
 const statusOf = (name) => page.locator(`[data-worker="${name}"]`).getAttribute('data-status');
@@ -175,7 +153,7 @@ test('a worker silent for 5 min + 1 s turns Stopped with no event', async () => 
 
 test('the gateway killed and restarted while rows change: reconnecting, then the page matches the database', async () => {
   await until(async () => (await connection()) === 'live', { what: 'live before the kill' });
-  await reader.kill('SIGKILL');
+  await stack.reader.kill('SIGKILL');
   await until(async () => (await connection()) === 'reconnecting', { within: 5_000, what: 'reconnecting' });
   const banner = page.locator('[data-testid="stale-banner"]');
   await until(() => banner.isVisible(), { within: 3_000, what: 'stale banner' });
@@ -183,7 +161,7 @@ test('the gateway killed and restarted while rows change: reconnecting, then the
   await heartbeat('analyze-worker', { jobs_processed: 999 });
   await writer.from('hp_worker_status').delete().eq('worker_name', 'x-autopost');
   await heartbeat('new-worker', { description: 'Born during the outage' });
-  reader = await gatewayOver(database, readerPort);
+  await stack.restartReader();
   await until(async () => (await connection()) === 'live', { within: 15_000, what: 'live again' });
   await until(async () => (await page.locator('[data-worker="x-autopost"]').count()) === 0, { within: 3_000, what: 'deleted row gone' });
   const { data } = await writer.from('hp_worker_status').select('worker_name,jobs_processed');

@@ -11,22 +11,13 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { spawn } from 'node:child_process';
-import { createClient } from '@supabase/supabase-js';
-import WebSocket from 'ws';
-import { freePort } from '../scripts/gateway-process.mjs';
-import { ARTIFACTS, gatewayOver, launchBrowser, serveHostPage, serveReleaseBundle, startDatabase, until } from './support.mjs';
+import { ARTIFACTS, splitStack, until } from './support.mjs';
 
 const OUTAGES_S = (process.env.WORKER_STATUS_OUTAGES ?? '12,30').split(',').map(Number);
 const BEATING = ['roundtable-worker', 'x-autopost', 'analyze-worker', 'content-worker'];
 const DYING = 'crawl-worker';
-let database;
-let readerPort;
-let reader;
+let stack;
 let writer;
-let writerGateway;
-let bundle;
-let site;
-let browser;
 let page;
 let beats;
 const pageErrors = [];
@@ -40,31 +31,20 @@ async function beat(names) {
 }
 
 before(async () => {
-  database = await startDatabase();
-  readerPort = await freePort();
-  reader = await gatewayOver(database, readerPort);
-  writerGateway = await gatewayOver(database, 0);
-  writer = createClient(writerGateway.url, writerGateway.secretKey, { auth: { persistSession: false }, realtime: { transport: WebSocket } });
+  stack = await splitStack({ attributes: 'late-after="4" stopped-after="8"' });
+  writer = stack.writer;
   await beat([...BEATING, DYING]);
   // The healthy workers keep beating every second through their own gateway, whatever happens
   // to the one the page reads from.
   beats = setInterval(() => beat(BEATING).catch(() => {}), 1_000);
-  bundle = await serveReleaseBundle();
-  site = await serveHostPage({ bundle, gatewayUrl: reader.url, key: reader.publishableKey, attributes: 'late-after="4" stopped-after="8"' });
-  browser = await launchBrowser();
-  page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
+  page = await stack.browser.newPage({ viewport: { width: 1200, height: 900 } });
   page.on('pageerror', (error) => pageErrors.push(error.message));
-  await page.goto(site.url);
+  await page.goto(stack.site.url);
 });
 
 after(async () => {
   clearInterval(beats);
-  await browser?.close();
-  await site?.stop();
-  await bundle?.stop();
-  await reader?.stop();
-  await writerGateway?.stop();
-  await database?.stop();
+  await stack?.stop();
 });
 
 const statusOf = (name) => page.locator(`[data-worker="${name}"]`).getAttribute('data-status');
@@ -86,7 +66,7 @@ for (const seconds of OUTAGES_S) {
     await until(async () => (await connection()) === 'live', { within: 20_000, what: 'live before the outage' });
     await beat([DYING]);
     await until(async () => Object.values(await statuses()).every((status) => status === 'running'), { within: 5_000, what: 'all running' });
-    await reader.kill('SIGKILL');
+    await stack.reader.kill('SIGKILL');
     await until(async () => (await connection()) === 'reconnecting', { within: 5_000, what: 'reconnecting' });
     const banner = page.locator('[data-testid="stale-banner"]');
     await until(() => banner.isVisible(), { within: 3_000, what: 'the held-state banner' });
@@ -107,7 +87,7 @@ for (const seconds of OUTAGES_S) {
     // Supabase returns. The connection indicator says when the next attempt is due: the
     // page must match the database within that delay + 2 s.
     const restarted = Date.now();
-    reader = await gatewayOver(database, readerPort);
+    await stack.restartReader();
     await until(async () => {
       const [onPage, inDatabase] = [await pageRows(), await databaseRows()];
       return (await connection()) === 'live' && JSON.stringify(onPage) === JSON.stringify(inDatabase);
@@ -125,13 +105,13 @@ for (const seconds of OUTAGES_S) {
 }
 
 test('Realtime unreachable but REST fine: the section polls every 15 s and says so', { timeout: 90_000 }, async () => {
-  const context = await browser.newContext();
+  const context = await stack.browser.newContext();
   const polled = await context.newPage();
   // Every WebSocket to the gateway is refused; REST goes through.
   await polled.routeWebSocket(/realtime/, (socket) => socket.close({ code: 1011, reason: 'unreachable in this test' }));
   const requests = [];
   polled.on('request', (request) => { if (request.url().includes('/rest/v1/hp_worker_status')) requests.push(Date.now()); });
-  await polled.goto(site.url);
+  await polled.goto(stack.site.url);
   const rows = () => polled.locator('[data-worker]').evaluateAll((cards) => cards.map((card) => card.dataset.worker).sort());
   await until(async () => (await rows()).length > 0, { within: 10_000, what: 'the first snapshot' });
   const banner = polled.locator('[data-testid="stale-banner"]');
@@ -153,7 +133,7 @@ test('a page the browser froze in the background is right within 2 s of waking',
   await cdp.send('Page.setWebLifecycleState', { state: 'frozen' });
   // While frozen: the server cuts the socket, then a worker is added, so only a reconnect and a
   // fresh snapshot after waking can show it.
-  await fetch(`${reader.url}/__faults/drop-sockets`, { method: 'POST' });
+  await fetch(`${stack.reader.url}/__faults/drop-sockets`, { method: 'POST' });
   await new Promise((resolve) => setTimeout(resolve, 500));
   const name = `while-frozen-${Date.now()}`;
   await writer.from('hp_worker_status').upsert({ worker_name: name, status: 'running', last_heartbeat: new Date().toISOString(), jobs_processed: 7 });
@@ -166,7 +146,7 @@ test('a page the browser froze in the background is right within 2 s of waking',
 
 test('a worker killed with SIGKILL (no goodbye) shows Late, then Stopped, on time and by the clock alone', { timeout: 60_000 }, async () => {
   await until(async () => (await connection()) === 'live', { within: 15_000, what: 'live first' });
-  const worker = spawn(process.execPath, [path.resolve('workers/heartbeat/test/fixtures/clock-worker.js'), writerGateway.url, writerGateway.secretKey, 'killed-worker'],
+  const worker = spawn(process.execPath, [path.resolve('workers/heartbeat/test/fixtures/clock-worker.js'), stack.writerGateway.url, stack.writerGateway.secretKey, 'killed-worker'],
     { stdio: ['pipe', 'ignore', 'ignore'] });
   await until(async () => (await statusOf('killed-worker')) === 'running', { within: 10_000, what: 'the worker running' });
   worker.kill('SIGKILL');

@@ -91,15 +91,15 @@ export async function localStack({ gatewayArgs = [], attributes = '' } = {}) {
 /**
  * A stack whose page reads through its own gateway (`reader`, which a test may kill and bring
  * back on the same port with `restartReader()`) while the workers write through another
- * (`writer`, a supabase-js client with the secret key), over one database: an outage of the
- * page's Supabase that the workers do not share.
+ * (`writer`, a supabase-js client with the secret key, or the gateway's key named `writerKey`),
+ * over one database: an outage of the page's Supabase that the workers do not share.
  */
-export async function splitStack({ attributes = '' } = {}) {
+export async function splitStack({ attributes = '', writerKey = 'secretKey' } = {}) {
   const database = await startDatabase();
   const readerPort = await freePort();
   const stack = { database, reader: await gatewayOver(database, readerPort) };
   stack.writerGateway = await gatewayOver(database, 0);
-  stack.writer = createClient(stack.writerGateway.url, stack.writerGateway.secretKey, { auth: { persistSession: false }, realtime: { transport: WebSocket } });
+  stack.writer = createClient(stack.writerGateway.url, stack.writerGateway[writerKey], { auth: { persistSession: false }, realtime: { transport: WebSocket } });
   stack.bundle = await serveReleaseBundle();
   stack.site = await serveHostPage({ bundle: stack.bundle, gatewayUrl: stack.reader.url, key: stack.reader.publishableKey, attributes });
   stack.browser = await launchBrowser();
