@@ -3,31 +3,15 @@
 // channel on `worker-status` with the public key subscribes and receives INSERT, UPDATE and
 // DELETE with Supabase's payload; a private channel on a topic the policies do not open is
 // refused with Realtime's reason; what a client sends on the channel reaches no one.
-import { test, before, after } from 'node:test';
+import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { createClient } from '@supabase/supabase-js';
 import WebSocket from 'ws';
-import { startGateway } from '../../scripts/gateway-process.mjs';
+import { gatewayWithClients } from './support.mjs';
 
+const shared = gatewayWithClients();
+const { client } = shared;
 let gateway;
-const clients = [];
-before(async () => { gateway = await startGateway(); });
-after(async () => {
-  for (const supabase of clients) {
-    await supabase.removeAllChannels();
-    supabase.realtime.disconnect();
-  }
-  await gateway.stop();
-});
-
-const client = (key, vsn) => {
-  const supabase = createClient(gateway.url, key, {
-    auth: { persistSession: false, autoRefreshToken: false },
-    realtime: { transport: WebSocket, vsn },
-  });
-  clients.push(supabase);
-  return supabase;
-};
+before(async () => { gateway = await shared.ready; });
 
 /** Joins the private `topic`; resolves with the channel and its broadcasts, or rejects with the error. */
 function joinPrivate(supabase, topic) {

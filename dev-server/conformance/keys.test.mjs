@@ -2,34 +2,17 @@
 // the publishable key reads (REST and Realtime) and never writes, the secret key writes, both as
 // the Supabase CLI's API gateway maps them to the anon / service_role roles; an unknown `sb_` key
 // gets the hosted platform's answer. The legacy JWT keys keep working beside them.
-import { test, before, after } from 'node:test';
+import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { createClient } from '@supabase/supabase-js';
-import WebSocket from 'ws';
-import { startGateway } from '../../scripts/gateway-process.mjs';
+import { gatewayWithClients } from './support.mjs';
 
 const CLI_PUBLISHABLE_KEY = 'sb_publishable_ACJWlzQHlZjBrEguHvfOxg_3BJgxAaH';
 const CLI_SECRET_KEY = 'sb_secret_N7UND0UgjKTVK-Uodkm0Hg_xSvEMPvz';
 
+const shared = gatewayWithClients();
+const { client } = shared;
 let gateway;
-const clients = [];
-before(async () => { gateway = await startGateway(); });
-after(async () => {
-  for (const supabase of clients) {
-    await supabase.removeAllChannels();
-    supabase.realtime.disconnect();
-  }
-  await gateway.stop();
-});
-
-const client = (key) => {
-  const supabase = createClient(gateway.url, key, {
-    auth: { persistSession: false, autoRefreshToken: false },
-    realtime: { transport: WebSocket },
-  });
-  clients.push(supabase);
-  return supabase;
-};
+before(async () => { gateway = await shared.ready; });
 
 test('the gateway prints the four keys of the Supabase CLI', () => {
   assert.equal(gateway.publishableKey, CLI_PUBLISHABLE_KEY);

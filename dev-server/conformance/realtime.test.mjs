@@ -1,31 +1,14 @@
 // The local gateway's Realtime side against the official supabase-js client, in both protocol
 // versions: a channel with postgres_changes reaches SUBSCRIBED and receives INSERT, UPDATE and
 // DELETE with the right eventType, new and old; a wrong key never subscribes.
-import { test, before, after } from 'node:test';
+import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { createClient } from '@supabase/supabase-js';
-import WebSocket from 'ws';
-import { startGateway } from '../../scripts/gateway-process.mjs';
+import { gatewayWithClients } from './support.mjs';
 
+const shared = gatewayWithClients();
+const { client } = shared;
 let gateway;
-const clients = [];
-before(async () => { gateway = await startGateway(); });
-after(async () => {
-  for (const supabase of clients) {
-    await supabase.removeAllChannels();
-    supabase.realtime.disconnect();
-  }
-  await gateway.stop();
-});
-
-const client = (key, vsn) => {
-  const supabase = createClient(gateway.url, key, {
-    auth: { persistSession: false, autoRefreshToken: false },
-    realtime: { transport: WebSocket, ...(vsn ? { vsn } : {}) },
-  });
-  clients.push(supabase);
-  return supabase;
-};
+before(async () => { gateway = await shared.ready; });
 
 /** Subscribes and resolves once SUBSCRIBED; collects events into `events`. */
 async function subscribe(supabase, name, binding = { event: '*', schema: 'public', table: 'hp_worker_status' }) {
