@@ -1,6 +1,7 @@
 // Opt-in browser notifications (issue 13), with the permission granted by the test: asked only
 // on the button's click; one notification per transition naming the worker, Crashed and Stopped
-// at once, Late only after a minute of it; nothing while the page's own connection is down.
+// at once, Late only after a minute of it; nothing while the page's own connection is down, and
+// what changed meanwhile once it is back.
 // Notifications are real; the test only records their constructor's calls.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -28,7 +29,7 @@ after(async () => {
   await stack?.stop();
 });
 
-test('notifications: on request only, one per transition, Late after a minute, none while offline', { timeout: 150_000 }, async () => {
+test('notifications: on request only, one per transition, Late after a minute, none while offline', { timeout: 180_000 }, async () => {
   const context = await stack.browser.newContext();
   await context.grantPermissions(['notifications'], { origin: new URL(stack.site.url).origin });
   await context.addInitScript(() => {
@@ -72,25 +73,34 @@ test('notifications: on request only, one per transition, Late after a minute, n
   await page.waitForTimeout(1_500);
   assert.equal((await shown()).length, 1, 'a heartbeat that changes no status notifies nothing');
 
-  // Our own connection down: 'held' goes silent meanwhile, yet nothing is shown.
+  // Our own connection down: 'held' goes silent and 'crashy' is stopped meanwhile, yet nothing
+  // is shown until the page is live again and has learnt both from its snapshot.
   beating.delete('held');
   await stack.reader.kill('SIGKILL');
   await until(async () => (await connection()) !== 'live', { within: 5_000, what: 'the page offline' });
+  await beat(['crashy'], { status: 'stopped' });
   await page.waitForTimeout(5_000);
   assert.deepEqual(await shown(), ['crashy: Crashed | Was Running.'], 'nothing while the page is offline');
   await stack.restartReader();
   await until(async () => (await connection()) === 'live', { within: 30_000, what: 'live again' });
-
-  await beat(['crashy'], { status: 'stopped' });
-  await until(async () => (await shown()).includes('crashy: Stopped | Was Crashed.'), { what: 'the Stopped notification' });
+  const liveAgainAt = Date.now();
+  await until(async () => (await shown()).includes('crashy: Stopped | Was Crashed.'), { what: 'the Stopped notification from the snapshot' });
 
   await until(async () => (await shown()).some((note) => note.startsWith('slow: Late')), { within: 80_000, what: 'the Late notification after a minute' });
-  const lateShownAt = await page.evaluate(() => window.shownNotifications.find((note) => note.title === 'slow: Late').at);
-  assert.ok(lateShownAt - lateSince >= 55_000, `Late for a minute before notifying (${lateShownAt - lateSince} ms)`);
-  assert.ok(lateShownAt - enabledAt < 90_000);
+  const shownAt = (title) => page.evaluate((wanted) => window.shownNotifications.find((note) => note.title === wanted)?.at, title);
+  const slowShownAt = await shownAt('slow: Late');
+  assert.ok(slowShownAt - lateSince >= 55_000, `Late for a minute before notifying (${slowShownAt - lateSince} ms)`);
+  assert.ok(slowShownAt - enabledAt < 90_000);
+
+  // 'held' turned Late while the page was away: a minute after the page saw it, it is told too.
+  await until(async () => (await shown()).some((note) => note.startsWith('held: Late')), { within: 80_000, what: 'the Late notification of the worker silent during the outage' });
+  const heldShownAt = await shownAt('held: Late');
+  assert.ok(heldShownAt - liveAgainAt >= 55_000, `Late for a minute after the page was back (${heldShownAt - liveAgainAt} ms)`);
   const notes = await shown();
-  assert.equal(notes.filter((note) => note.startsWith('slow:')).length, 1, 'one per transition');
-  assert.ok(!notes.some((note) => note.startsWith('steady') || note.startsWith('held')), notes.join('\n'));
+  for (const name of ['slow', 'held']) {
+    assert.equal(notes.filter((note) => note.startsWith(`${name}:`)).length, 1, `one per transition (${name})`);
+  }
+  assert.ok(!notes.some((note) => note.startsWith('steady')), notes.join('\n'));
 
   // Off again: nothing more.
   clearInterval(beats);

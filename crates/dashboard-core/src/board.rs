@@ -25,8 +25,9 @@ pub struct Board {
     placements: HashMap<String, Placement>,
     order: Vec<String>,
     counts: Counts,
-    /// Status changes of known workers since `take_transitions` (not those of a rebuild: a
-    /// snapshot is a fresh start, not a list of events).
+    /// Status changes of known workers since `take_transitions`, a rebuild's included: a
+    /// snapshot after a reconnection is how the page learns what changed while it was away.
+    /// Workers seen for the first time (the first snapshot, a newcomer) change nothing.
     transitions: Vec<Transition>,
 }
 
@@ -51,12 +52,26 @@ impl Board {
         self.placements.get(name).map(|placement| placement.status)
     }
 
-    /// Everything again (after a snapshot or a page).
+    /// Everything again (after a snapshot or a page), recording the status changes of workers
+    /// it already knew.
     pub fn rebuild(&mut self, workers: &Workers, now_ms: i64, thresholds: Thresholds) {
-        self.placements = workers
+        let placements: HashMap<String, Placement> = workers
             .iter()
             .map(|row| (row.worker_name.clone(), placement(row, now_ms, thresholds)))
             .collect();
+        for row in workers.iter() {
+            let name = &row.worker_name;
+            if let (Some(before), Some(now)) = (self.placements.get(name), placements.get(name))
+                && before.status != now.status
+            {
+                self.transitions.push(Transition {
+                    worker_name: name.clone(),
+                    from: before.status,
+                    to: now.status,
+                });
+            }
+        }
+        self.placements = placements;
         self.order = self.placements.keys().cloned().collect();
         self.sort();
     }
@@ -173,7 +188,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn ticks_and_changes_record_transitions_but_a_rebuild_does_not() {
+    fn ticks_and_changes_record_transitions_and_a_first_snapshot_does_not() {
         let mut workers = Workers::default();
         workers.apply_snapshot(vec![
             row("a", "running", NOW, None, 1),
@@ -183,7 +198,7 @@ mod tests {
         board.rebuild(&workers, now(), Thresholds::default());
         assert!(
             board.take_transitions().is_empty(),
-            "a snapshot is no event"
+            "a first snapshot is no event"
         );
         board.tick(&workers, now() + 61_000, Thresholds::default());
         let late: Vec<_> = board
@@ -197,6 +212,35 @@ mod tests {
         assert!(
             board.take_transitions().is_empty(),
             "no change, no transition"
+        );
+    }
+
+    #[test]
+    fn a_later_snapshot_records_what_changed_while_the_page_was_away() {
+        let mut workers = Workers::default();
+        workers.apply_snapshot(vec![
+            row("a", "running", NOW, None, 1),
+            row("b", "running", NOW, None, 1),
+        ]);
+        let mut board = Board::default();
+        board.rebuild(&workers, now(), Thresholds::default());
+        board.take_transitions();
+        let later = "2026-11-28T15:00:20Z";
+        workers.apply_snapshot(vec![
+            row("a", "crashed", later, None, 1),
+            row("b", "running", later, None, 2),
+            row("c", "stopped", later, None, 1),
+        ]);
+        board.rebuild(&workers, now() + 20_000, Thresholds::default());
+        let changes: Vec<_> = board
+            .take_transitions()
+            .into_iter()
+            .map(|t| (t.worker_name, t.from, t.to))
+            .collect();
+        assert_eq!(
+            changes,
+            [("a".to_owned(), Status::Running, Status::Crashed)],
+            "b did not change and c is new"
         );
     }
     use crate::change::Change;
