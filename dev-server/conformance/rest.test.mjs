@@ -85,6 +85,28 @@ test("the service role's heartbeat upsert and update work", async () => {
   assert.equal(removed.data.length, 1);
 });
 
+test('a batch with different keys: missing columns are NULL by default, their defaults with defaultToNull: false; writes return what select names', async () => {
+  const batch = [
+    { worker_name: 'batch-a', status: 'running', jobs_processed: 5, metadata: { host: 'alpha' }, description: null },
+    { worker_name: 'batch-b' },
+  ];
+  // supabase-js names the union of the keys in `columns`; without missing=default PostgREST
+  // writes NULL for batch-b's status, which the table refuses.
+  const nulls = await service.from('hp_worker_status').upsert(batch);
+  assert.equal(nulls.status, 400);
+  assert.equal(nulls.error?.code, '23502', JSON.stringify(nulls.error));
+  const defaults = await service.from('hp_worker_status').upsert(batch, { defaultToNull: false }).select('worker_name,status,jobs_processed,metadata,description');
+  assert.equal(defaults.error, null);
+  assert.equal(defaults.status, 201);
+  assert.deepEqual(defaults.data, [
+    { worker_name: 'batch-a', status: 'running', jobs_processed: 5, metadata: { host: 'alpha' }, description: null },
+    { worker_name: 'batch-b', status: 'unknown', jobs_processed: 0, metadata: {}, description: null },
+  ]);
+  const removed = await service.from('hp_worker_status').delete().in('worker_name', ['batch-a', 'batch-b']).select('worker_name');
+  assert.equal(removed.error, null);
+  assert.deepEqual(removed.data.map((row) => Object.keys(row)), [['worker_name'], ['worker_name']], 'a write returns only the selected columns');
+});
+
 test('a constraint violation comes back as PostgREST reports it', async () => {
   const { error, status } = await service.from('hp_worker_status').upsert({ worker_name: 'x-autopost', status: 'sleeping' });
   assert.equal(status, 400);

@@ -232,7 +232,19 @@ async fn insert(
     let conflict = preferences
         .resolution
         .map(|resolution| (conflict_target.as_slice(), resolution));
-    let statement = sql::insert(table, &columns, Value::Array(rows).to_string(), conflict);
+    let missing = if preferences.missing_default {
+        sql::Missing::Default
+    } else {
+        sql::Missing::Null
+    };
+    let statement = sql::insert(
+        table,
+        &columns,
+        Value::Array(rows).to_string(),
+        conflict,
+        missing,
+        &query.select,
+    );
     let (inserted, representation) =
         in_request_transaction(&state.pool, &state.schema(), context, async |client| {
             let row = client
@@ -283,6 +295,7 @@ async fn update(
         &columns,
         Value::Object(object).to_string(),
         &query.filters,
+        &query.select,
     );
     let (affected, representation) = run_write(state, context, &statement).await?;
     Ok(write_response(
@@ -300,7 +313,7 @@ async fn delete(
     preferences: &Preferences,
     context: RequestContext<'_>,
 ) -> Result<Response, ApiError> {
-    let statement = sql::delete(table, &query.filters);
+    let statement = sql::delete(table, &query.filters, &query.select);
     let (affected, representation) = run_write(state, context, &statement).await?;
     Ok(write_response(
         StatusCode::NO_CONTENT,

@@ -16,6 +16,9 @@ pub struct Column {
     pub sql_type: String,
     /// `pg_type.typname`, e.g. `timestamptz`: what Realtime reports in `columns`.
     pub typname: String,
+    /// The column's default expression (`pg_get_expr`), e.g. `now()`: what a key missing from
+    /// an insert gets under `Prefer: missing=default`.
+    pub default: Option<String>,
 }
 
 /// One table (or view) of `public`.
@@ -57,12 +60,13 @@ impl SchemaCache {
         let rows = client
             .query(
                 "select c.relname::text, a.attname::text, format_type(a.atttypid, a.atttypmod), t.typname::text,
-                        coalesce(a.attnum = any(i.indkey), false)
+                        coalesce(a.attnum = any(i.indkey), false), pg_get_expr(d.adbin, d.adrelid)
                  from pg_class c
                  join pg_namespace n on n.oid = c.relnamespace
                  join pg_attribute a on a.attrelid = c.oid and a.attnum > 0 and not a.attisdropped
                  join pg_type t on t.oid = a.atttypid
                  left join pg_index i on i.indrelid = c.oid and i.indisprimary
+                 left join pg_attrdef d on d.adrelid = c.oid and d.adnum = a.attnum
                  where n.nspname = 'public' and c.relkind in ('r', 'v', 'm', 'p', 'f')
                  order by c.relname, a.attnum",
                 &[],
@@ -80,6 +84,7 @@ impl SchemaCache {
                 name: row.get(1),
                 sql_type: row.get(2),
                 typname: row.get(3),
+                default: row.get(5),
             };
             if row.get::<_, bool>(4) {
                 table.primary_key.push(column.name.clone());

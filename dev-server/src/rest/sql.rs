@@ -90,6 +90,15 @@ pub fn count(table: &Table, filters: &[Filter]) -> Statement {
     statement
 }
 
+/// What a column named in `columns` but missing from a row of the body gets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Missing {
+    /// NULL (PostgREST's default, supabase-js `defaultToNull: true`).
+    Null,
+    /// The column's default (`Prefer: missing=default`, supabase-js `defaultToNull: false`).
+    Default,
+}
+
 /// POST: one row `(inserted count, affected count, representation json text)`. `body` is a
 /// JSON array of objects; `columns` are the columns written.
 pub fn insert(
@@ -97,6 +106,8 @@ pub fn insert(
     columns: &[String],
     body: String,
     conflict: Option<(&[String], Resolution)>,
+    missing: Missing,
+    returning: &Select,
 ) -> Statement {
     let mut statement = Statement::default();
     let relation = relation(table);
@@ -131,21 +142,71 @@ pub fn insert(
                 }
             }
         };
-        format!(
-            "insert into {relation} ({list}) select {list} \
-             from json_populate_recordset(null::{relation}, {body}::text::json){on_conflict}"
-        )
+        let rows = match missing {
+            Missing::Null => {
+                format!("json_populate_recordset(null::{relation}, {body}::text::json)")
+            }
+            // As PostgREST does: each row laid over an object of the defaults of its columns,
+            // so a key that is present (even as null) wins and a missing one gets the default.
+            Missing::Default => format!(
+                "jsonb_populate_recordset(null::{relation}, \
+                 (select coalesce(jsonb_agg({defaults} || _pgrst_e.row order by _pgrst_e.n), '[]') \
+                 from jsonb_array_elements({body}::text::jsonb) with ordinality _pgrst_e(row, n)))",
+                defaults = defaults_object(table, columns),
+            ),
+        };
+        format!("insert into {relation} ({list}) select {list} from {rows}{on_conflict}")
     };
     statement.sql = format!(
-        "with _pgrst_w as ({insert} returning (xmax = 0) as _pgrst_inserted, to_jsonb({table}.*) as _pgrst_row) \
-         select count(*) filter (where _pgrst_inserted), count(*), coalesce(jsonb_agg(_pgrst_row), '[]')::text from _pgrst_w",
-        table = quote_ident(&table.name),
+        "with _pgrst_w as ({insert} returning (xmax = 0) as _pgrst_inserted, {row} as _pgrst_row) \
+         select count(*) filter (where _pgrst_inserted), count(*), coalesce(json_agg(_pgrst_row), '[]')::text from _pgrst_w",
+        row = representation(table, returning),
     );
     statement
 }
 
+/// `jsonb_build_object('column', <its default expression>, ...)` over the `columns` that have a
+/// default. The expressions are the catalog's own (`pg_get_expr`), as PostgREST splices them.
+fn defaults_object(table: &Table, columns: &[String]) -> String {
+    let pairs: Vec<String> = columns
+        .iter()
+        .filter_map(|name| table.column(name))
+        .filter_map(|column| {
+            let default = column.default.as_ref()?;
+            Some(format!("{}, {default}", string_literal(&column.name)))
+        })
+        .collect();
+    format!("jsonb_build_object({})", pairs.join(", "))
+}
+
+/// A written row as `return=representation` sends it: the columns `select` names, in its order,
+/// or the whole row in column order.
+fn representation(table: &Table, select: &Select) -> String {
+    match select {
+        Select::All => format!("to_json({}.*)", quote_ident(&table.name)),
+        Select::Columns(columns) => {
+            let pairs: Vec<String> = columns
+                .iter()
+                .map(|column| format!("{}, {}", string_literal(column), qualified(table, column)))
+                .collect();
+            format!("json_build_object({})", pairs.join(", "))
+        }
+    }
+}
+
+/// `text` as an SQL string literal.
+fn string_literal(text: &str) -> String {
+    format!("'{}'", text.replace('\'', "''"))
+}
+
 /// PATCH: one row `(affected count, representation json text)`. `body` is a JSON object.
-pub fn update(table: &Table, columns: &[String], body: String, filters: &[Filter]) -> Statement {
+pub fn update(
+    table: &Table,
+    columns: &[String],
+    body: String,
+    filters: &[Filter],
+    returning: &Select,
+) -> Statement {
     let mut statement = Statement::default();
     let body = statement.bind(Param::Text(body));
     let relation = relation(table);
@@ -158,22 +219,22 @@ pub fn update(table: &Table, columns: &[String], body: String, filters: &[Filter
     statement.sql = format!(
         "with _pgrst_w as (update {relation} set {sets} \
          from (select * from json_populate_record(null::{relation}, {body}::text::json)) _pgrst_body{conditions} \
-         returning to_jsonb({table}.*) as _pgrst_row) \
-         select count(*), coalesce(jsonb_agg(_pgrst_row), '[]')::text from _pgrst_w",
-        table = quote_ident(&table.name),
+         returning {row} as _pgrst_row) \
+         select count(*), coalesce(json_agg(_pgrst_row), '[]')::text from _pgrst_w",
+        row = representation(table, returning),
     );
     statement
 }
 
 /// DELETE: one row `(affected count, representation json text)`.
-pub fn delete(table: &Table, filters: &[Filter]) -> Statement {
+pub fn delete(table: &Table, filters: &[Filter], returning: &Select) -> Statement {
     let mut statement = Statement::default();
     let relation = relation(table);
     let conditions = where_clause(table, filters, &mut statement);
     statement.sql = format!(
-        "with _pgrst_w as (delete from {relation}{conditions} returning to_jsonb({table}.*) as _pgrst_row) \
-         select count(*), coalesce(jsonb_agg(_pgrst_row), '[]')::text from _pgrst_w",
-        table = quote_ident(&table.name),
+        "with _pgrst_w as (delete from {relation}{conditions} returning {row} as _pgrst_row) \
+         select count(*), coalesce(json_agg(_pgrst_row), '[]')::text from _pgrst_w",
+        row = representation(table, returning),
     );
     statement
 }
@@ -275,6 +336,7 @@ mod tests {
             name: name.into(),
             sql_type: sql_type.into(),
             typname: String::new(),
+            default: None,
         };
         Table {
             name: "hp_worker_status".into(),
@@ -343,6 +405,8 @@ mod tests {
             &columns,
             "[]".into(),
             Some((&pk, Resolution::MergeDuplicates)),
+            Missing::Null,
+            &Select::All,
         );
         assert!(statement.sql.contains(
             "on conflict (\"worker_name\") do update set \"worker_name\" = excluded.\"worker_name\", \"jobs_processed\" = excluded.\"jobs_processed\""
@@ -352,7 +416,50 @@ mod tests {
             &columns,
             "[]".into(),
             Some((&pk, Resolution::IgnoreDuplicates)),
+            Missing::Null,
+            &Select::All,
         );
         assert!(ignore.sql.contains("do nothing"));
+    }
+
+    #[test]
+    fn missing_default_lays_each_row_over_its_columns_defaults() {
+        let mut table = table();
+        table.columns[1].default = Some("0".into());
+        table.columns.push(Column {
+            name: "it's".into(),
+            sql_type: "text".into(),
+            typname: String::new(),
+            default: Some("'x'::text".into()),
+        });
+        let columns = vec![
+            "worker_name".to_owned(),
+            "jobs_processed".to_owned(),
+            "it's".to_owned(),
+        ];
+        let statement = insert(
+            &table,
+            &columns,
+            "[]".into(),
+            None,
+            Missing::Default,
+            &Select::All,
+        );
+        assert!(
+            statement.sql.contains(
+                "jsonb_build_object('jobs_processed', 0, 'it''s', 'x'::text) || _pgrst_e.row"
+            ),
+            "only columns with a default, names as literals: {}",
+            statement.sql
+        );
+        let nulls = insert(
+            &table,
+            &columns,
+            "[]".into(),
+            None,
+            Missing::Null,
+            &Select::All,
+        );
+        assert!(!nulls.sql.contains("jsonb_build_object"), "{}", nulls.sql);
     }
 }
