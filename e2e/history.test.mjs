@@ -70,7 +70,11 @@ test('the strip, the uptime, the detail; live and after a resubscription', async
   const { error } = await stack.writer.from('hp_worker_status').upsert({ worker_name: 'hist', status: 'crashed', last_heartbeat: new Date().toISOString(), jobs_processed: 30 });
   assert.equal(error, null);
   await until(async () => /Running → Crashed$/.test((await events())[0]), { what: 'the crash listed live' });
-  await until(async () => (await bands()).at(-1).band === 'crashed', { within: 65_000, what: 'the strip ending Crashed (redrawn once a minute or on an event)' });
+  await until(async () => (await bands()).at(-1).band === 'crashed', { within: 5_000, what: 'the strip ending Crashed at once' }).catch(async (error) => { throw new Error(`${error.message}: ${JSON.stringify(await bands())}`); });
+  const [running, crash] = await card.locator('[data-band]').evaluateAll((items) => items.slice(-2).map((item) => ({ ...item.dataset, title: item.title })));
+  assert.equal(running.band, 'running');
+  assert.equal(running.end, crash.start, 'the stretch before the crash ends when it began, on hover too');
+  assert.match(crash.title, /^Crashed: /);
   await until(async () => /now \d+, at most \d+/.test(await card.locator('[data-testid="rate"]').textContent()), { what: 'jobs per minute' });
   await stack.writer.from('hp_worker_status').upsert({ worker_name: 'hist', status: 'crashed', last_heartbeat: new Date(Date.now() + 1000).toISOString(), jobs_processed: 50 });
   await until(async () => (await card.locator('[data-testid="sparkline"] polyline').count()) === 1, { what: 'the sparkline, from two rates on' });

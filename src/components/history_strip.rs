@@ -49,7 +49,7 @@ pub fn HistoryStrip(name: String) -> impl IntoView {
             <div class="wsm-history" data-testid="history">
                 <p class="wsm-uptime" data-testid="uptime">{uptime}</p>
                 <ol class="wsm-strip" data-testid="strip" aria-label="The last 24 hours">
-                    <For each=segments key=|segment| (segment.start_ms, segment.band.as_str()) let(segment)>
+                    <For each=segments key=|segment| *segment let(segment)>
                         <StripSegment segment=segment />
                     </For>
                 </ol>

@@ -172,7 +172,7 @@ impl History {
 }
 
 /// A band of the strip.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Band {
     /// Reported running, heartbeats arriving.
     Running,
@@ -211,7 +211,7 @@ impl Band {
 }
 
 /// One stretch of time in one band.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Segment {
     /// Which band.
     pub band: Band,
@@ -235,6 +235,13 @@ pub fn strip(
     if now_ms <= since_ms {
         return Vec::new();
     }
+    // An event received has happened: the page's estimate of the server's clock can trail the
+    // database's by a few milliseconds, which must not hide the newest change until the next
+    // redraw.
+    let now_ms = events
+        .iter()
+        .map(|event| event.occurred_ms)
+        .fold(now_ms, i64::max);
     // The reported state at `since_ms`: the last change before it, else the "from" of the first
     // change after it, else what the row says now.
     let before = |at: i64| events.iter().filter(move |event| event.occurred_ms <= at);
@@ -271,10 +278,7 @@ pub fn strip(
     };
     let mut segments = Vec::new();
     let mut from = since_ms;
-    for event in events
-        .iter()
-        .filter(|event| event.occurred_ms > since_ms && event.occurred_ms < now_ms)
-    {
+    for event in events.iter().filter(|event| event.occurred_ms > since_ms) {
         let (next_status, next_breaker) = match &event.kind {
             EventKind::Status { to, .. } => (Some(to.clone()), breaker),
             EventKind::CircuitBreaker { open } => (status.clone(), *open),
@@ -291,7 +295,8 @@ pub fn strip(
             (status, breaker) = (next_status, next_breaker);
         }
     }
-    push(&mut segments, band_of(&status, breaker), from, now_ms);
+    let current = band_of(&status, breaker);
+    push(&mut segments, current, from, now_ms);
     // Silences: recorded ones, and the one going on now.
     let mut silences: Vec<(i64, i64)> = events
         .iter()
@@ -307,6 +312,14 @@ pub fn strip(
     }
     for (start, end) in silences {
         segments = overlay_silence(segments, start.max(since_ms), end.min(now_ms));
+    }
+    // The current state always ends the strip, even the instant it began (drawn 1 px wide).
+    if from == now_ms && segments.last().is_none_or(|last| last.band != current) {
+        segments.push(Segment {
+            band: current,
+            start_ms: from,
+            end_ms: from,
+        });
     }
     segments
 }
@@ -539,6 +552,44 @@ mod tests {
         // Known: 590 minutes; Running: 30 + 100 + 40 + 180 = 350.
         assert_eq!(uptime_permille(&segments), Some(593));
         assert_eq!(percent(uptime_permille(&segments)), "59.3%");
+    }
+
+    #[test]
+    fn the_newest_change_ends_the_strip_at_once_even_ahead_of_the_clock_estimate() {
+        let events = vec![
+            status(1, 10, None, "running"),
+            event(
+                2,
+                15,
+                EventKind::Silence {
+                    started_ms: T0 + 12 * MIN,
+                },
+            ),
+            status(3, 20, Some("running"), "crashed"),
+        ];
+        // The page's estimate of the server's clock trails the event by 5 ms.
+        let now = T0 + 20 * MIN - 5;
+        let segments = strip(&events, &row("crashed", Some(20), false), T0, now, MIN);
+        assert_eq!(
+            segments.last(),
+            Some(&Segment {
+                band: Band::Crashed,
+                start_ms: T0 + 20 * MIN,
+                end_ms: T0 + 20 * MIN,
+            }),
+            "{segments:?}"
+        );
+        let kinds: Vec<Band> = segments.iter().map(|segment| segment.band).collect();
+        assert_eq!(
+            kinds,
+            [
+                Band::Unknown,
+                Band::Running,
+                Band::Silent,
+                Band::Running,
+                Band::Crashed
+            ]
+        );
     }
 
     #[test]
