@@ -1,6 +1,7 @@
 //! The gateway's Realtime side over a real socket and a real database: Phoenix replies,
 //! heartbeats, leave/close, unmatched topics, the idle timeout, fault injection, and RLS-gated
-//! delivery (a subscriber whose role cannot see a row gets nothing for it).
+//! delivery (a subscriber whose role cannot see a row gets nothing for it), and private channels
+//! authorized again when their token is refreshed.
 
 use std::time::Duration;
 
@@ -372,6 +373,71 @@ async fn bad_tokens_get_realtimes_errors() {
     assert_eq!(
         missing.json::<Value>().await.expect("json"),
         json!({"error": "API key is missing"})
+    );
+    gateway.stop().await;
+}
+
+#[tokio::test]
+async fn a_refreshed_token_that_may_not_read_a_private_topic_ends_the_channel() {
+    let gateway = gateway(|_| {}).await;
+    let admin = throwaway_db::connect(&gateway.database_url)
+        .await
+        .expect("admin");
+    admin
+        .batch_execute(
+            "create policy \"staff receive on staff-only\" on realtime.messages for select to authenticated
+               using (realtime.topic() = 'staff-only' and extension = 'broadcast');",
+        )
+        .await
+        .expect("a policy for authenticated only");
+    let vsn = Vsn::V2;
+    let staff =
+        dev_server::keys::mint_key(dashboard_core::local_stack::JWT_SECRET, "authenticated");
+    let mut socket = connect(&gateway, ANON_KEY, vsn).await;
+    let mut join = join_frame("5", "realtime:staff-only", json!([]));
+    join.payload =
+        json!({"config": {"private": true, "postgres_changes": []}, "access_token": staff}).into();
+    send(&mut socket, &join, vsn).await;
+    let reply = next(&mut socket, vsn, Duration::from_secs(5))
+        .await
+        .expect("join reply");
+    assert_eq!(reply.payload["status"], "ok", "{:?}", reply.payload);
+
+    // The same token again, and a publishable key, change nothing.
+    let refresh = |token: &str, r#ref: &str| Frame {
+        join_ref: Some("5".to_owned()),
+        r#ref: Some(r#ref.to_owned()),
+        topic: "realtime:staff-only".to_owned(),
+        event: "access_token".to_owned(),
+        payload: json!({"access_token": token}).into(),
+    };
+    send(&mut socket, &refresh(&staff, "6"), vsn).await;
+    send(&mut socket, &refresh("sb_publishable_x", "7"), vsn).await;
+    assert!(
+        next(&mut socket, vsn, Duration::from_millis(500))
+            .await
+            .is_none(),
+        "nothing to say about an unchanged token"
+    );
+
+    // The anon key may not read the topic: the channel ends as Realtime ends it.
+    send(&mut socket, &refresh(ANON_KEY, "8"), vsn).await;
+    let system = next(&mut socket, vsn, Duration::from_secs(5))
+        .await
+        .expect("a system message");
+    assert_eq!(system.event, "system");
+    assert_eq!(
+        system.payload,
+        json!({"extension": "system", "status": "error", "channel": "staff-only",
+               "message": "You do not have permissions to read from this Channel topic: staff-only"})
+    );
+    let close = next(&mut socket, vsn, Duration::from_secs(5))
+        .await
+        .expect("phx_close");
+    assert_eq!(close.event, "phx_close");
+    assert!(
+        gateway.state.hub.receivers("staff-only", true).is_empty(),
+        "the channel receives nothing more"
     );
     gateway.stop().await;
 }

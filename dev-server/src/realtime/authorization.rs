@@ -3,7 +3,7 @@
 //! for the channel's life. In one transaction that is always rolled back: a probe message of the
 //! topic is inserted by the admin; then, as the role with its claims and `realtime.topic` set,
 //! the probe is read back (read) and a message inserted in a savepoint (write; refused with
-//! insufficient_privilege means no).
+//! insufficient_privilege means no). Checked again whenever a channel's token is refreshed.
 
 use tokio_postgres::error::SqlState;
 
@@ -20,7 +20,13 @@ pub struct Policies {
 
 /// The join error Realtime sends when a role may not read a private topic.
 pub fn unauthorized(topic: &str) -> String {
-    format!("Unauthorized: You do not have permissions to read from this Channel topic: {topic}")
+    format!("Unauthorized: {}", cannot_read(topic))
+}
+
+/// Why a role may not read a private topic: the system message that ends a channel whose
+/// refreshed token may no longer read it.
+pub fn cannot_read(topic: &str) -> String {
+    format!("You do not have permissions to read from this Channel topic: {topic}")
 }
 
 /// The policies of `claims` on `topic` (the name without `realtime:`), checked through a new

@@ -35,6 +35,8 @@ struct Channel {
     join_ref: Option<String>,
     token: String,
     has_bindings: bool,
+    /// Joined with `config.private`: a new token is authorized against the topic again.
+    private: bool,
 }
 
 /// Refuses a join with `reason` after Realtime's error backoff.
@@ -246,7 +248,7 @@ impl Session {
                 self.send(Frame::reply(&frame, "ok", json!({})));
                 self.close_channel(&frame.topic, join_ref);
             }
-            event::ACCESS_TOKEN => self.refresh_token(&frame),
+            event::ACCESS_TOKEN => self.refresh_token(&frame).await,
             other => tracing::debug!(
                 socket = self.socket_id,
                 event = other,
@@ -306,8 +308,8 @@ impl Session {
             }
         };
         if request.private {
-            // A private channel: the role must be allowed to read the topic (checked once, at
-            // join, as Realtime caches it for the channel).
+            // A private channel: the role must be allowed to read the topic (checked at join,
+            // kept for the channel, and checked again when its token is refreshed).
             let allowed = authorization::policies(&self.state.admin_url, &claims, &name).await;
             let refusal = match allowed {
                 Ok(policies) if policies.read => None,
@@ -332,6 +334,7 @@ impl Session {
                 join_ref: join_ref.clone(),
                 token,
                 has_bindings: !request.entries.is_empty(),
+                private: request.private,
             },
         );
         self.send(Frame::reply(&frame, "ok", request.reply()));
@@ -396,7 +399,10 @@ impl Session {
         Ok(bindings)
     }
 
-    fn refresh_token(&mut self, frame: &Frame) {
+    /// A new `access_token` for a channel: verified, and for a private channel authorized
+    /// against its topic again (Realtime resets the channel's policies on a new token); a
+    /// token that fails either ends the channel with a system error.
+    async fn refresh_token(&mut self, frame: &Frame) {
         let Some(token) = frame.payload.get("access_token").and_then(Json::as_str) else {
             return;
         };
@@ -408,11 +414,25 @@ impl Session {
         }
         let join_ref = channel.join_ref.clone();
         let has_bindings = channel.has_bindings;
-        match keys::verify_for_realtime(
+        let private = channel.private;
+        let verified = keys::verify_for_realtime(
             token,
             &self.state.config.jwt_secret,
             chrono::Utc::now().timestamp(),
-        ) {
+        )
+        .map_err(|reason| keys::reason_message(&reason).to_owned());
+        let authorized = match verified {
+            Ok(claims) if private => {
+                let name = frame.topic.strip_prefix(TOPIC_PREFIX).unwrap_or_default();
+                match authorization::policies(&self.state.admin_url, &claims, name).await {
+                    Ok(policies) if policies.read => Ok(claims),
+                    Ok(_) => Err(authorization::cannot_read(name)),
+                    Err(reason) => Err(reason),
+                }
+            }
+            other => other,
+        };
+        match authorized {
             Ok(claims) => {
                 if let Some(channel) = self.channels.get_mut(&frame.topic) {
                     channel.token = token.to_owned();
@@ -424,10 +444,10 @@ impl Session {
                     self.subscribed(&frame.topic, join_ref);
                 }
             }
-            Err(reason) => {
-                // A bad token ends the channel: system error, then phx_close.
-                let message = keys::reason_message(&reason);
-                self.system(&frame.topic, join_ref.clone(), "system", "error", message);
+            Err(message) => {
+                // A bad or unauthorized token ends the channel: system error, then phx_close.
+                tracing::debug!(topic = %frame.topic, %message, "realtime: refreshed token refused");
+                self.system(&frame.topic, join_ref.clone(), "system", "error", &message);
                 self.close_channel(&frame.topic, join_ref);
             }
         }
