@@ -5,6 +5,8 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import { createClient } from '@supabase/supabase-js';
+import WebSocket from 'ws';
 import { ARTIFACTS, splitStack, until } from './support.mjs';
 
 const SEEDED = ['roundtable-worker', 'x-autopost', 'analyze-worker', 'content-worker', 'crawl-worker'];
@@ -91,6 +93,32 @@ test(`the section follows ${REALTIME}`, async () => {
   } else {
     assert.equal(joins[0].private, false);
     assert.ok(tables.includes('hp_worker_status'));
+  }
+});
+
+test('nobody with the public key can make the page show a forged status', { skip: REALTIME !== 'broadcast' && 'broadcast mode only' }, async () => {
+  const { data: [row] } = await writer.from('hp_worker_status').select('*').eq('worker_name', 'x-autopost');
+  assert.equal(await statusOf('x-autopost'), 'running');
+  const forged = { ...row, status: 'crashed', circuit_breaker_open: true, updated_at: new Date(Date.now() + 1_000).toISOString() };
+  const payload = { operation: 'UPDATE', schema: 'public', table: 'hp_worker_status', record: forged, old_record: row };
+  // On the private topic the page follows, and on the public one of the same name.
+  const forgers = [{ private: true }, {}].map((config) => ({
+    config, client: createClient(stack.reader.url, stack.reader.publishableKey, { auth: { persistSession: false }, realtime: { transport: WebSocket } }),
+  }));
+  for (const { config, client } of forgers) {
+    const channel = client.channel('worker-status', { config });
+    const joined = await new Promise((resolve) => {
+      setTimeout(() => resolve('no answer within 10 s'), 10_000);
+      channel.subscribe((status) => resolve(status));
+    });
+    assert.equal(joined, 'SUBSCRIBED', `the forger joined ${JSON.stringify(config)}`);
+    await channel.send({ type: 'broadcast', event: 'UPDATE', payload });
+  }
+  await page.waitForTimeout(1_500);
+  assert.equal(await statusOf('x-autopost'), 'running', 'the forged Crashed never shows');
+  for (const { client } of forgers) {
+    await client.removeAllChannels();
+    client.realtime.disconnect();
   }
 });
 

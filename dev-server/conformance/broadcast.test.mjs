@@ -2,7 +2,8 @@
 // in both protocol versions (2.0.0 delivers it as binary user-broadcast frames): a private
 // channel on `worker-status` with the public key subscribes and receives INSERT, UPDATE and
 // DELETE with Supabase's payload; a private channel on a topic the policies do not open is
-// refused with Realtime's reason; what a client sends on the channel reaches no one.
+// refused with Realtime's reason; what a client sends on that channel reaches no one, while on
+// a public channel it is relayed as Realtime relays it.
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import WebSocket from 'ws';
@@ -67,16 +68,43 @@ for (const vsn of ['1.0.0', '2.0.0']) {
       (error) => /Unauthorized: You do not have permissions to read from this Channel topic: other-topic/.test(String(error?.message ?? error)));
   });
 
-  test(`vsn ${vsn}: what a client sends on the channel reaches no viewer`, async () => {
+  test(`vsn ${vsn}: on a public channel a client's broadcast reaches the others, itself with self, acknowledged with ack`, async () => {
+    const topic = `room-${vsn}`;
+    const joinPublic = (config) => {
+      const messages = [];
+      const channel = client(gateway.publishableKey, vsn).channel(topic, { config })
+        .on('broadcast', { event: 'moved' }, (message) => messages.push(message.payload));
+      return new Promise((resolve) => channel.subscribe((status) => { if (status === 'SUBSCRIBED') resolve({ channel, messages }); }));
+    };
+    const sender = await joinPublic({ broadcast: { self: true, ack: true } });
+    const other = await joinPublic({});
+    assert.equal(await sender.channel.send({ type: 'broadcast', event: 'moved', payload: { x: 1 } }), 'ok', 'acknowledged');
+    await until(() => other.messages.length === 1 && sender.messages.length === 1, 'the message at both ends');
+    assert.deepEqual(other.messages, [{ x: 1 }]);
+    await other.channel.send({ type: 'broadcast', event: 'moved', payload: { x: 2 } });
+    await until(() => sender.messages.length === 2, 'the other way');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    assert.deepEqual(other.messages, [{ x: 1 }], 'without self, not back to the sender');
+  });
+
+  test(`vsn ${vsn}: what a client sends on the private topic reaches no viewer, and is not acknowledged`, async () => {
     const { messages } = await joinPrivate(client(gateway.publishableKey, vsn), 'worker-status');
-    const { channel: forger } = await joinPrivate(client(gateway.publishableKey, vsn), 'worker-status');
+    const forger = client(gateway.publishableKey, vsn).channel('worker-status', { config: { private: true, broadcast: { ack: true } } });
+    await new Promise((resolve) => forger.subscribe((status) => { if (status === 'SUBSCRIBED') resolve(); }));
     const fake = { operation: 'UPDATE', schema: 'public', table: 'hp_worker_status', record: { worker_name: 'x-autopost', status: 'crashed' } };
-    await forger.send({ type: 'broadcast', event: 'UPDATE', payload: fake });
-    // The same on the public topic of that name, which private viewers never share.
+    assert.equal(await forger.send({ type: 'broadcast', event: 'UPDATE', payload: fake }, { timeout: 1_500 }), 'timed out',
+      'dropped without a reply, as Realtime drops a broadcast without a write policy');
+    // The same on the public topic of that name reaches public listeners only: private viewers
+    // never share it.
+    const listener = [];
+    const publicListener = client(gateway.publishableKey, vsn).channel('worker-status')
+      .on('broadcast', { event: 'UPDATE' }, (message) => listener.push(message.payload));
+    await new Promise((resolve) => publicListener.subscribe((status) => { if (status === 'SUBSCRIBED') resolve(); }));
     const publicChannel = client(gateway.publishableKey, vsn).channel('worker-status');
     await new Promise((resolve) => publicChannel.subscribe((status) => { if (status === 'SUBSCRIBED') resolve(); }));
     await publicChannel.send({ type: 'broadcast', event: 'UPDATE', payload: fake });
-    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    await until(() => listener.length === 1, 'the public message relayed to the public listener');
+    await new Promise((resolve) => setTimeout(resolve, 500));
     assert.deepEqual(messages.filter((message) => message.payload?.record?.worker_name === 'x-autopost'), []);
   });
 }

@@ -5,6 +5,7 @@
 
 pub mod authorization;
 pub mod broadcast;
+pub mod client_broadcast;
 pub mod delivery;
 pub mod hub;
 pub mod join;

@@ -137,9 +137,21 @@ impl Hub {
 
     /// The outboxes of the channels joined to `topic` with the same privacy as a message.
     pub fn receivers(&self, topic: &str, private: bool) -> Vec<crate::realtime::outbox::Outbox> {
+        self.receivers_except(topic, private, None)
+    }
+
+    /// The same, without the channel `except` (a client's broadcast does not come back to it).
+    pub fn receivers_except(
+        &self,
+        topic: &str,
+        private: bool,
+        except: Option<&ChannelKey>,
+    ) -> Vec<crate::realtime::outbox::Outbox> {
         self.lock_receivers()
             .iter()
-            .filter(|(key, receiver)| key.topic == topic && receiver.private == private)
+            .filter(|(key, receiver)| {
+                key.topic == topic && receiver.private == private && Some(*key) != except
+            })
             .map(|(_, receiver)| receiver.outbox.clone())
             .collect()
     }

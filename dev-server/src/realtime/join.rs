@@ -19,6 +19,10 @@ pub struct JoinRequest {
     pub presence_enabled: bool,
     /// `config.private`: a private channel, authorized by the `realtime.messages` policies.
     pub private: bool,
+    /// `config.broadcast.self`: the channel receives its own broadcasts.
+    pub broadcast_self: bool,
+    /// `config.broadcast.ack`: each broadcast the channel sends is acknowledged.
+    pub broadcast_ack: bool,
 }
 
 impl JoinRequest {
@@ -46,14 +50,18 @@ impl JoinRequest {
         let presence_enabled = config
             .and_then(|config| config.pointer("/presence/enabled"))
             .is_some_and(|enabled| enabled == &json!(true) || enabled == &json!("true"));
-        let private = config
-            .and_then(|config| config.get("private"))
-            .is_some_and(|private| private == &json!(true));
+        let flag = |pointer: &str| {
+            config
+                .and_then(|config| config.pointer(pointer))
+                .is_some_and(|value| value == &json!(true))
+        };
         Self {
             access_token: token,
             entries,
             presence_enabled,
-            private,
+            private: flag("/private"),
+            broadcast_self: flag("/broadcast/self"),
+            broadcast_ack: flag("/broadcast/ack"),
         }
     }
 

@@ -12,7 +12,7 @@ use dashboard_core::json::Json;
 use dashboard_core::protocol::{
     PHOENIX_TOPIC, SUBSCRIBED_MESSAGE, TOPIC_PREFIX, UNMATCHED_TOPIC, event,
 };
-use dashboard_core::user_broadcast::UserBroadcast;
+use dashboard_core::user_broadcast::{BROADCAST_EVENT, UserBroadcast};
 use futures_util::{SinkExt, StreamExt};
 use serde_json::{Value, json};
 use tokio::time::Instant;
@@ -20,6 +20,7 @@ use tokio::time::Instant;
 use crate::faults::SocketFault;
 use crate::keys;
 use crate::realtime::authorization;
+use crate::realtime::client_broadcast::{self, ClientBroadcast};
 use crate::realtime::hub::{Binding, BroadcastReceiver, ChannelKey, Subscription};
 use crate::realtime::join::{self, JoinRequest};
 use crate::realtime::limits::{self, PerSecond};
@@ -37,6 +38,13 @@ struct Channel {
     has_bindings: bool,
     /// Joined with `config.private`: a new token is authorized against the topic again.
     private: bool,
+    /// Whether the channel's broadcasts are relayed: always on a public channel, on a private
+    /// one when the policies let the role write.
+    may_send: bool,
+    /// `config.broadcast.self`.
+    broadcast_self: bool,
+    /// `config.broadcast.ack`.
+    broadcast_ack: bool,
 }
 
 /// Refuses a join with `reason` after Realtime's error backoff.
@@ -151,8 +159,12 @@ pub async fn run(
                     deadline = Instant::now() + idle_timeout;
                     session.on_text(text.as_str(), vsn).await;
                 }
-                // Binary frames are broadcast-only; a postgres_changes server ignores them.
-                Some(Ok(Message::Binary(_) | Message::Ping(_) | Message::Pong(_))) => {
+                // Binary frames are user-broadcast pushes.
+                Some(Ok(Message::Binary(bytes))) => {
+                    deadline = Instant::now() + idle_timeout;
+                    session.on_binary(&bytes);
+                }
+                Some(Ok(Message::Ping(_) | Message::Pong(_))) => {
                     deadline = Instant::now() + idle_timeout;
                     session.count_message();
                 }
@@ -249,6 +261,7 @@ impl Session {
                 self.close_channel(&frame.topic, join_ref);
             }
             event::ACCESS_TOKEN => self.refresh_token(&frame).await,
+            BROADCAST_EVENT => self.client_broadcast(&ClientBroadcast::from_text(&frame)),
             other => tracing::debug!(
                 socket = self.socket_id,
                 event = other,
@@ -307,12 +320,16 @@ impl Session {
                 return;
             }
         };
+        let mut may_send = true;
         if request.private {
             // A private channel: the role must be allowed to read the topic (checked at join,
             // kept for the channel, and checked again when its token is refreshed).
             let allowed = authorization::policies(&self.state.admin_url, &claims, &name).await;
             let refusal = match allowed {
-                Ok(policies) if policies.read => None,
+                Ok(policies) if policies.read => {
+                    may_send = policies.write;
+                    None
+                }
                 Ok(_) => Some(authorization::unauthorized(&name)),
                 Err(reason) => Some(reason),
             };
@@ -335,6 +352,9 @@ impl Session {
                 token,
                 has_bindings: !request.entries.is_empty(),
                 private: request.private,
+                may_send,
+                broadcast_self: request.broadcast_self,
+                broadcast_ack: request.broadcast_ack,
             },
         );
         self.send(Frame::reply(&frame, "ok", request.reply()));
@@ -399,6 +419,50 @@ impl Session {
         Ok(bindings)
     }
 
+    /// A binary frame: realtime-js's user-broadcast push (protocol 2.0.0).
+    fn on_binary(&mut self, bytes: &[u8]) {
+        self.count_message();
+        if self.close_reason.is_some() {
+            return;
+        }
+        match ClientBroadcast::from_binary(bytes) {
+            Ok(broadcast) => self.client_broadcast(&broadcast),
+            Err(error) => {
+                tracing::debug!(socket = self.socket_id, %error, "realtime: binary frame ignored");
+            }
+        }
+    }
+
+    /// Relays what a client broadcast on a joined channel, if its channel may send.
+    fn client_broadcast(&self, broadcast: &ClientBroadcast) {
+        let Some(channel) = self.channels.get(&broadcast.topic) else {
+            tracing::debug!(socket = self.socket_id, topic = %broadcast.topic, "realtime: broadcast on a topic not joined ignored");
+            return;
+        };
+        if !channel.may_send {
+            // Realtime drops it, ack or not: the sender's ack times out.
+            tracing::debug!(socket = self.socket_id, topic = %broadcast.topic, "realtime: broadcast without a write policy dropped");
+            return;
+        }
+        client_broadcast::relay(
+            &self.state.hub,
+            &self.key(&broadcast.topic),
+            channel.private,
+            channel.broadcast_self,
+            broadcast,
+        );
+        if channel.broadcast_ack {
+            let ack = Frame {
+                join_ref: channel.join_ref.clone(),
+                r#ref: broadcast.r#ref.clone(),
+                topic: broadcast.topic.clone(),
+                event: event::REPLY.to_owned(),
+                payload: json!({"status": "ok", "response": {}}).into(),
+            };
+            self.send(ack);
+        }
+    }
+
     /// A new `access_token` for a channel: verified, and for a private channel authorized
     /// against its topic again (Realtime resets the channel's policies on a new token); a
     /// token that fails either ends the channel with a system error.
@@ -425,17 +489,18 @@ impl Session {
             Ok(claims) if private => {
                 let name = frame.topic.strip_prefix(TOPIC_PREFIX).unwrap_or_default();
                 match authorization::policies(&self.state.admin_url, &claims, name).await {
-                    Ok(policies) if policies.read => Ok(claims),
+                    Ok(policies) if policies.read => Ok((claims, policies.write)),
                     Ok(_) => Err(authorization::cannot_read(name)),
                     Err(reason) => Err(reason),
                 }
             }
-            other => other,
+            other => other.map(|claims| (claims, true)),
         };
         match authorized {
-            Ok(claims) => {
+            Ok((claims, may_send)) => {
                 if let Some(channel) = self.channels.get_mut(&frame.topic) {
                     channel.token = token.to_owned();
+                    channel.may_send = may_send;
                 }
                 let role = claims.role.clone();
                 self.state.hub.set_claims(&self.key(&frame.topic), claims);
