@@ -187,8 +187,8 @@ fn compare(a: &str, x: Placement, b: &str, y: Placement) -> Ordering {
 mod tests {
     use super::*;
 
-    #[test]
-    fn ticks_and_changes_record_transitions_and_a_first_snapshot_does_not() {
+    /// Workers a and b, Running, and the board of their first snapshot.
+    fn two_running() -> (Workers, Board) {
         let mut workers = Workers::default();
         workers.apply_snapshot(vec![
             row("a", "running", NOW, None, 1),
@@ -196,6 +196,12 @@ mod tests {
         ]);
         let mut board = Board::default();
         board.rebuild(&workers, now(), Thresholds::default());
+        (workers, board)
+    }
+
+    #[test]
+    fn ticks_and_changes_record_transitions_and_a_first_snapshot_does_not() {
+        let (workers, mut board) = two_running();
         assert!(
             board.take_transitions().is_empty(),
             "a first snapshot is no event"
@@ -217,13 +223,7 @@ mod tests {
 
     #[test]
     fn a_later_snapshot_records_what_changed_while_the_page_was_away() {
-        let mut workers = Workers::default();
-        workers.apply_snapshot(vec![
-            row("a", "running", NOW, None, 1),
-            row("b", "running", NOW, None, 1),
-        ]);
-        let mut board = Board::default();
-        board.rebuild(&workers, now(), Thresholds::default());
+        let (mut workers, mut board) = two_running();
         board.take_transitions();
         let later = "2026-11-28T15:00:20Z";
         workers.apply_snapshot(vec![
