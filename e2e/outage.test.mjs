@@ -2,7 +2,8 @@
 // turns Late or Stopped because *we* lost contact; statuses are held at the last moment the data
 // was known, the section says so with that time, and after Supabase returns it converges to
 // exactly the database's rows within the reconnect delay + 2 s. Also: Realtime unreachable but
-// REST fine means polling every 15 s, a page the browser froze is right soon after it wakes,
+// REST fine means polling every 15 s (and a crash seen only by polling is notified once the page
+// is live again), a page the browser froze is right soon after it wakes,
 // and a worker killed with SIGKILL turns Late and Stopped on time.
 // Thresholds are shortened by configuration (late-after 4 s, stopped-after 8 s) so outages that
 // outlast them take seconds, not minutes; WORKER_STATUS_OUTAGES=30,120,600 runs the long ones.
@@ -104,14 +105,33 @@ for (const seconds of OUTAGES_S) {
   });
 }
 
-test('Realtime unreachable but REST fine: the section polls every 15 s and says so', { timeout: 90_000 }, async () => {
+test('Realtime unreachable but REST fine: the section polls every 15 s and says so; a crash seen by polling is told once live', { timeout: 120_000 }, async () => {
   const context = await stack.browser.newContext();
+  await context.grantPermissions(['notifications'], { origin: new URL(stack.site.url).origin });
+  await context.addInitScript(() => {
+    window.shownNotifications = [];
+    const Real = window.Notification;
+    window.Notification = class extends Real {
+      constructor(title, options) {
+        super(title, options);
+        window.shownNotifications.push(`${title} | ${options?.body}`);
+      }
+    };
+  });
   const polled = await context.newPage();
-  // Every WebSocket to the gateway is refused; REST goes through.
-  await polled.routeWebSocket(/realtime/, (socket) => socket.close({ code: 1011, reason: 'unreachable in this test' }));
+  // Every WebSocket to the gateway is refused while `realtimeDown`; REST goes through.
+  let realtimeDown = true;
+  await polled.routeWebSocket(/realtime/, (socket) => {
+    if (realtimeDown) socket.close({ code: 1011, reason: 'unreachable in this test' });
+    else socket.connectToServer();
+  });
   const requests = [];
   polled.on('request', (request) => { if (request.url().includes('/rest/v1/hp_worker_status')) requests.push(Date.now()); });
   await polled.goto(stack.site.url);
+  const shown = () => polled.evaluate(() => window.shownNotifications);
+  const notify = polled.locator('[data-testid="notify"]');
+  await notify.click();
+  await until(async () => (await notify.getAttribute('aria-pressed')) === 'true', { what: 'notifications on' });
   const rows = () => polled.locator('[data-worker]').evaluateAll((cards) => cards.map((card) => card.dataset.worker).sort());
   await until(async () => (await rows()).length > 0, { within: 10_000, what: 'the first snapshot' });
   const banner = polled.locator('[data-testid="stale-banner"]');
@@ -120,10 +140,25 @@ test('Realtime unreachable but REST fine: the section polls every 15 s and says 
   const name = `polled-${Date.now()}`;
   await writer.from('hp_worker_status').upsert({ worker_name: name, status: 'running', last_heartbeat: new Date().toISOString() });
   await until(async () => (await rows()).includes(name), { within: 20_000, what: 'the new worker, by polling' });
+  // It crashes; the next poll shows it, but the page is not live: no notification yet.
+  await writer.from('hp_worker_status').upsert({ worker_name: name, status: 'crashed', last_heartbeat: new Date().toISOString() });
   await until(async () => requests.length >= 3, { within: 20_000, what: "a third snapshot request" });
   const gaps = requests.slice(1).map((at, i) => at - requests[i]);
   assert.ok(gaps.slice(1).every((gap) => gap >= 11_000 && gap <= 19_500), `polls every 15 s ± 20 %: ${gaps}`);
   assert.match(await banner.textContent(), /Live updates paused/);
+  const card = polled.locator(`[data-worker="${name}"]`);
+  await until(async () => (await card.getAttribute('data-status')) === 'crashed', { within: 5_000, what: 'the crash, by polling' });
+  await polled.waitForTimeout(500);
+  assert.deepEqual(await shown(), [], 'nothing while the page is not live');
+  // Realtime back: live within the reconnect delay, then told, once.
+  realtimeDown = false;
+  await until(async () => (await polled.locator('[data-testid="connection"]').getAttribute('data-state')) === 'live', { within: 15_000, what: 'live again' });
+  const about = async (worker) => (await shown()).filter((note) => note.startsWith(`${worker}:`));
+  await until(async () => (await about(name)).length > 0, { within: 3_000, what: 'the crash told once live' });
+  await polled.waitForTimeout(1_500);
+  assert.deepEqual(await about(name), [`${name}: Crashed | Was Running.`], 'told once');
+  // The dying worker, silent since the file began, truly stopped meanwhile: told as well.
+  assert.ok((await shown()).every((note) => note.startsWith(`${name}:`) || note === `${DYING}: Stopped | Was Running.`), (await shown()).join('\n'));
   await context.close();
 });
 

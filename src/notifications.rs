@@ -1,11 +1,11 @@
 //! Opt-in browser notifications (issue 13): a button asks for the permission, only when clicked;
 //! once on (remembered in the browser), a worker turning Crashed or Stopped, or Late for more than
 //! a minute, shows one notification naming it (`dashboard_core::alerts` decides which and when).
-//! Nothing is shown while the page's own connection is down.
+//! Nothing is shown while the page's own connection is down; what still holds is told once it
+//! is back.
 
 use dashboard_core::alerts::{Alert, Alerts};
 use dashboard_core::channel::ConnectionStatus;
-use dashboard_core::status::Status;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -68,9 +68,7 @@ impl Notifications {
             }
             let due = alerts
                 .try_update_value(|alerts| {
-                    alerts.on_tick(now, live(), |name| {
-                        store.status_untracked(name) == Some(Status::Late)
-                    })
+                    alerts.on_tick(now, live(), |name| store.status_untracked(name))
                 })
                 .unwrap_or_default();
             show(&due);
