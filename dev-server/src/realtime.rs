@@ -1,7 +1,9 @@
-//! Supabase Realtime's `postgres_changes` over Phoenix channels at `/realtime/v1/websocket`.
-//! This file is the HTTP upgrade: the key check and the socket's protocol version. The rest:
-//! `session` (one socket), `join` (join payloads), `hub` (who listens), `wal` (reading changes), `wal_change` (what a change is),
-//! `delivery` (RLS and payloads).
+//! Supabase Realtime's `postgres_changes` and Broadcast over Phoenix channels at
+//! `/realtime/v1/websocket`. This file is the HTTP upgrade: the key check and the socket's
+//! protocol version. The rest: `session` (one socket), `join` (join payloads), `authorization`
+//! (private topics), `hub` (who listens), `wal` (reading changes), `wal_change` (what a change
+//! is), `delivery` (RLS and payloads), `broadcast` (from the database), `client_broadcast` (from
+//! clients).
 
 pub mod authorization;
 pub mod broadcast;

@@ -1,5 +1,6 @@
 //! One WebSocket connection: Phoenix framing in the socket's version, heartbeats, joins, leaves,
-//! token refreshes, the idle timeout, faults, and the per-client limits (`limits`). Outgoing
+//! token refreshes, the broadcasts its client sends (`client_broadcast`), the idle timeout,
+//! faults, and the per-client limits (`limits`). Outgoing
 //! frames from anywhere (replies, system messages, changes from the WAL poller) go through one
 //! bounded queue (`outbox`), so the socket has one writer.
 
