@@ -25,25 +25,14 @@ pub fn HistoryStrip(name: String) -> impl IntoView {
             store.with_history(&row.worker_name, |events| {
                 let day = history::strip(events, row, now - STRIP_MS, now, late_after);
                 let week = history::strip(events, row, now - WEEK_MS, now, late_after);
-                let (day_uptime, week_uptime) = (
-                    history::uptime_permille(&day),
-                    history::uptime_permille(&week),
-                );
-                (day, day_uptime, week_uptime)
+                let uptime = history::uptime_line(&day, &week);
+                (day, uptime)
             })
         })
     });
     let loaded = move || store.history_state().get() == HistoryState::Loaded;
-    let uptime = move || {
-        windows.with(|(_, day, week)| {
-            format!(
-                "Uptime 24 h: {} · 7 d: {}",
-                history::percent(*day),
-                history::percent(*week)
-            )
-        })
-    };
-    let segments = move || windows.with(|(day, _, _)| day.clone());
+    let uptime = move || windows.with(|(_, uptime)| uptime.clone());
+    let segments = move || windows.with(|(day, _)| day.clone());
     view! {
         <Show when=loaded>
             <div class="wsm-history" data-testid="history">

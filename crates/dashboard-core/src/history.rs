@@ -375,15 +375,66 @@ fn overlay_silence(segments: Vec<Segment>, start: i64, end: i64) -> Vec<Segment>
 /// The share of the known time that was Running, in tenths of a percent; `None` when nothing is
 /// known of the window.
 pub fn uptime_permille(segments: &[Segment]) -> Option<u32> {
-    let length = |band: Option<Band>| -> i64 {
-        segments
-            .iter()
-            .filter(|segment| band.is_none_or(|band| segment.band == band))
-            .map(|segment| segment.end_ms - segment.start_ms)
-            .sum()
+    let known = known_ms(segments);
+    (known > 0).then(|| ((band_ms(segments, Band::Running) * 1000 + known / 2) / known) as u32)
+}
+
+/// How much of `segments` is known (not "no data"), in ms.
+pub fn known_ms(segments: &[Segment]) -> i64 {
+    segments
+        .iter()
+        .filter(|segment| segment.band != Band::Unknown)
+        .map(|segment| segment.end_ms - segment.start_ms)
+        .sum()
+}
+
+fn band_ms(segments: &[Segment], band: Band) -> i64 {
+    segments
+        .iter()
+        .filter(|segment| segment.band == band)
+        .map(|segment| segment.end_ms - segment.start_ms)
+        .sum()
+}
+
+/// The uptime line, from the strips of the last day and week, saying what it rests on: "Uptime
+/// 24 h: 99.2% · 7 d: 97.0%" with a full week of history, "Uptime 24 h: 99.2% · 3 d: 97.0%" with
+/// three days, "Uptime: 100% over 2 min of history" with less than a day (a worker seen for two
+/// minutes must not read as a week at 100%). Durations are rounded down: the strip is redrawn
+/// once a minute.
+pub fn uptime_line(day: &[Segment], week: &[Segment]) -> String {
+    // A minute's slack: the windows' edges move while the page is open.
+    const SLACK_MS: i64 = 60_000;
+    let known = known_ms(week);
+    if known == 0 {
+        return "Uptime: no history yet".to_owned();
+    }
+    if known < DAY_MS - SLACK_MS {
+        return format!(
+            "Uptime: {} over {} of history",
+            percent(uptime_permille(week)),
+            short_duration(known)
+        );
+    }
+    let week_label = if known < WEEK_MS - SLACK_MS {
+        short_duration(known)
+    } else {
+        "7 d".to_owned()
     };
-    let known = length(None) - length(Some(Band::Unknown));
-    (known > 0).then(|| ((length(Some(Band::Running)) * 1000 + known / 2) / known) as u32)
+    format!(
+        "Uptime 24 h: {} · {week_label}: {}",
+        percent(uptime_permille(day)),
+        percent(uptime_permille(week))
+    )
+}
+
+/// "<1 min", "5 min", "19 h", "3 d": rounded down.
+fn short_duration(ms: i64) -> String {
+    match ms / 60_000 {
+        0 => "<1 min".to_owned(),
+        minutes @ 1..60 => format!("{minutes} min"),
+        minutes @ 60..1_440 => format!("{} h", minutes / 60),
+        minutes => format!("{} d", minutes / 1_440),
+    }
 }
 
 /// "99.2%", "100%", "—" when unknown.
@@ -590,6 +641,56 @@ mod tests {
                 Band::Crashed
             ]
         );
+    }
+
+    #[test]
+    fn the_uptime_line_says_how_much_history_it_rests_on() {
+        let band = |band: Band, from_min: i64, to_min: i64| Segment {
+            band,
+            start_ms: T0 + from_min * MIN,
+            end_ms: T0 + to_min * MIN,
+        };
+        let young = [
+            band(Band::Unknown, 0, 1438),
+            band(Band::Running, 1438, 1440),
+        ];
+        assert_eq!(
+            uptime_line(&young, &young),
+            "Uptime: 100% over 2 min of history"
+        );
+        let seconds = [Segment {
+            band: Band::Running,
+            start_ms: T0,
+            end_ms: T0 + 4_000,
+        }];
+        assert_eq!(
+            uptime_line(&seconds, &seconds),
+            "Uptime: 100% over <1 min of history"
+        );
+        let hours = [band(Band::Unknown, 0, 240), band(Band::Running, 240, 1440)];
+        assert_eq!(
+            uptime_line(&hours, &hours),
+            "Uptime: 100% over 20 h of history"
+        );
+        let day = [
+            band(Band::Running, 0, 1410),
+            band(Band::Crashed, 1410, 1440),
+        ];
+        let three_days = [
+            band(Band::Unknown, 0, 4 * 1440),
+            band(Band::Running, 4 * 1440, 7 * 1440 - 30),
+            band(Band::Crashed, 7 * 1440 - 30, 7 * 1440),
+        ];
+        assert_eq!(
+            uptime_line(&day, &three_days),
+            "Uptime 24 h: 97.9% · 3 d: 99.3%"
+        );
+        let week = [
+            band(Band::Running, 0, 7 * 1440 - 30),
+            band(Band::Crashed, 7 * 1440 - 30, 7 * 1440),
+        ];
+        assert_eq!(uptime_line(&day, &week), "Uptime 24 h: 97.9% · 7 d: 99.7%");
+        assert_eq!(uptime_line(&[], &[]), "Uptime: no history yet");
     }
 
     #[test]
