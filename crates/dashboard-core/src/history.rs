@@ -239,9 +239,8 @@ pub fn strip(
     // database's by a few milliseconds, which must not hide the newest change until the next
     // redraw.
     let now_ms = events
-        .iter()
-        .map(|event| event.occurred_ms)
-        .fold(now_ms, i64::max);
+        .last()
+        .map_or(now_ms, |newest| newest.occurred_ms.max(now_ms));
     // The reported state at `since_ms`: the last change before it, else the "from" of the first
     // change after it, else what the row says now.
     let before = |at: i64| events.iter().filter(move |event| event.occurred_ms <= at);
@@ -381,17 +380,18 @@ pub fn uptime_permille(segments: &[Segment]) -> Option<u32> {
 
 /// How much of `segments` is known (not "no data"), in ms.
 pub fn known_ms(segments: &[Segment]) -> i64 {
-    segments
-        .iter()
-        .filter(|segment| segment.band != Band::Unknown)
-        .map(|segment| segment.end_ms - segment.start_ms)
-        .sum()
+    span_ms(segments, |band| band != Band::Unknown)
 }
 
-fn band_ms(segments: &[Segment], band: Band) -> i64 {
+fn band_ms(segments: &[Segment], wanted: Band) -> i64 {
+    span_ms(segments, |band| band == wanted)
+}
+
+/// The total length of the stretches whose band `counts`.
+fn span_ms(segments: &[Segment], counts: impl Fn(Band) -> bool) -> i64 {
     segments
         .iter()
-        .filter(|segment| segment.band == band)
+        .filter(|segment| counts(segment.band))
         .map(|segment| segment.end_ms - segment.start_ms)
         .sum()
 }

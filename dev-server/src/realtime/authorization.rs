@@ -95,3 +95,21 @@ pub async fn policies(admin_url: &str, claims: &Claims, topic: &str) -> Result<P
         .map_err(|error| unreachable(&error))?;
     Ok(Policies { read, write })
 }
+
+/// Why a private channel may not be followed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Refusal {
+    /// The policies do not let the role read the topic.
+    CannotRead,
+    /// The policies could not be checked; the reason.
+    Unchecked(String),
+}
+
+/// Whether `claims` may follow the private `topic`: `Ok(may also send)`, or why not.
+pub async fn may_follow(admin_url: &str, claims: &Claims, topic: &str) -> Result<bool, Refusal> {
+    match policies(admin_url, claims, topic).await {
+        Ok(policies) if policies.read => Ok(policies.write),
+        Ok(_) => Err(Refusal::CannotRead),
+        Err(reason) => Err(Refusal::Unchecked(reason)),
+    }
+}

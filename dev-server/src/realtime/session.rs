@@ -20,7 +20,7 @@ use tokio::time::Instant;
 
 use crate::faults::SocketFault;
 use crate::keys;
-use crate::realtime::authorization;
+use crate::realtime::authorization::{self, Refusal};
 use crate::realtime::client_broadcast::{self, ClientBroadcast};
 use crate::realtime::hub::{Binding, BroadcastReceiver, ChannelKey, Subscription};
 use crate::realtime::join::{self, JoinRequest};
@@ -321,25 +321,26 @@ impl Session {
                 return;
             }
         };
-        let mut may_send = true;
-        if request.private {
-            // A private channel: the role must be allowed to read the topic (checked at join,
-            // kept for the channel, and checked again when its token is refreshed).
-            let allowed = authorization::policies(&self.state.admin_url, &claims, &name).await;
-            let refusal = match allowed {
-                Ok(policies) if policies.read => {
-                    may_send = policies.write;
-                    None
+        // A private channel: the role must be allowed to read the topic (checked at join, kept
+        // for the channel, and checked again when its token is refreshed).
+        let may_send = if request.private {
+            let followed = authorization::may_follow(&self.state.admin_url, &claims, &name)
+                .await
+                .map_err(|refusal| match refusal {
+                    Refusal::CannotRead => authorization::unauthorized(&name),
+                    Refusal::Unchecked(reason) => reason,
+                });
+            match followed {
+                Ok(write) => write,
+                Err(reason) => {
+                    tracing::debug!(socket = self.socket_id, topic = %frame.topic, %reason, "realtime: private join refused");
+                    refuse_later(&self.outbox, config.channel_error_backoff, &frame, reason);
+                    return;
                 }
-                Ok(_) => Some(authorization::unauthorized(&name)),
-                Err(reason) => Some(reason),
-            };
-            if let Some(reason) = refusal {
-                tracing::debug!(socket = self.socket_id, topic = %frame.topic, %reason, "realtime: private join refused");
-                refuse_later(&self.outbox, config.channel_error_backoff, &frame, reason);
-                return;
             }
-        }
+        } else {
+            true
+        };
         if let Some(previous) = self.channels.get(&frame.topic) {
             // Joining a joined topic closes the old incarnation first (Phoenix).
             let old_ref = previous.join_ref.clone();
@@ -489,11 +490,13 @@ impl Session {
         let authorized = match verified {
             Ok(claims) if private => {
                 let name = frame.topic.strip_prefix(TOPIC_PREFIX).unwrap_or_default();
-                match authorization::policies(&self.state.admin_url, &claims, name).await {
-                    Ok(policies) if policies.read => Ok((claims, policies.write)),
-                    Ok(_) => Err(authorization::cannot_read(name)),
-                    Err(reason) => Err(reason),
-                }
+                authorization::may_follow(&self.state.admin_url, &claims, name)
+                    .await
+                    .map(|write| (claims, write))
+                    .map_err(|refusal| match refusal {
+                        Refusal::CannotRead => authorization::cannot_read(name),
+                        Refusal::Unchecked(reason) => reason,
+                    })
             }
             other => other.map(|claims| (claims, true)),
         };
