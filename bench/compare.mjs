@@ -2,7 +2,11 @@
 // built with the official supabase-js (bench/peers/: plain JavaScript, React 19), on one gateway
 // and one database in the same run, interleaved, reported as medians and as ratios
 // project / peer. What it measures:
-//   - bytes a browser downloads (brotli), all of it;
+//   - bytes a browser downloads (brotli): before the first rows show (the critical path) and all;
+//   - time from navigation to the first five rows (the five seeded workers, before the fleet is
+//     added), on loopback and on a phone-like link: 150 ms round trip, 1.6 Mbit/s down,
+//     750 kbit/s up, CPU slowed 4x (Lighthouse's mobile preset), applied through the Chrome
+//     DevTools Protocol to every request of the page, REST and socket included (7 rounds);
 //   - cold navigation -> every worker counted (1,000 workers, 5 interleaved rounds);
 //   - UPDATE -> DOM minus the gateway's own delivery time (a Node supabase-js subscriber
 //     stamps when the gateway delivered the change; the page stamps when its DOM showed it);
@@ -16,6 +20,9 @@ import { servePeer } from './peer-site.mjs';
 
 const WORKERS = 1000;
 const ROUNDS = 5;
+const FIRST_ROWS_ROUNDS = 7;
+/** Lighthouse's mobile preset ("slow 4G"): what a phone on a weak link gets. */
+const PHONE = { latency: 150, downloadThroughput: (1.6 * 1024 * 1024) / 8, uploadThroughput: (750 * 1024) / 8, cpu: 4 };
 const UPDATES = 40;
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
@@ -24,6 +31,29 @@ const counted = (page, total, timeout = 30_000) => page.waitForFunction((expecte
   const root = document.querySelector('worker-status')?.shadowRoot ?? document;
   return (root.querySelector('[data-testid="summary"]')?.textContent ?? '').endsWith(`/${expected} Running`);
 }, total, { timeout, polling: 10 });
+
+/** Milliseconds from navigation to five worker rows on screen, in a fresh context; `link` throttles. */
+async function firstFiveRows(browser, url, link) {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  if (link) {
+    const cdp = await context.newCDPSession(page);
+    await cdp.send('Network.enable');
+    await cdp.send('Network.emulateNetworkConditions', {
+      offline: false, latency: link.latency, downloadThroughput: link.downloadThroughput, uploadThroughput: link.uploadThroughput,
+    });
+    await cdp.send('Emulation.setCPUThrottlingRate', { rate: link.cpu });
+  }
+  const started = Date.now();
+  await page.goto(url);
+  await page.waitForFunction(() => {
+    const root = document.querySelector('worker-status')?.shadowRoot ?? document;
+    return root.querySelectorAll('[data-worker]').length >= 5;
+  }, null, { timeout: 60_000, polling: 10 });
+  const elapsed = Date.now() - started;
+  await context.close();
+  return elapsed;
+}
 
 async function coldLoad(browser, url, total) {
   const context = await browser.newContext();
@@ -96,20 +126,33 @@ async function deliveryListener(gateway) {
 const database = await startDatabase();
 const gateway = await gatewayOver(database, 0, { faults: false });
 const writer = createClient(gateway.url, gateway.secretKey, { auth: { persistSession: false }, realtime: { transport: WebSocket } });
+
+const bundle = await serveReleaseBundle();
+const ours = { name: 'project (Leptos)', site: await serveHostPage({ bundle, gatewayUrl: gateway.url, key: gateway.publishableKey }) };
+ours.url = ours.site.url;
+const weight = await bundleSize(DIST);
+ours.bytes = weight.total.brotli;
+ours.critical = weight.phases.critical.brotli;
+const vanilla = { name: 'supabase-js, plain JS', ...(await servePeer('vanilla.js', gateway)) };
+const react = { name: 'supabase-js + React 19', ...(await servePeer('react.jsx', gateway)) };
+const pages = [ours, vanilla, react];
+// A peer page is one script: everything it downloads is on its critical path.
+for (const peer of [vanilla, react]) peer.critical = peer.bytes;
+const browser = await launchBrowser();
+
+// The first rows, while the table holds the five seeded workers: interleaved rounds.
+for (const entry of pages) Object.assign(entry, { loopback: [], phone: [] });
+for (let round = 0; round < FIRST_ROWS_ROUNDS; round += 1) {
+  for (const entry of pages) entry.loopback.push(await firstFiveRows(browser, entry.url));
+  for (const entry of pages) entry.phone.push(await firstFiveRows(browser, entry.url, PHONE));
+}
+
 const now = new Date().toISOString();
 const rows = Array.from({ length: WORKERS }, (_, i) => ({ worker_name: `w-${String(i).padStart(5, '0')}`, status: 'running',
   last_heartbeat: now, jobs_processed: i, error_count: 0, circuit_breaker_open: false, metadata: {} }));
 if ((await writer.from('hp_worker_status').upsert(rows)).error) throw new Error('seeding failed');
 const total = WORKERS + 5;
 
-const bundle = await serveReleaseBundle();
-const ours = { name: 'project (Leptos)', site: await serveHostPage({ bundle, gatewayUrl: gateway.url, key: gateway.publishableKey }) };
-ours.url = ours.site.url;
-ours.bytes = (await bundleSize(DIST)).total.brotli;
-const vanilla = { name: 'supabase-js, plain JS', ...(await servePeer('vanilla.js', gateway)) };
-const react = { name: 'supabase-js + React 19', ...(await servePeer('react.jsx', gateway)) };
-const pages = [ours, vanilla, react];
-const browser = await launchBrowser();
 const listener = await deliveryListener(gateway);
 
 for (const entry of pages) entry.loads = [];
@@ -128,6 +171,15 @@ for (const entry of pages) {
 for (const peer of [vanilla, react]) {
   console.log(`  project / ${peer.name}: bytes ${ratio(ours.bytes, peer.bytes)}, cold load ${ratio(median(ours.loads), median(peer.loads))}, `
     + `UPDATE->DOM ${ratio(ours.update, peer.update)}, idle main thread ${ratio(ours.idle, peer.idle)}`);
+}
+console.log(`first five rows (5 workers; medians of ${FIRST_ROWS_ROUNDS}, interleaved; phone: ${PHONE.latency} ms RTT, 1.6 Mbit/s down, 750 kbit/s up, CPU ${PHONE.cpu}x slower)`);
+console.log(`  ${'page'.padEnd(24)} ${'critical path'.padStart(14)} ${'all bytes'.padStart(10)} ${'loopback'.padStart(10)} ${'phone-like link'.padStart(16)}`);
+for (const entry of pages) {
+  console.log(`  ${entry.name.padEnd(24)} ${kib(entry.critical).padStart(14)} ${kib(entry.bytes).padStart(10)} ${(median(entry.loopback) + ' ms').padStart(10)} ${(median(entry.phone) + ' ms').padStart(16)}`);
+}
+for (const peer of [vanilla, react]) {
+  console.log(`  project / ${peer.name}: critical path ${ratio(ours.critical, peer.critical)}, all bytes ${ratio(ours.bytes, peer.bytes)}, `
+    + `first rows on loopback ${ratio(median(ours.loopback), median(peer.loopback))}, on the phone-like link ${ratio(median(ours.phone), median(peer.phone))}`);
 }
 
 await listener.stop();

@@ -1,12 +1,14 @@
 // The supabase-js reference pages of make bench (bench/peers/), built the way a team would ship
 // them (esbuild, minified, production React) and served on loopback with the gateway's URL and
-// publishable key. Used by compare.mjs and burst.mjs.
+// publishable key, brotli-compressed when the browser accepts it, as the Leptos bundle is served.
+// Used by compare.mjs and burst.mjs.
 import http from 'node:http';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { freePort } from '../scripts/gateway-process.mjs';
+import { acceptsBrotli, brotliOf } from '../e2e/vercel-static.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
@@ -27,7 +29,12 @@ export async function servePeer(entry, gateway) {
   const server = http.createServer((request, response) => {
     const file = files[new URL(request.url, 'http://x').pathname];
     if (!file) return response.writeHead(404).end();
-    response.writeHead(200, { 'content-type': file[0] }).end(file[1]);
+    const body = Buffer.from(file[1]);
+    if (acceptsBrotli(request)) {
+      response.writeHead(200, { 'content-type': file[0], 'content-encoding': 'br', vary: 'Accept-Encoding' }).end(brotliOf(`${entry}${request.url}`, body));
+    } else {
+      response.writeHead(200, { 'content-type': file[0] }).end(body);
+    }
   });
   const port = await freePort();
   await new Promise((resolve) => server.listen(port, '127.0.0.1', resolve));

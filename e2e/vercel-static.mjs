@@ -1,11 +1,14 @@
 // A static server for the built bundle that answers as Vercel would for this project: files from
 // dist/ (`/` is index.html), with the response headers of vercel.json applied through Vercel's own
 // route compiler (@vercel/routing-utils: path-to-regexp sources, later rules override earlier
-// ones), so the headers the tests see are the ones a deployment sends, not a copy of them.
+// ones), so the headers the tests see are the ones a deployment sends, not a copy of them. Like
+// Vercel's CDN, it sends text and wasm brotli-compressed to a client that accepts it, so that a
+// throttled link (make bench) carries the bytes a deployment would send.
 import http from 'node:http';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import zlib from 'node:zlib';
 import { getTransformedRoutes } from '@vercel/routing-utils';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -36,6 +39,22 @@ export function headersFor(routes, pathname) {
   return headers;
 }
 
+/** Whether a response of this type is compressed (Vercel compresses text, scripts and wasm). */
+const compressible = (type) => /^(text\/|application\/(wasm|json|javascript))/.test(type);
+
+/** Brotli (quality 11, as the budget counts) of `body`, remembered per file and content. */
+const compressed = new Map();
+export function brotliOf(key, body) {
+  const known = compressed.get(key);
+  if (known?.body.equals(body)) return known.br;
+  const br = zlib.brotliCompressSync(body, { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 11 } });
+  compressed.set(key, { body, br });
+  return br;
+}
+
+/** Whether the request accepts brotli. */
+export const acceptsBrotli = (request) => /\bbr\b/.test(request.headers['accept-encoding'] ?? '');
+
 /**
  * Serves `dir` on a free loopback port with vercel.json's headers.
  * @returns {Promise<{url: string, origin: string, stop: () => Promise<void>}>}
@@ -51,11 +70,14 @@ export async function serveBundle(dir) {
       return;
     }
     try {
-      const body = await fs.readFile(resolved);
-      response.writeHead(200, {
-        'content-type': TYPES[path.extname(resolved)] ?? 'application/octet-stream',
-        ...headersFor(routes, pathname),
-      });
+      let body = await fs.readFile(resolved);
+      const type = TYPES[path.extname(resolved)] ?? 'application/octet-stream';
+      const encoding = {};
+      if (compressible(type) && acceptsBrotli(request)) {
+        body = brotliOf(resolved, body);
+        Object.assign(encoding, { 'content-encoding': 'br', vary: 'Accept-Encoding' });
+      }
+      response.writeHead(200, { 'content-type': type, ...encoding, ...headersFor(routes, pathname) });
       response.end(request.method === 'HEAD' ? undefined : body);
     } catch {
       response.writeHead(404, headersFor(routes, pathname)).end('not found');

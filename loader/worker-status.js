@@ -2,25 +2,90 @@
 // host page includes with one <script type="module">; the build copies it to the root of the
 // bundle as worker-status.js (a stable name, revalidated on every load) and fills in ASSETS with
 // the hashed names of the app's files, which it loads relative to its own URL, so a host page on
-// another origin works too. Each element renders into its own open shadow root and stops
-// everything it started (socket, timers, listeners) when it is removed from the page.
+// another origin works too, and with the Supabase URL and key the app was built with. Each
+// element renders into its own open shadow root and stops everything it started (socket,
+// timers, listeners) when it is removed from the page.
+//
+// Everything the first rows wait for starts at once: the wasm download (compiled while it
+// streams), the bindings, and, per element, the first page of hp_worker_status, which the app
+// takes instead of asking again (src/prefetch.rs).
 //
 //   <script type="module" src="https://<deployment>/worker-status.js"></script>
 //   <worker-status supabase-url="https://<ref>.supabase.co" supabase-key="sb_publishable_…"></worker-status>
 
-const ASSETS = /* written by scripts/write-loader.mjs */ { js: '', wasm: '', css: '' };
+const ASSETS = /* written by scripts/write-loader.mjs */ { js: '', wasm: '', css: '', url: '', key: '' };
 const BASE = new URL('./', import.meta.url);
-/** Attributes read when the section mounts; changing one remounts it. */
-const CONFIG_ATTRIBUTES = ['supabase-url', 'supabase-key', 'late-after', 'stopped-after', 'update-title'];
+/** Attributes read when the section mounts; changing one remounts it (src/config.rs reads them). */
+const CONFIG_ATTRIBUTES = ['supabase-url', 'supabase-key', 'late-after', 'stopped-after', 'update-title', 'group-by', 'view', 'realtime'];
+/** The first page, as src/api.rs asks for it (dashboard_core::paging::PAGE_SIZE rows). */
+const FIRST_PAGE = 'hp_worker_status?select=*&order=worker_name.asc&limit=1000';
+/** Longest wait for it, as config.rs's SNAPSHOT_TIMEOUT_MS. */
+const SNAPSHOT_TIMEOUT_MS = 10_000;
 
 let app = null;
 /** The app's module, initialised once per page however many elements there are. */
 function loadApp() {
-  app ??= import(new URL(ASSETS.js, BASE).href).then(async (bindings) => {
-    const exports = await bindings.default({ module_or_path: new URL(ASSETS.wasm, BASE) });
-    return { bindings, memory: exports.memory };
-  });
+  app ??= (() => {
+    // The wasm download starts now, beside the bindings' import, not after it.
+    const wasm = fetch(new URL(ASSETS.wasm, BASE));
+    return import(new URL(ASSETS.js, BASE).href).then(async (bindings) => {
+      const exports = await bindings.default({ module_or_path: wasm });
+      return { bindings, memory: exports.memory };
+    });
+  })();
   return app;
+}
+loadApp();
+
+/** An attribute's value, or undefined when missing or blank (as config.rs reads attributes). */
+function attribute(element, name) {
+  const value = element.getAttribute(name);
+  return value === null || value.trim() === '' ? undefined : value;
+}
+
+/** The JWT key's role claim, if it is a JWT (no verification: only to refuse secret keys). */
+function jwtRole(key) {
+  try {
+    const payload = key.split('.')[1];
+    if (!payload) return undefined;
+    return JSON.parse(atob(payload.replace(/-/g, '+').replace(/_/g, '/').padEnd(Math.ceil(payload.length / 4) * 4, '=')))?.role;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The project URL and key this element will use, or null when the app will refuse them
+ * (config.rs's Config::problem: no http(s) URL, no key, a secret key), so that a wrong or
+ * secret key never sends a request.
+ */
+export function connection(element) {
+  const url = (attribute(element, 'supabase-url') ?? ASSETS.url).trim().replace(/\/+$/, '');
+  const key = (attribute(element, 'supabase-key') ?? ASSETS.key).trim();
+  if (!/^https?:\/\//.test(url) || key === '') return null;
+  if (key.startsWith('sb_secret_') || jwtRole(key) === 'service_role') return null;
+  return { url, key };
+}
+
+/** Starts the first page's request with the headers src/api.rs sends; the app takes it. */
+function prefetchFirstPage(element) {
+  const target = connection(element);
+  if (target === null) return undefined;
+  const url = `${target.url}/rest/v1/${FIRST_PAGE}`;
+  const sentMs = Date.now();
+  const response = fetch(url, {
+    headers: {
+      apikey: target.key,
+      Authorization: `Bearer ${target.key}`,
+      'Accept-Profile': 'public',
+      'X-Client-Info': 'worker-status-dashboard/0.1.0',
+      Prefer: 'count=exact',
+    },
+    signal: AbortSignal.timeout(SNAPSHOT_TIMEOUT_MS),
+  });
+  // Read by the app; a failure is the app's to report (it asks again), never an unhandled rejection.
+  response.catch(() => {});
+  return { url, key: target.key, sentMs, response };
 }
 
 function stylesheetLoaded(link) {
@@ -66,10 +131,11 @@ class WorkerStatusElement extends HTMLElement {
     style.href = new URL(ASSETS.css, BASE).href;
     const container = document.createElement('div');
     root.replaceChildren(style, container);
+    const firstPage = prefetchFirstPage(this);
     try {
       const [{ bindings }] = await Promise.all([loadApp(), stylesheetLoaded(style)]);
       if (generation !== this.#generation) return;
-      this.#section = bindings.mount(this, container);
+      this.#section = bindings.mount(this, container, firstPage);
     } catch (error) {
       if (generation !== this.#generation) return;
       container.setAttribute('data-testid', 'worker-status');

@@ -1,7 +1,10 @@
 // The release bundle's weight as a browser downloads it: every file of dist/ brotli-compressed
 // (quality 11, as Vercel serves it), grouped as the loader, the app's wasm and JS, the styles and
-// the page. `node scripts/bundle-size.mjs [dist]` prints the table; `bundleSize()` is what the
-// budget test and `make bench` use.
+// the page, and split by when it is fetched: the critical path (what the first rows wait for:
+// loader, bindings, the split loader, the main wasm, the section's styles), the lazily loaded
+// wasm modules (fetched once the first rows are on screen, or on first use), and the standalone
+// page's own HTML and styles. `node scripts/bundle-size.mjs [dist]` prints the table;
+// `bundleSize()` is what the budget test and `make bench` use.
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import zlib from 'node:zlib';
@@ -17,29 +20,49 @@ function part(file) {
   return 'html';
 }
 
-/** `{ parts: { loader, wasm, js, css, html }: {raw, brotli}, total: {raw, brotli} }` in bytes. */
+/** When a browser fetches `file`: `critical`, `lazy` or `page` (see the top of this file). */
+export function phase(file) {
+  if (/^(split|chunk)_.*\.wasm$/.test(file)) return 'lazy';
+  if (file === 'index.html' || /^page-[0-9a-f]+\.css$/.test(file)) return 'page';
+  return 'critical';
+}
+
+const brotli = (body) => zlib.brotliCompressSync(body, { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 11 } }).length;
+
+/**
+ * `{ parts: { loader, wasm, js, css, html }, phases: { critical, lazy, page }, total, files }`,
+ * each `{raw, brotli}` in bytes (`files` by name).
+ */
 export async function bundleSize(dir = path.join(root, 'dist')) {
   const parts = {};
+  const phases = {};
+  const files = {};
   const total = { raw: 0, brotli: 0 };
+  const add = (into, key, size) => {
+    const entry = (into[key] ??= { raw: 0, brotli: 0 });
+    entry.raw += size.raw;
+    entry.brotli += size.brotli;
+  };
   const entries = await fs.readdir(dir, { withFileTypes: true });
   for (const file of entries.filter((entry) => entry.isFile()).map((entry) => entry.name).sort()) {
     const body = await fs.readFile(path.join(dir, file));
-    const brotli = zlib.brotliCompressSync(body, { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 11 } }).length;
-    const entry = (parts[part(file)] ??= { raw: 0, brotli: 0 });
-    entry.raw += body.length;
-    entry.brotli += brotli;
-    total.raw += body.length;
-    total.brotli += brotli;
+    const size = { raw: body.length, brotli: brotli(body) };
+    files[file] = size;
+    add(parts, part(file), size);
+    add(phases, phase(file), size);
+    total.raw += size.raw;
+    total.brotli += size.brotli;
   }
-  return { parts, total };
+  return { parts, phases, total, files };
 }
 
 export const kib = (bytes) => `${(bytes / 1024).toFixed(1)} KiB`;
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const { parts, total } = await bundleSize(process.argv[2]);
-  for (const [name, size] of Object.entries(parts)) {
-    console.log(`  ${name.padEnd(7)} raw ${kib(size.raw).padStart(10)}   brotli ${kib(size.brotli).padStart(9)}`);
-  }
-  console.log(`  ${'total'.padEnd(7)} raw ${kib(total.raw).padStart(10)}   brotli ${kib(total.brotli).padStart(9)}`);
+  const { parts, phases, total } = await bundleSize(process.argv[2]);
+  const line = (name, size) => console.log(`  ${name.padEnd(9)} raw ${kib(size.raw).padStart(10)}   brotli ${kib(size.brotli).padStart(9)}`);
+  for (const [name, size] of Object.entries(parts)) line(name, size);
+  line('total', total);
+  console.log('  by when it is fetched:');
+  for (const name of ['critical', 'lazy', 'page']) if (phases[name]) line(name, phases[name]);
 }

@@ -2,7 +2,8 @@
 # Installs what the project needs and the machine lacks; skips whatever is already there, so a
 # warm machine pays only for the checks. Usage: scripts/install-deps.sh [db] [build] [web] [all]
 #   db   PostgreSQL 15 server and wal2json (the throwaway database, the gateway, SQL tests)
-#   build  wasm target, Trunk, wasm-bindgen CLI (enough for `make release`, e.g. in a deploy job)
+#   build  wasm target, Trunk, wasm-bindgen CLI, wasm-split-cli (enough for `make release`, e.g.
+#          in a deploy job)
 #   web    build, plus Chromium and chromedriver, brotli, an emoji font
 # Debian/Ubuntu with rustup, cargo, node and npm is assumed (README). Versions follow
 # ../shared/TOOLCHAIN.md: trunk 0.21.14 (0.22 needs a newer rustc), wasm-bindgen-cli equal to the
@@ -11,6 +12,9 @@ set -euo pipefail
 
 TRUNK_VERSION=0.21.14
 WASM_BINDGEN_VERSION=0.2.130
+# The splitter of the release build (scripts/build-app.mjs): the CLI of the wasm_split_helpers
+# that Leptos's split points use.
+WASM_SPLIT_VERSION=0.2.4
 PG_MAJOR=15
 
 apt_updated=no
@@ -48,6 +52,11 @@ install_build() {
     echo "install-deps: building wasm-bindgen-cli $WASM_BINDGEN_VERSION (about two minutes, once)" >&2
     # No --locked: its lock file asks for a crate version the registry no longer serves.
     cargo install "wasm-bindgen-cli@$WASM_BINDGEN_VERSION"
+  fi
+  # It has no --version: cargo's list of installed packages says which one is there.
+  if ! command -v wasm-split-cli >/dev/null || ! cargo install --list | grep -q "^wasm_split_cli_support v$WASM_SPLIT_VERSION:"; then
+    echo "install-deps: building wasm-split-cli $WASM_SPLIT_VERSION (about two minutes, once)" >&2
+    cargo install --locked "wasm_split_cli_support@$WASM_SPLIT_VERSION" --features build-binary
   fi
   # wasm-opt is npm's binaryen (package.json): Debian 12's binaryen 108 breaks wasm-bindgen's
   # externref table at run time.

@@ -1,11 +1,13 @@
 // Trunk post_build hook (Trunk.toml): writes the <worker-status> element's files into the build
-// before Trunk moves it to dist/: the section's stylesheet under a content-hashed name, and the
+// before Trunk moves it to dist/: the section's stylesheet under a content-hashed name, the
 // loader worker-status.js (loader/worker-status.js with the hashed names of the app's JS, wasm
-// and stylesheet filled in). The loader keeps its stable name: it is the one URL a host page uses.
+// and stylesheet and the build's Supabase defaults filled in), and the standalone page's preload
+// hints. The loader keeps its stable name: it is the one URL a host page uses.
 import crypto from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { transform } from 'esbuild';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const staging = process.env.TRUNK_STAGING_DIR;
@@ -27,16 +29,40 @@ function only(pattern, what) {
 
 const js = only(/^dashboard-[0-9a-f]+\.js$/, "app's JS bindings");
 const wasm = only(/^dashboard-[0-9a-f]+_bg\.wasm$/, "app's wasm");
+// The Supabase URL and key the app was built with (scripts/build-app.mjs), so that the loader
+// starts the first request with the configuration the app will check.
+const defaults = JSON.parse(await fs.readFile(path.join(root, 'target/app-build/defaults.json'), 'utf8'));
 const css = await fs.readFile(path.join(root, 'style/worker-status.css'));
 const cssName = `worker-status-${crypto.createHash('sha256').update(css).digest('hex').slice(0, 16)}.css`;
 await fs.writeFile(path.join(staging, cssName), css);
 
 const template = await fs.readFile(path.join(root, 'loader/worker-status.js'), 'utf8');
-const placeholder = "/* written by scripts/write-loader.mjs */ { js: '', wasm: '', css: '' }";
+const placeholder = "/* written by scripts/write-loader.mjs */ { js: '', wasm: '', css: '', url: '', key: '' }";
 if (!template.includes(placeholder)) {
   console.error('write-loader: loader/worker-status.js lost its ASSETS placeholder');
   process.exit(1);
 }
-const loader = template.replace(placeholder, JSON.stringify({ js, wasm, css: cssName }));
+const assets = { js, wasm, css: cssName, url: defaults.url, key: defaults.key };
+// Minified in release: it is on the critical path (1.2 KB brotli less); loader/ has the source.
+let loader = template.replace(placeholder, JSON.stringify(assets));
+if (process.env.TRUNK_PROFILE === 'release') {
+  loader = (await transform(loader, { minify: true, format: 'esm', target: 'es2022', legalComments: 'none' })).code;
+}
 await fs.writeFile(path.join(staging, 'worker-status.js'), loader);
+
+// The standalone page: the bindings and the wasm are fetched while the loader is, each hint with
+// the mode of the request it stands for (a module import; the loader's fetch(), CORS mode), so
+// that the browser uses what it preloaded instead of downloading it twice.
+const page = path.join(staging, 'index.html');
+const html = await fs.readFile(page, 'utf8');
+const split = files.filter((name) => /^wasm-split-[0-9a-f]+\.js$/.test(name));
+const hints = [js, ...split].map((name) => `<link rel="modulepreload" href="./${name}">`).join('')
+  + `<link rel="preload" href="./${wasm}" as="fetch" type="application/wasm" crossorigin>`;
+if (!html.includes('</head>')) {
+  console.error('write-loader: index.html has no </head> for the preload hints');
+  process.exit(1);
+}
+// Trunk leaves its skipped Rust link in the page; the hints take its place.
+const skipped = /\s*<link data-trunk rel="rust" data-trunk-skip[^>]*>/;
+await fs.writeFile(page, html.replace(skipped, '').replace('</head>', `${hints}</head>`));
 console.log(`write-loader: worker-status.js -> ${js}, ${wasm}, ${cssName}`);

@@ -9,7 +9,8 @@ use dashboard_core::row::WorkerRow;
 
 use crate::config::{Config, HISTORY_TABLE, SNAPSHOT_TIMEOUT_MS, TABLE};
 use crate::error::ApiError;
-use crate::http::{FetchError, TextResponse, get_text};
+use crate::http::{FetchError, TextResponse, get_text, receive_text};
+use crate::prefetch::FirstPage;
 
 /// One page of the table and what it tells about the server's clock.
 #[derive(Debug, Clone)]
@@ -28,8 +29,13 @@ pub struct Page {
     pub received_ms: i64,
 }
 
-/// Fetches the page of rows after `after` (the first page when `None`), ordered by the key.
-pub async fn fetch_page(config: &Config, after: Option<&str>) -> Result<Page, ApiError> {
+/// Fetches the page of rows after `after` (the first page when `None`), ordered by the key,
+/// taking the loader's request for it instead of sending one when it asked exactly that.
+pub async fn fetch_page(
+    config: &Config,
+    after: Option<&str>,
+    prefetched: Option<FirstPage>,
+) -> Result<Page, ApiError> {
     let cursor = after
         .map(|name| {
             format!(
@@ -39,7 +45,7 @@ pub async fn fetch_page(config: &Config, after: Option<&str>) -> Result<Page, Ap
         })
         .unwrap_or_default();
     let query = format!("{TABLE}?select=*&order=worker_name.asc&limit={PAGE_SIZE}{cursor}");
-    let answer = get(config, &query, true).await?;
+    let answer = get(config, &query, true, prefetched).await?;
     let ReadRows {
         rows,
         skipped,
@@ -73,7 +79,7 @@ pub async fn fetch_events_page(
         "{HISTORY_TABLE}?select=*&occurred_at=gte.{}&id=gt.{after_id}&order=id.asc&limit={PAGE_SIZE}",
         String::from(js_sys::encode_uri_component(&since))
     );
-    let answer = get(config, &query, false).await?;
+    let answer = get(config, &query, false, None).await?;
     let Ok(Json::Array(items)) = Json::parse(&answer.body) else {
         return Err(ApiError::BadResponse(
             "the body is not a JSON array".to_owned(),
@@ -105,10 +111,19 @@ struct Answer {
 }
 
 /// GETs `query` (the path after `/rest/v1/`) with the headers supabase-js sends, asking for the
-/// total count when `count`; an answer other than 2xx is the error it names.
-async fn get(config: &Config, query: &str, count: bool) -> Result<Answer, ApiError> {
+/// total count when `count`, or takes `prefetched` if it is that request; an answer other than
+/// 2xx is the error it names.
+async fn get(
+    config: &Config,
+    query: &str,
+    count: bool,
+    prefetched: Option<FirstPage>,
+) -> Result<Answer, ApiError> {
     let url = format!("{}/rest/v1/{query}", config.supabase_url);
-    let sent_ms = now_ms();
+    let prefetched = prefetched.and_then(|page| page.answer_for(&url, &config.key));
+    let sent_ms = prefetched
+        .as_ref()
+        .map_or_else(now_ms, |(_, sent_ms)| *sent_ms);
     // As supabase-js 2.109 does with any key, publishable ones included: `apikey` and the key
     // as the bearer (the API gateway swaps a bearer `sb_…` key for the role's JWT).
     let bearer = format!("Bearer {}", config.key);
@@ -125,17 +140,19 @@ async fn get(config: &Config, query: &str, count: bool) -> Result<Answer, ApiErr
         // The rows after the cursor, so the loop knows when the table is loaded.
         headers.push(("Prefer", "count=exact"));
     }
+    let answer = match prefetched {
+        Some((response, _)) => receive_text(response).await,
+        None => get_text(&url, &headers, SNAPSHOT_TIMEOUT_MS).await,
+    };
     let TextResponse {
         status,
         date,
         content_range,
         body,
-    } = get_text(&url, &headers, SNAPSHOT_TIMEOUT_MS)
-        .await
-        .map_err(|error| match error {
-            FetchError::TimedOut => ApiError::Timeout(SNAPSHOT_TIMEOUT_MS / 1000),
-            FetchError::Failed(text) => ApiError::Network(text),
-        })?;
+    } = answer.map_err(|error| match error {
+        FetchError::TimedOut => ApiError::Timeout(SNAPSHOT_TIMEOUT_MS / 1000),
+        FetchError::Failed(text) => ApiError::Network(text),
+    })?;
     let received_ms = now_ms();
     let server_date_ms = date
         .map(|date| js_sys::Date::parse(&date))

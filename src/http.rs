@@ -61,6 +61,31 @@ pub async fn get_text(
     let answer = settle(window.fetch_with_str_and_init(url, &init))
         .await
         .map_err(rejected)?;
+    read(answer, rejected).await
+}
+
+/// The answer to a request someone else sent (the loader's first page, `crate::prefetch`), read
+/// as `get_text` reads its own; its deadline is the sender's (`AbortSignal.timeout`).
+pub async fn receive_text(response: Promise) -> Result<TextResponse, FetchError> {
+    let rejected = |error: JsValue| {
+        let timed_out = error
+            .dyn_ref::<js_sys::Error>()
+            .is_some_and(|error| error.name() == "TimeoutError");
+        if timed_out {
+            FetchError::TimedOut
+        } else {
+            failed(error)
+        }
+    };
+    let answer = settle(response).await.map_err(rejected)?;
+    read(answer, rejected).await
+}
+
+/// Status, the headers we read, and the body of a `Response`.
+async fn read(
+    answer: JsValue,
+    rejected: impl Fn(JsValue) -> FetchError,
+) -> Result<TextResponse, FetchError> {
     let response: Response = answer.dyn_into().map_err(failed)?;
     let header = |name: &str| response.headers().get(name).ok().flatten();
     let (date, content_range) = (header("date"), header("content-range"));

@@ -9,9 +9,12 @@ pub mod components;
 pub mod config;
 pub mod error;
 pub mod http;
+pub mod lazy;
 pub mod lifetime;
+pub mod live;
 pub mod notifications;
 pub mod page_title;
+pub mod prefetch;
 pub mod realtime;
 pub mod store;
 pub mod triage;
@@ -24,6 +27,7 @@ use send_wrapper::SendWrapper;
 
 use crate::components::worker_status::WorkerStatus;
 use crate::config::Config;
+use crate::prefetch::FirstPage;
 use crate::store::Store;
 
 thread_local! {
@@ -80,27 +84,23 @@ impl Drop for MountedSection {
 
 /// Mounts a section into `container`, configured from `host`'s attributes (the
 /// `<worker-status>` element), which also receives the `worker-status-change` events.
+/// `first_page` is the loader's request for the first page of rows, if it sent one.
 pub fn mount_section(
     host: web_sys::HtmlElement,
     container: web_sys::HtmlElement,
+    first_page: Option<FirstPage>,
 ) -> MountedSection {
     let config = Config::resolve(&host);
     MOUNTED.with(|mounted| mounted.borrow_mut().push(container.clone()));
     let host = SendWrapper::new(host);
     let handle = leptos::mount::mount_to(container.clone(), move || {
         // Inside the mount: Leptos has set up its async executor and the owner by now.
-        let store = provide_section_state(&config);
+        let store = provide_section_state(&config, first_page);
         let update_title = config.update_title;
         if config.problem().is_none() {
             store.refresh();
-            // The channel follows the history only if it exists: Realtime refuses a whole
-            // subscription that names a missing table, and an install may not have migrated yet.
-            // Under the section's owner (so the channel stops at unmount), cancelled if it
-            // unmounts first.
-            leptos::task::spawn_local_scoped_with_cancellation(async move {
-                let history = store.load_history().await;
-                realtime::start(config, store, history);
-            });
+            // History and the channel once the first rows are on screen, never before.
+            live::follow_after_first_load(config, store);
         }
         announce_changes(host, store);
         if update_title {
@@ -116,9 +116,10 @@ pub fn mount_section(
 
 /// Creates the section's state (store, view, notifications) and provides it to the component
 /// tree. Called inside the mount: the store's effects need Leptos's executor and owner.
-pub fn provide_section_state(config: &Config) -> Store {
-    let store = Store::new(config.clone());
+pub fn provide_section_state(config: &Config, first_page: Option<FirstPage>) -> Store {
+    let store = Store::new(config.clone(), first_page);
     provide_context(store);
+    provide_context(lazy::FirstRowsShown(store.first_load_settled()));
     provide_context(triage::Triage::new(config));
     provide_context(notifications::Notifications::new(store));
     store

@@ -20,8 +20,14 @@ impl Section {
     }
 }
 
-/// Mounts a section into `container`, configured from `host`'s attributes.
+/// Mounts a section into `container`, configured from `host`'s attributes; `first_page` is the
+/// loader's request for the first page of rows (`undefined` if it sent none).
 #[wasm_bindgen]
-pub fn mount(host: web_sys::HtmlElement, container: web_sys::HtmlElement) -> Section {
-    Section(dashboard::mount_section(host, container))
+pub fn mount(
+    host: web_sys::HtmlElement,
+    container: web_sys::HtmlElement,
+    first_page: wasm_bindgen::JsValue,
+) -> Section {
+    let first_page = dashboard::prefetch::FirstPage::from_js(&first_page);
+    Section(dashboard::mount_section(host, container, first_page))
 }

@@ -26,6 +26,7 @@ use crate::api::{self, now_ms};
 use crate::config::{CLOCK_TICK_MS, Config};
 use crate::error::ApiError;
 use crate::lifetime;
+use crate::prefetch::FirstPage;
 
 /// Where the choice to show workers silent for more than 7 days is remembered.
 const SHOW_SILENT_KEY: &str = "worker-status.show-silent";
@@ -121,6 +122,8 @@ pub struct Store {
     samples: StoredValue<HashMap<String, Vec<(i64, i64)>>>,
     /// Who hears of status changes besides the announcer (notifications).
     transition_listeners: StoredValue<Vec<TransitionListener>, LocalStorage>,
+    /// The loader's request for the first page, until the first load takes it.
+    first_page: StoredValue<Option<FirstPage>, LocalStorage>,
 }
 
 /// Whether the history could be loaded.
@@ -138,8 +141,9 @@ pub enum HistoryState {
 type TransitionListener = std::rc::Rc<dyn Fn(&[Transition])>;
 
 impl Store {
-    /// New state; starts the shared clock in the browser.
-    pub fn new(config: Config) -> Self {
+    /// New state; starts the shared clock in the browser. `first_page` is the loader's request
+    /// for the first page, if it sent one.
+    pub fn new(config: Config, first_page: Option<FirstPage>) -> Self {
         let load = match config.problem() {
             Some(problem) => LoadState::Misconfigured(problem),
             None => LoadState::Loading,
@@ -190,6 +194,7 @@ impl Store {
             progress: RwSignal::new(None),
             revision: RwSignal::new(0),
             transition_listeners: StoredValue::new_local(Vec::new()),
+            first_page: StoredValue::new_local(first_page),
             history: StoredValue::new(History::default()),
             history_state: RwSignal::new(HistoryState::Loading),
             history_revision: RwSignal::new(0),
@@ -354,7 +359,12 @@ impl Store {
         let mut after: Option<String> = None;
         let mut progress = Progress::default();
         loop {
-            let page = api::fetch_page(config, after.as_deref()).await?;
+            // The loader's request for the first page, taken once: a later refresh asks anew.
+            let prefetched = match after {
+                None => self.first_page.try_update_value(Option::take).flatten(),
+                Some(_) => None,
+            };
+            let page = api::fetch_page(config, after.as_deref(), prefetched).await?;
             if self.load.is_disposed() {
                 return Ok((rows, skipped));
             }
@@ -711,6 +721,13 @@ impl Store {
     /// How far a table of several pages has loaded; `None` when no such load is under way.
     pub fn loading_progress(self) -> Signal<Option<Progress>> {
         self.progress.into()
+    }
+
+    /// Whether the first load has settled: rows on screen, the table empty, or an error shown.
+    /// A memo: it notifies once, when it turns true, not on every later snapshot.
+    pub fn first_load_settled(self) -> Signal<bool> {
+        let load = self.load;
+        Memo::new(move |_| load.with(|load| !matches!(load, LoadState::Loading))).into()
     }
 
     /// The load state.

@@ -30,7 +30,7 @@ fn mount(config: Config) -> (web_sys::HtmlElement, Store) {
     let slot = std::rc::Rc::new(std::cell::Cell::new(None));
     let filled = slot.clone();
     leptos::mount::mount_to(element.clone(), move || {
-        let store = dashboard::provide_section_state(&config);
+        let store = dashboard::provide_section_state(&config, None);
         filled.set(Some(store));
         view! { <WorkerStatus /> }
     })

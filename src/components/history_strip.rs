@@ -6,7 +6,16 @@ use dashboard_core::history::{self, STRIP_MS, Segment, WEEK_MS};
 use leptos::prelude::*;
 
 use crate::components::worker_texts::local_time;
+use crate::lazy::lazy_part;
 use crate::store::{HistoryState, Store};
+
+lazy_part! {
+    module rich;
+    /// The strip of the worker `name`, loaded once the first rows are on screen.
+    pub fn history_strip(name: String) -> AnyView {
+        view! { <HistoryStrip name=name /> }.into_any()
+    }
+}
 
 /// The strip and uptime of the worker `name`; nothing while the history is not available.
 #[component]

@@ -3,7 +3,16 @@
 
 use leptos::prelude::*;
 
+use crate::lazy::lazy_part;
 use crate::store::Store;
+
+lazy_part! {
+    module rich;
+    /// The fold line, loaded once the first rows are on screen.
+    pub fn silent_fold() -> AnyView {
+        view! { <SilentFold /> }.into_any()
+    }
+}
 
 /// The fold line.
 #[component]

@@ -5,7 +5,16 @@
 use leptos::prelude::*;
 
 use crate::components::worker_texts::local_clock_time;
+use crate::lazy::lazy_part;
 use crate::store::Store;
+
+lazy_part! {
+    module rich;
+    /// The banner, loaded once the first rows are on screen (it has nothing to say before).
+    pub fn stale_banner() -> AnyView {
+        view! { <StaleBanner /> }.into_any()
+    }
+}
 
 /// The banner (nothing while current).
 #[component]

@@ -6,9 +6,18 @@ use dashboard_core::grouping;
 use dashboard_core::triage::StatusFilter;
 use leptos::prelude::*;
 
+use crate::lazy::lazy_part;
 use crate::notifications::{Notifications, Permission};
 use crate::store::Store;
 use crate::triage::Triage;
+
+lazy_part! {
+    module rich;
+    /// The triage controls, loaded once the first rows are on screen.
+    pub fn triage_bar() -> AnyView {
+        view! { <TriageBar /> }.into_any()
+    }
+}
 
 /// The triage controls.
 #[component]

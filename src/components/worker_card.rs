@@ -4,13 +4,16 @@
 
 use leptos::prelude::*;
 
-use crate::components::history_strip::HistoryStrip;
+use crate::components::history_strip::history_strip;
 use crate::components::metadata_list::MetadataList;
-use crate::components::worker_detail::WorkerDetail;
+use crate::components::worker_detail::worker_detail;
 use crate::components::worker_texts::WorkerTexts;
+use crate::lazy::{deferred, lazy_part};
+use crate::store::Store;
 use crate::triage::VersionOutliers;
 
-/// One worker's card, following that worker's row and the clock.
+/// One worker's card, following that worker's row and the clock. What the first rows need is
+/// here; the history strip and the rest (`card_extras`) are lazily loaded parts.
 #[component]
 pub fn WorkerCard(name: String) -> impl IntoView {
     let Some((row, texts)) = WorkerTexts::lookup(&name) else {
@@ -33,23 +36,16 @@ pub fn WorkerCard(name: String) -> impl IntoView {
         let row = row.clone();
         move || row.with(|row| row.description.is_some())
     });
-    let breaker = Signal::derive({
-        let row = row.clone();
-        move || row.with(|row| row.circuit_breaker_open)
-    });
-    let metadata = Memo::new(move |_| row.with(|row| row.metadata.clone()));
-    let version_differs = {
-        let outliers = use_context::<VersionOutliers>();
-        let name = name.clone();
-        move || {
-            outliers.is_some_and(|VersionOutliers(outliers)| {
-                outliers.with(|names| names.binary_search(&name).is_ok())
-            })
-        }
-    };
+    let breaker = Signal::derive(move || row.with(|row| row.circuit_breaker_open));
     let display_name = name.clone();
-    let detail_name = name.clone();
-    let open = RwSignal::new(false);
+    let strip = deferred({
+        let name = name.clone();
+        move || history_strip(name.clone())
+    });
+    let extras = deferred({
+        let name = name.clone();
+        move || card_extras(name.clone())
+    });
     view! {
         <li class="wsm-card" data-worker=name data-status=status>
             <div class="wsm-card-head">
@@ -61,9 +57,6 @@ pub fn WorkerCard(name: String) -> impl IntoView {
             <Show when=move || has_description.get()>
                 <p class="wsm-description">{description}</p>
             </Show>
-            <Show when=version_differs>
-                <p class="wsm-version-differs" data-testid="version-differs">"Version differs from the rest of its group"</p>
-            </Show>
             <Show when=move || breaker.get()>
                 <p class="wsm-breaker" data-testid="breaker">"⚠️ Circuit Breaker Open"</p>
             </Show>
@@ -71,21 +64,59 @@ pub fn WorkerCard(name: String) -> impl IntoView {
                 <time datetime=iso title=exact tabindex="0" data-exact=exact>{seen}</time>
             </p>
             <p class="wsm-counts" data-testid="counts">{counts}</p>
-            <HistoryStrip name=name.clone() />
-            {move || view! { <MetadataList metadata=metadata.get() /> }}
-            <button
-                type="button"
-                class="wsm-fold-toggle wsm-open"
-                data-testid="open-detail"
-                aria-expanded=move || if open.get() { "true" } else { "false" }
-                on:click=move |_| open.update(|open| *open = !*open)
-            >
-                {move || if open.get() { "Hide details" } else { "Details" }}
-            </button>
-            <Show when=move || open.get()>
-                <WorkerDetail name=detail_name.clone() />
-            </Show>
+            {strip}
+            {extras}
         </li>
+    }
+    .into_any()
+}
+
+lazy_part! {
+    module rich;
+    /// A card's "version differs" line, metadata and detail, loaded once the first rows are
+    /// on screen.
+    pub fn card_extras(name: String) -> AnyView {
+        view! { <CardExtras name=name /> }.into_any()
+    }
+}
+
+/// "Version differs", the metadata, and the detail on request.
+#[component]
+fn CardExtras(name: String) -> impl IntoView {
+    let Some(row) = Store::expect().row(&name) else {
+        return ().into_any();
+    };
+    let metadata = Memo::new(move |_| row.with(|row| row.metadata.clone()));
+    let version_differs = {
+        let outliers = use_context::<VersionOutliers>();
+        let name = name.clone();
+        move || {
+            outliers.is_some_and(|VersionOutliers(outliers)| {
+                outliers.with(|names| names.binary_search(&name).is_ok())
+            })
+        }
+    };
+    let open = RwSignal::new(false);
+    view! {
+        <Show when=version_differs>
+            <p class="wsm-version-differs" data-testid="version-differs">"Version differs from the rest of its group"</p>
+        </Show>
+        {move || view! { <MetadataList metadata=metadata.get() /> }}
+        <button
+            type="button"
+            class="wsm-fold-toggle wsm-open"
+            data-testid="open-detail"
+            aria-expanded=move || if open.get() { "true" } else { "false" }
+            on:click=move |_| open.update(|open| *open = !*open)
+        >
+            {move || if open.get() { "Hide details" } else { "Details" }}
+        </button>
+        <Show when=move || open.get()>
+            {deferred({
+                let name = name.clone();
+                move || worker_detail(name.clone())
+            })}
+        </Show>
     }
     .into_any()
 }

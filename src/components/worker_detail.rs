@@ -6,7 +6,16 @@ use dashboard_core::metadata::display;
 use leptos::prelude::*;
 
 use crate::components::worker_texts::local_time;
+use crate::lazy::lazy_part;
 use crate::store::{HistoryState, Store};
+
+lazy_part! {
+    module rich;
+    /// The detail of the worker `name`, loaded on its first opening.
+    pub fn worker_detail(name: String) -> AnyView {
+        view! { <WorkerDetail name=name /> }.into_any()
+    }
+}
 
 /// Sparkline box, in SVG units.
 const SPARK_WIDTH: i64 = 120;

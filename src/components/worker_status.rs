@@ -7,11 +7,12 @@ use leptos::prelude::*;
 use crate::components::connection_badge::ConnectionBadge;
 use crate::components::empty_state::EmptyState;
 use crate::components::error_panel::ErrorPanel;
-use crate::components::silent_fold::SilentFold;
-use crate::components::stale_banner::StaleBanner;
-use crate::components::triage_bar::TriageBar;
+use crate::components::silent_fold::silent_fold;
+use crate::components::stale_banner::stale_banner;
+use crate::components::triage_bar::triage_bar;
 use crate::components::worker_group::WorkerGroup;
 use crate::components::worker_list::WorkerList;
+use crate::lazy::deferred;
 use crate::store::{Panel, Store};
 use crate::triage::{Triage, VersionOutliers};
 
@@ -60,7 +61,7 @@ pub fn WorkerStatus() -> impl IntoView {
                     "No worker is running."
                 </p>
             </Show>
-            <StaleBanner />
+            {deferred(stale_banner)}
             // Status changes, one sentence each, for screen readers; never the ticking clock.
             <p class="wsm-sr-only" aria-live="polite" data-testid="announcer">{announcement}</p>
             <Show when=move || !skipped.get().is_empty()>
@@ -79,7 +80,7 @@ pub fn WorkerStatus() -> impl IntoView {
             </Show>
             <Show when=show_list>
                 <Show when=controls>
-                    <TriageBar />
+                    {deferred(triage_bar)}
                 </Show>
                 // Places hold while the pointer or keyboard focus is in the list: nothing jumps
                 // under it. Focus left by a click does not hold them (a wall screen someone once
@@ -110,7 +111,7 @@ pub fn WorkerStatus() -> impl IntoView {
                         />
                     </Show>
                 </div>
-                <SilentFold />
+                {deferred(silent_fold)}
             </Show>
         </section>
     }

@@ -1,0 +1,136 @@
+// What the first rows wait for (issue 19), as a browser sees it on the release bundle: the
+// loader starts the wasm, the bindings and the first page of rows at once; the app takes that
+// page instead of asking again; nothing is downloaded twice; the lazily loaded parts never
+// hold the first rows up; and a configuration the app refuses sends no request at all.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { gatewayOver, launchBrowser, serveHostPage, serveReleaseBundle, startDatabase, until } from './support.mjs';
+import { phase } from '../scripts/bundle-size.mjs';
+
+let database;
+let gateway;
+let bundle;
+let browser;
+const servers = [];
+const FIRST_PAGE = '/rest/v1/hp_worker_status?select=*&order=worker_name.asc&limit=1000';
+
+before(async () => {
+  database = await startDatabase();
+  gateway = await gatewayOver(database, 0);
+  bundle = await serveReleaseBundle();
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  for (const server of servers) await server.stop();
+  await bundle?.stop();
+  await gateway?.stop();
+  await database?.stop();
+});
+
+/** Notes, in the page's clock, when the first worker row appears in any shadow root. */
+const WATCH_FIRST_ROW = () => {
+  const attach = Element.prototype.attachShadow;
+  Element.prototype.attachShadow = function (...args) {
+    const root = attach.apply(this, args);
+    new MutationObserver((_, observer) => {
+      if (root.querySelector('[data-worker]')) {
+        window.__firstRowAt ??= performance.now();
+        observer.disconnect();
+      }
+    }).observe(root, { subtree: true, childList: true });
+    return root;
+  };
+};
+
+/** Opens `url` and records every request and console line from before the first byte. */
+async function open(url) {
+  const page = await browser.newPage();
+  const events = [];
+  const consoleLines = [];
+  page.on('request', (request) => events.push({ kind: 'request', url: request.url() }));
+  page.on('requestfinished', (request) => events.push({ kind: 'finished', url: request.url() }));
+  page.on('console', (message) => consoleLines.push(`${message.type()}: ${message.text()}`));
+  page.on('pageerror', (error) => consoleLines.push(`pageerror: ${error.message}`));
+  await page.addInitScript(WATCH_FIRST_ROW);
+  await page.goto(url);
+  return { page, events, consoleLines };
+}
+
+const firstRow = (page) => page.waitForFunction(() => window.__firstRowAt !== undefined, null, { timeout: 15_000 });
+
+async function host(options = {}) {
+  const site = await serveHostPage({ bundle, gatewayUrl: gateway.url, key: gateway.publishableKey, ...options });
+  servers.push(site);
+  return site;
+}
+
+test('the loader asks for the first page while the wasm downloads, and the app takes that answer', async () => {
+  const { page, events, consoleLines } = await open((await host()).url);
+  await firstRow(page);
+  const before = events.slice();
+  const wasmUrl = before.find((event) => event.kind === 'request' && /dashboard-[0-9a-f]+_bg\.wasm$/.test(event.url))?.url;
+  assert.ok(wasmUrl, 'the main wasm was requested');
+  const firstPage = before.filter((event) => event.kind === 'request' && event.url === `${gateway.url}${FIRST_PAGE}`);
+  assert.equal(firstPage.length, 1, 'one request for the first page before the first rows: the app took the loader\'s');
+  const asked = before.indexOf(firstPage[0]);
+  const wasmDone = before.findIndex((event) => event.kind === 'finished' && event.url === wasmUrl);
+  assert.ok(wasmDone === -1 || asked < wasmDone, 'the first page was asked for before the wasm had arrived');
+  const bundleRequests = before.filter((event) => event.kind === 'request' && event.url.startsWith(bundle.origin)).map((event) => event.url);
+  assert.deepEqual(bundleRequests.filter((url, index) => bundleRequests.indexOf(url) !== index), [], 'no file of the bundle twice');
+  assert.deepEqual(consoleLines.filter((line) => /error|preload/i.test(line)), []);
+  await page.close();
+});
+
+test('the first rows never wait for a lazily loaded part', async () => {
+  // Grouped: the triage bar, the groups, the strips and the live channel all load at once.
+  const site = await host({ attributes: 'group-by="host"' });
+  const { page } = await open(site.url);
+  await firstRow(page);
+  await until(() => page.locator('[data-testid="triage"]').first().isVisible(), { within: 10_000, what: 'the lazily loaded parts shown' });
+  const timing = await page.evaluate(() => ({
+    firstRowAt: window.__firstRowAt,
+    resources: performance.getEntriesByType('resource').map((entry) => ({ name: entry.name, startTime: entry.startTime, responseEnd: entry.responseEnd })),
+  }));
+  const file = (url) => new URL(url).pathname.slice(1);
+  const ours = timing.resources.filter((entry) => entry.name.startsWith(bundle.origin));
+  const lazy = ours.filter((entry) => phase(file(entry.name)) === 'lazy');
+  assert.ok(lazy.length > 0, `lazily loaded modules were fetched: ${ours.map((entry) => file(entry.name))}`);
+  for (const entry of lazy) {
+    assert.ok(entry.startTime > timing.firstRowAt, `${file(entry.name)} was asked for once the first rows were on screen`);
+  }
+  for (const entry of ours.filter((entry) => phase(file(entry.name)) === 'critical')) {
+    assert.ok(entry.responseEnd <= timing.firstRowAt, `${file(entry.name)} is on the critical path`);
+  }
+  await page.close();
+});
+
+test('the standalone page uses its preload hints: each file once, no unused preload', async () => {
+  const { page, events, consoleLines } = await open(bundle.url);
+  await until(async () => (await page.locator('[data-testid="worker-status"]').count()) === 1, { within: 10_000, what: 'mounted' });
+  await page.waitForTimeout(3_500); // Chromium warns of an unused preload after about 3 s
+  const requests = events.filter((event) => event.kind === 'request' && event.url.startsWith(bundle.origin)).map((event) => event.url);
+  assert.ok(requests.some((url) => url.endsWith('_bg.wasm')), `the wasm was fetched: ${requests}`);
+  assert.deepEqual(requests.filter((url, index) => requests.indexOf(url) !== index), [], 'no file twice');
+  assert.deepEqual(consoleLines.filter((line) => /preload/i.test(line)), []);
+  await page.close();
+});
+
+test('a key or URL the app refuses sends no request at all, not even the loader\'s', async () => {
+  const jwt = (role) => `e30.${Buffer.from(JSON.stringify({ role })).toString('base64url')}.c2ln`;
+  const cases = [
+    ['a secret key', { key: gateway.secretKey }],
+    ['a legacy service_role key', { key: jwt('service_role') }],
+    ['no URL scheme', { gatewayUrl: gateway.url.replace(/^http:\/\//, '') }],
+  ];
+  for (const [what, options] of cases) {
+    const site = await host(options);
+    const { page, events } = await open(site.url);
+    await until(() => page.locator('worker-status [data-testid="error-panel"]').isVisible(), { within: 10_000, what: `${what} refused` });
+    await page.waitForTimeout(500);
+    const sent = events.filter((event) => event.kind === 'request' && event.url.includes('/rest/v1/'));
+    assert.deepEqual(sent.map((event) => event.url), [], `${what}: nothing sent`);
+    await page.close();
+  }
+});

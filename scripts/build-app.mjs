@@ -1,0 +1,144 @@
+// Trunk build hook (Trunk.toml): builds the app's WebAssembly and its JavaScript bindings into
+// Trunk's staging folder. Trunk 0.21 cannot split a wasm module (trunk-rs/trunk#1022), so the
+// Rust pipeline runs here and Trunk keeps the page, the styles, `trunk serve` and its rebuild on
+// save.
+//
+//   release: cargo (linked with relocations) -> wasm-split-cli (one wasm module per `#[lazy]`
+//            group, plus the main one) -> wasm-bindgen on the main module -> wasm-opt -Oz on
+//            every module -> esbuild minifies the two JavaScript files -> content-hashed names.
+//   debug:   cargo -> wasm-bindgen, no split, no optimisation (fast rebuilds for `make dev`).
+//
+// Outputs, all in the staging folder: dashboard-<hash>.js (bindings), dashboard-<hash>_bg.wasm
+// (the main module: what the first rows need), and in release wasm-split-<hash>.js (the chunk
+// loader the bindings import) and one <chunk>-<hash>.wasm per lazily loaded part. The build's
+// Supabase defaults go to target/app-build/defaults.json for the loader (write-loader.mjs), and
+// to cargo as the same values, so the loader and the app resolve one configuration.
+import crypto from 'node:crypto';
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { transform } from 'esbuild';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const staging = process.env.TRUNK_STAGING_DIR;
+if (!staging) {
+  console.error('build-app: TRUNK_STAGING_DIR is not set; this script runs as a Trunk hook');
+  process.exit(2);
+}
+const release = process.env.TRUNK_PROFILE === 'release';
+const work = path.join(root, 'target', 'app-build', release ? 'release' : 'debug');
+const WASM_BINDGEN_VERSION = '0.2.130'; // equals the wasm-bindgen crate pinned in Cargo.toml
+
+// The local stack's URL and publishable key (dashboard_core::local_stack): debug builds without
+// a configured project talk to it, as `make dev` expects.
+const LOCAL = { url: 'http://127.0.0.1:54321', key: 'sb_publishable_ACJWlzQHlZjBrEguHvfOxg_3BJgxAaH' };
+
+/** The build's defaults, as config.rs reads them: a set but empty variable counts as unset. */
+function buildDefaults() {
+  const set = (name) => (process.env[name] ?? '').trim() || undefined;
+  return {
+    url: set('SUPABASE_URL') ?? (release ? '' : LOCAL.url),
+    key: set('SUPABASE_PUBLISHABLE_KEY') ?? set('SUPABASE_ANON_KEY') ?? (release ? '' : LOCAL.key),
+    realtime: set('SUPABASE_REALTIME') ?? '',
+  };
+}
+
+function run(command, args, env = {}) {
+  execFileSync(command, args, { cwd: root, stdio: ['ignore', 'inherit', 'inherit'], env: { ...process.env, ...env } });
+}
+
+const hashOf = (...bodies) => {
+  const hash = crypto.createHash('sha256');
+  for (const body of bodies) hash.update(body);
+  return hash.digest('hex').slice(0, 16);
+};
+
+/** Replaces `from` by `to` in `text`, which must contain it. */
+function rewrite(text, from, to, what) {
+  if (!text.includes(from)) throw new Error(`build-app: ${what} no longer contains ${from}`);
+  return text.split(from).join(to);
+}
+
+async function minify(code) {
+  return (await transform(code, { minify: true, format: 'esm', target: 'es2022', legalComments: 'none' })).code;
+}
+
+const version = execFileSync('wasm-bindgen', ['--version'], { encoding: 'utf8' });
+if (!version.includes(WASM_BINDGEN_VERSION)) {
+  console.error(`build-app: wasm-bindgen ${WASM_BINDGEN_VERSION} is needed, found ${version.trim()} (make deps)`);
+  process.exit(1);
+}
+
+// Earlier outputs left in the staging folder (a failed build leaves it behind) must not be taken
+// for this build's.
+for (const name of await fs.readdir(staging)) {
+  if (/^(dashboard-|wasm-split-|split_|chunk_)/.test(name)) await fs.rm(path.join(staging, name));
+}
+
+const defaults = buildDefaults();
+await fs.rm(work, { recursive: true, force: true });
+await fs.mkdir(work, { recursive: true });
+await fs.writeFile(path.join(root, 'target', 'app-build', 'defaults.json'), JSON.stringify(defaults));
+
+// Exactly the loader's defaults reach option_env!, whatever the caller's environment says.
+const cargoEnv = {
+  SUPABASE_URL: defaults.url,
+  SUPABASE_PUBLISHABLE_KEY: defaults.key,
+  SUPABASE_ANON_KEY: '',
+  SUPABASE_REALTIME: defaults.realtime,
+};
+const cargoArgs = ['build', '--locked', '--target', 'wasm32-unknown-unknown', '-p', 'dashboard', '--bin', 'dashboard'];
+if (release) {
+  // Relocations let wasm-split-cli follow every reference. (The workaround of cargo-leptos#679,
+  // --no-merge-data-segments, was measured: wasm-split-cli 0.2.4 moves the parts' data without
+  // it, and with it the main module is 3.6 KB and the lazy one 1.8 KB heavier, brotli.)
+  run('cargo', [...cargoArgs, '--release', '--features', 'split'], {
+    ...cargoEnv,
+    CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS: '-Clink-arg=--emit-relocs',
+  });
+} else {
+  run('cargo', cargoArgs, cargoEnv);
+}
+const built = path.join(root, 'target', 'wasm32-unknown-unknown', release ? 'release' : 'debug', 'dashboard.wasm');
+
+const bindgen = path.join(work, 'bindgen');
+let chunks = [];
+let splitJs = null;
+if (release) {
+  const split = path.join(work, 'split');
+  run('wasm-split-cli', [built, split]);
+  run('wasm-bindgen', ['--target', 'web', '--keep-lld-exports', '--no-demangle', '--no-typescript',
+    '--out-dir', bindgen, '--out-name', 'dashboard', path.join(split, 'main.wasm')]);
+  chunks = (await fs.readdir(split)).filter((name) => name.endsWith('.wasm') && name !== 'main.wasm').sort();
+  for (const file of [path.join(bindgen, 'dashboard_bg.wasm'), ...chunks.map((name) => path.join(split, name))]) {
+    run('wasm-opt', ['-Oz', '--enable-reference-types', '--enable-bulk-memory', '--enable-nontrapping-float-to-int', '--enable-sign-ext', '--enable-mutable-globals', file, '-o', file]);
+  }
+  splitJs = await fs.readFile(path.join(split, '__wasm_split.js'), 'utf8');
+  chunks = await Promise.all(chunks.map(async (name) => ({ name, body: await fs.readFile(path.join(split, name)) })));
+} else {
+  run('wasm-bindgen', ['--target', 'web', '--no-typescript', '--out-dir', bindgen, '--out-name', 'dashboard', built]);
+}
+let js = await fs.readFile(path.join(bindgen, 'dashboard.js'), 'utf8');
+const wasm = await fs.readFile(path.join(bindgen, 'dashboard_bg.wasm'));
+
+// One hash for the whole build: the files name each other, so they change together. It covers
+// this script too, since what it writes is its inputs rewritten by it.
+const self = await fs.readFile(fileURLToPath(import.meta.url));
+const hash = hashOf(self, js, wasm, splitJs ?? '', ...chunks.map((chunk) => chunk.body));
+const names = { js: `dashboard-${hash}.js`, wasm: `dashboard-${hash}_bg.wasm`, split: `wasm-split-${hash}.js` };
+js = rewrite(js, "'dashboard_bg.wasm'", `'${names.wasm}'`, 'the bindings');
+if (splitJs !== null) {
+  // The import statement only: the imports object keeps the wasm's module name as its key.
+  js = rewrite(js, 'from "./__wasm_split.js"', `from "./${names.split}"`, 'the bindings');
+  splitJs = rewrite(splitJs, '"./main.js"', `"./${names.js}"`, 'wasm-split-cli\'s loader');
+  for (const chunk of chunks) {
+    chunk.hashed = `${path.basename(chunk.name, '.wasm')}-${hash}.wasm`;
+    splitJs = rewrite(splitJs, `"./${chunk.name}"`, `"./${chunk.hashed}"`, 'wasm-split-cli\'s loader');
+    await fs.writeFile(path.join(staging, chunk.hashed), chunk.body);
+  }
+  await fs.writeFile(path.join(staging, names.split), release ? await minify(splitJs) : splitJs);
+}
+await fs.writeFile(path.join(staging, names.js), release ? await minify(js) : js);
+await fs.writeFile(path.join(staging, names.wasm), wasm);
+console.log(`build-app: ${names.js}, ${names.wasm}${chunks.length ? `, ${names.split} and ${chunks.length} lazily loaded module(s)` : ''}`);

@@ -1,0 +1,100 @@
+//! Split points: the parts of the section that the first rows do not need, which the release
+//! build (`--features split`, scripts/build-app.mjs) compiles into wasm modules of their own,
+//! fetched on first use or once the first rows are on screen. Without the feature (debug builds,
+//! the browser tests) they are ordinary async calls, so behaviour is the same in both.
+//!
+//! A part that cannot be loaded (the network dropped) renders nothing, says so in the console
+//! and is asked for again on the reconnect schedule. Nothing here panics.
+
+use std::future::Future;
+
+use leptos::prelude::*;
+use send_wrapper::SendWrapper;
+
+/// Why a lazily loaded part is not there.
+#[cfg(feature = "split")]
+pub use wasm_split_helpers::SplitLoaderError as LoadError;
+/// Why a lazily loaded part is not there: never happens without the split (no value of it is
+/// ever made; a plain struct, so that the callers' error handling is the same in both builds).
+#[cfg(not(feature = "split"))]
+#[derive(Debug, Clone, Copy)]
+pub struct LoadError;
+
+#[cfg(not(feature = "split"))]
+impl std::fmt::Display for LoadError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("not loaded")
+    }
+}
+
+/// `module m; fn f(args) -> T { … }` declares `async fn f(args) -> Result<T, LoadError>` whose
+/// body, in release builds, lives in the lazily loaded wasm module `m` (parts that are used together share one).
+/// Arguments and result are owned, concrete types.
+macro_rules! lazy_part {
+    (
+        module $module:ident;
+        $(#[$meta:meta])*
+        $vis:vis fn $name:ident($($arg:ident: $ty:ty),* $(,)?) -> $out:ty $body:block
+    ) => {
+        $(#[$meta])*
+        #[cfg(feature = "split")]
+        #[allow(unsafe_code)] // the split point's generated loader
+        #[wasm_split_helpers::wasm_split($module, fallible)]
+        $vis fn $name($($arg: $ty),*) -> Result<$out, $crate::lazy::LoadError> {
+            Ok($body)
+        }
+
+        $(#[$meta])*
+        #[cfg(not(feature = "split"))]
+        $vis async fn $name($($arg: $ty),*) -> Result<$out, $crate::lazy::LoadError> {
+            Ok($body)
+        }
+    };
+}
+pub(crate) use lazy_part;
+
+/// Resolves in a later task than the current one: a part asked for while the first rows are
+/// being rendered is fetched once they are on screen, never during that render.
+pub async fn after_this_task() {
+    gloo_timers::future::TimeoutFuture::new(0).await;
+}
+
+/// Whether the first rows are on screen (or the first load gave up): lazily loaded view parts
+/// start loading only then, so that they never compete with the first rows. Provided at the
+/// root of a section; without it (a test mounting one component) parts load at once.
+#[derive(Debug, Clone, Copy)]
+pub struct FirstRowsShown(pub Signal<bool>);
+
+/// What a lazily loaded view part renders (`part()` asks for it), once the first rows are on
+/// screen and the part is loaded: nothing before (no spinner). A part that cannot be loaded
+/// (the network dropped) is asked for again on the reconnect schedule, until it comes or the
+/// view that wanted it is gone.
+pub fn deferred<P, F>(part: P) -> impl IntoView
+where
+    P: Fn() -> F + Clone + Send + Sync + 'static,
+    F: Future<Output = Result<AnyView, LoadError>> + 'static,
+{
+    let shown = use_context::<FirstRowsShown>().map_or_else(|| Signal::from(true), |shown| shown.0);
+    move || {
+        shown.get().then(|| {
+            let part = part.clone();
+            Suspend::new(SendWrapper::new(async move {
+                after_this_task().await;
+                let mut attempt = 0;
+                loop {
+                    match part().await {
+                        Ok(view) => return view,
+                        Err(error) => {
+                            leptos::logging::warn!(
+                                "worker status: a part of the section did not load: {error}"
+                            );
+                            let delay = dashboard_core::backoff::scheduled(attempt) as u32;
+                            gloo_timers::future::TimeoutFuture::new(delay).await;
+                            attempt += 1;
+                        }
+                    }
+                }
+            }))
+        })
+    }
+}

@@ -1,0 +1,60 @@
+//! Following the table live, started once the first snapshot has settled (rows on screen, or
+//! its error): the history's last week, then the Realtime channel (`realtime::start`). Both
+//! live in the lazily loaded `live` module of the release build, so the first rows never wait
+//! for them. A module that cannot be fetched is asked for again on the backoff schedule; until
+//! then the store's polling fallback keeps the rows current.
+
+use std::future::Future;
+use std::pin::Pin;
+
+use dashboard_core::backoff;
+use leptos::prelude::*;
+
+use crate::config::Config;
+use crate::lazy::lazy_part;
+use crate::realtime;
+use crate::store::Store;
+
+/// The work of following the table, run by the caller.
+pub type Following = Pin<Box<dyn Future<Output = ()>>>;
+
+lazy_part! {
+    module rich;
+    /// Loads the history, then starts the channel (which follows the history table only if it
+    /// could be read: Realtime refuses a whole subscription that names a missing table).
+    pub fn follow(config: Config, store: Store) -> Following {
+        Box::pin(async move {
+            let history = store.load_history().await;
+            realtime::start(config, store, history);
+        })
+    }
+}
+
+/// Starts following the table once the first snapshot settles, under the current owner (so
+/// the channel stops at unmount, and a start still loading is cancelled).
+pub fn follow_after_first_load(config: Config, store: Store) {
+    let settled = store.first_load_settled();
+    let started = StoredValue::new(false);
+    Effect::new(move |_| {
+        if !settled.get() || started.get_value() {
+            return;
+        }
+        started.set_value(true);
+        let config = config.clone();
+        leptos::task::spawn_local_scoped_with_cancellation(async move {
+            crate::lazy::after_this_task().await;
+            let mut attempt = 0;
+            loop {
+                match follow(config.clone(), store).await {
+                    Ok(following) => return following.await,
+                    Err(error) => {
+                        leptos::logging::warn!("worker status: live updates did not load: {error}");
+                        let delay = backoff::scheduled(attempt) as u32;
+                        gloo_timers::future::TimeoutFuture::new(delay).await;
+                        attempt += 1;
+                    }
+                }
+            }
+        });
+    });
+}
