@@ -84,11 +84,9 @@ test('the loader asks for the first page while the wasm downloads, and the app t
 });
 
 test('the first rows never wait for a lazily loaded part', async () => {
-  // Grouped: the triage bar, the groups, the strips and the live channel all load at once.
-  const site = await host({ attributes: 'group-by="host"' });
-  const { page } = await open(site.url);
+  const { page } = await open((await host()).url);
   await firstRow(page);
-  await until(() => page.locator('[data-testid="triage"]').first().isVisible(), { within: 10_000, what: 'the lazily loaded parts shown' });
+  await until(() => page.locator('[data-testid="triage"]').first().isVisible(), { within: 10_000, what: 'the section loaded after its first rows' });
   const timing = await page.evaluate(() => ({
     firstRowAt: window.__firstRowAt,
     resources: performance.getEntriesByType('resource').map((entry) => ({ name: entry.name, startTime: entry.startTime, responseEnd: entry.responseEnd })),
@@ -103,6 +101,33 @@ test('the first rows never wait for a lazily loaded part', async () => {
   for (const entry of ours.filter((entry) => phase(file(entry.name)) === 'critical')) {
     assert.ok(entry.responseEnd <= timing.firstRowAt, `${file(entry.name)} is on the critical path`);
   }
+  await page.close();
+});
+
+test('the first rows drawn before the section loads are the ones it shows: same workers, order, words and places', async () => {
+  const site = await host();
+  const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
+  // The section's module held back, so the first rows stay on screen long enough to read.
+  let release;
+  const held = new Promise((resolve) => { release = resolve; });
+  await page.route(/\/split_section-[0-9a-f]+\.wasm$/, async (route) => { await held; await route.continue(); });
+  await page.goto(site.url);
+  const cards = () => page.evaluate(() => [...document.querySelector('worker-status').shadowRoot.querySelectorAll('[data-worker]')].map((card) => ({
+    name: card.dataset.worker,
+    status: card.dataset.status,
+    head: card.querySelector('.wsm-card-head').textContent,
+    counts: card.querySelector('[data-testid="counts"]').textContent,
+    x: Math.round(card.getBoundingClientRect().x),
+  })));
+  await page.waitForFunction(() => document.querySelector('worker-status')?.shadowRoot?.querySelectorAll('[data-worker]').length === 5);
+  const drawn = await cards();
+  const summary = await page.locator('[data-testid="summary"]').textContent();
+  assert.equal(await page.locator('[data-testid="triage"]').count(), 0, 'the section itself is not loaded yet');
+  release();
+  await until(() => page.locator('[data-testid="triage"]').first().isVisible(), { within: 10_000, what: 'the section took over' });
+  assert.deepEqual(await cards(), drawn);
+  assert.equal(await page.locator('[data-testid="summary"]').textContent(), summary);
+  assert.equal(await page.locator('[data-testid="worker-status"]').count(), 1, 'one section, not two');
   await page.close();
 });
 

@@ -1,13 +1,15 @@
-//! The Worker Status section: module list, mounting and unmounting one section into the
+//! The Worker Status section: module list, and starting and stopping one section in the
 //! `<worker-status>` element's shadow root (the loader, `loader/worker-status.js`, calls
-//! `mount_section` through the binary's exports), and its change event. No logic here:
-//! rules and protocol are in `dashboard-core`, I/O in `api` and `realtime`, state in `store`,
-//! rendering in `components`.
+//! `mount_section` through the binary's exports): the first rows first (`first_rows`, no
+//! Leptos), then the section itself (`section`, lazily loaded in release builds). No logic
+//! here: rules and protocol are in `dashboard-core`, I/O in `api` and `realtime`, state in
+//! `store`, rendering in `components`.
 
 pub mod api;
 pub mod components;
 pub mod config;
 pub mod error;
+pub mod first_rows;
 pub mod http;
 pub mod lazy;
 pub mod lifetime;
@@ -16,19 +18,18 @@ pub mod notifications;
 pub mod page_title;
 pub mod prefetch;
 pub mod realtime;
+pub mod section;
 pub mod store;
 pub mod triage;
 
 use std::cell::RefCell;
+use std::rc::Rc;
 
-use dashboard_core::workers::Counts;
-use leptos::prelude::*;
-use send_wrapper::SendWrapper;
-
-use crate::components::worker_status::WorkerStatus;
 use crate::config::Config;
-use crate::prefetch::FirstPage;
-use crate::store::Store;
+use crate::prefetch::{FirstAnswer, FirstPage};
+use crate::section::SectionHandle;
+
+pub use crate::section::provide_section_state;
 
 thread_local! {
     /// Containers of the sections mounted now, for the panic hook.
@@ -55,10 +56,20 @@ pub fn install_panic_hook() {
     }));
 }
 
+/// Where a section's start stands.
+enum Slot {
+    /// Drawing the first rows or loading the section.
+    Starting,
+    /// Mounted; dropping the handle unmounts it (held for that alone).
+    Mounted(#[allow(dead_code)] SectionHandle),
+    /// Removed: a start still under way stops.
+    Released,
+}
+
 /// A mounted section. `unmount` (or dropping it) removes it and stops everything it started:
-/// the WebSocket, the timers, the listeners, the reactive owner.
+/// the WebSocket, the timers, the listeners, the reactive owner, or a start still under way.
 pub struct MountedSection {
-    handle: Option<Box<dyn std::any::Any>>,
+    slot: Rc<RefCell<Slot>>,
     container: web_sys::HtmlElement,
 }
 
@@ -69,8 +80,9 @@ impl MountedSection {
     }
 
     fn release(&mut self) {
-        if let Some(handle) = self.handle.take() {
-            drop(handle);
+        let before = std::mem::replace(&mut *self.slot.borrow_mut(), Slot::Released);
+        if !matches!(before, Slot::Released) {
+            drop(before);
             MOUNTED.with(|mounted| mounted.borrow_mut().retain(|root| root != &self.container));
         }
     }
@@ -85,6 +97,10 @@ impl Drop for MountedSection {
 /// Mounts a section into `container`, configured from `host`'s attributes (the
 /// `<worker-status>` element), which also receives the `worker-status-change` events.
 /// `first_page` is the loader's request for the first page of rows, if it sent one.
+///
+/// The first rows come first: in the plain case they are drawn from that page as soon as it
+/// arrives (`first_rows`), and the section itself (`section`, lazily loaded in release builds)
+/// is mounted in a later task and takes their place.
 pub fn mount_section(
     host: web_sys::HtmlElement,
     container: web_sys::HtmlElement,
@@ -92,72 +108,66 @@ pub fn mount_section(
 ) -> MountedSection {
     let config = Config::resolve(&host);
     MOUNTED.with(|mounted| mounted.borrow_mut().push(container.clone()));
-    let host = SendWrapper::new(host);
-    let handle = leptos::mount::mount_to(container.clone(), move || {
-        // Inside the mount: Leptos has set up its async executor and the owner by now.
-        let store = provide_section_state(&config, first_page);
-        let update_title = config.update_title;
-        if config.problem().is_none() {
-            store.refresh();
-            // History and the channel once the first rows are on screen, never before.
-            live::follow_after_first_load(config, store);
-        }
-        announce_changes(host, store);
-        if update_title {
-            page_title::reflect_problems(store);
-        }
-        view! { <WorkerStatus /> }
-    });
-    MountedSection {
-        handle: Some(Box::new(handle)),
-        container,
-    }
+    let slot = Rc::new(RefCell::new(Slot::Starting));
+    wasm_bindgen_futures::spawn_local(start(
+        host,
+        container.clone(),
+        config,
+        first_page,
+        slot.clone(),
+    ));
+    MountedSection { slot, container }
 }
 
-/// Creates the section's state (store, view, notifications) and provides it to the component
-/// tree. Called inside the mount: the store's effects need Leptos's executor and owner.
-pub fn provide_section_state(config: &Config, first_page: Option<FirstPage>) -> Store {
-    let store = Store::new(config.clone(), first_page);
-    provide_context(store);
-    provide_context(lazy::FirstRowsShown(store.first_load_settled()));
-    provide_context(triage::Triage::new(config));
-    provide_context(notifications::Notifications::new(store));
-    store
-}
-
-/// Dispatches `worker-status-change` (bubbles, composed) with `{ running, total, problems }`
-/// on `host` whenever those counts change.
-fn announce_changes(host: SendWrapper<web_sys::HtmlElement>, store: Store) {
-    let counts = store.counts();
-    let loading = store.loading_progress();
-    Effect::new(move |previous: Option<Option<Counts>>| {
-        let previous = previous.flatten();
-        if loading.get().is_some() {
-            // Partial counts of a table still loading would claim a total it does not have.
-            return previous;
+/// Draws the first rows if it can, then mounts the section, until it is mounted or released.
+async fn start(
+    host: web_sys::HtmlElement,
+    container: web_sys::HtmlElement,
+    config: Config,
+    first_page: Option<FirstPage>,
+    slot: Rc<RefCell<Slot>>,
+) {
+    let released = || matches!(*slot.borrow(), Slot::Released);
+    let (first, drawn) = if config.problem().is_none() && first_rows::is_plain_view(&config) {
+        let answer = api::fetch_page(&config, None, first_page).await;
+        if released() {
+            return;
         }
-        let counts = counts.get();
-        if previous != Some(counts) {
-            dispatch_counts(&host, counts);
+        let drawn = answer
+            .as_ref()
+            .is_ok_and(|page| first_rows::draw(&container, &config, page));
+        (Some(FirstAnswer::Answered(answer)), drawn)
+    } else {
+        (first_page.map(FirstAnswer::Pending), false)
+    };
+    lazy::after_this_task().await;
+    let mut attempt = 0;
+    loop {
+        if released() {
+            return;
         }
-        Some(counts)
-    });
-}
-
-fn dispatch_counts(host: &web_sys::HtmlElement, counts: Counts) {
-    let detail = js_sys::Object::new();
-    for (name, value) in [
-        ("running", counts.running),
-        ("total", counts.total),
-        ("problems", counts.problems),
-    ] {
-        let _ = js_sys::Reflect::set(&detail, &name.into(), &(value as f64).into());
-    }
-    let init = web_sys::CustomEventInit::new();
-    init.set_bubbles(true);
-    init.set_composed(true);
-    init.set_detail(&detail);
-    if let Ok(event) = web_sys::CustomEvent::new_with_event_init_dict(CHANGE_EVENT, &init) {
-        let _ = host.dispatch_event(&event);
+        let mounted = section::mount(
+            host.clone(),
+            container.clone(),
+            config.clone(),
+            first.clone(),
+            drawn,
+        )
+        .await;
+        match mounted {
+            Ok(handle) => {
+                let mut slot = slot.borrow_mut();
+                if !matches!(*slot, Slot::Released) {
+                    *slot = Slot::Mounted(handle);
+                }
+                return;
+            }
+            Err(error) => {
+                leptos::logging::warn!("worker status: the section did not load: {error}");
+                let delay = dashboard_core::backoff::scheduled(attempt) as u32;
+                gloo_timers::future::TimeoutFuture::new(delay).await;
+                attempt += 1;
+            }
+        }
     }
 }

@@ -19,7 +19,7 @@ use crate::store::Store;
 pub type Following = Pin<Box<dyn Future<Output = ()>>>;
 
 lazy_part! {
-    module rich;
+    module section;
     /// Loads the history, then starts the channel (which follows the history table only if it
     /// could be read: Realtime refuses a whole subscription that names a missing table).
     pub fn follow(config: Config, store: Store) -> Following {

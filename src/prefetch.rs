@@ -1,10 +1,23 @@
 //! The first page of the table that the loader (`loader/worker-status.js`) asked for while the
-//! wasm was still downloading, handed to the app at mount. The app takes it for its own first
+//! wasm was still downloading, handed to the app at mount, and that page once answered. The app takes it for its own first
 //! request only if it asks for exactly that (same URL, same key); otherwise it is left unread
 //! and the app asks itself. Nothing here sends a request.
 
 use js_sys::{Promise, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
+
+use crate::api::Page;
+use crate::error::ApiError;
+
+/// The section's first page of rows, handed to its store: the loader's request still pending,
+/// or already answered (when the first rows were drawn before the section loaded).
+#[derive(Debug, Clone)]
+pub enum FirstAnswer {
+    /// The loader's request, not yet read.
+    Pending(FirstPage),
+    /// The answer, read (`crate::first_rows`).
+    Answered(Result<Page, ApiError>),
+}
 
 /// A request the loader sent: what it asked, with which key, when, and its pending answer.
 #[derive(Debug, Clone)]

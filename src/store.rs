@@ -26,7 +26,7 @@ use crate::api::{self, now_ms};
 use crate::config::{CLOCK_TICK_MS, Config};
 use crate::error::ApiError;
 use crate::lifetime;
-use crate::prefetch::FirstPage;
+use crate::prefetch::FirstAnswer;
 
 /// Where the choice to show workers silent for more than 7 days is remembered.
 const SHOW_SILENT_KEY: &str = "worker-status.show-silent";
@@ -122,8 +122,8 @@ pub struct Store {
     samples: StoredValue<HashMap<String, Vec<(i64, i64)>>>,
     /// Who hears of status changes besides the announcer (notifications).
     transition_listeners: StoredValue<Vec<TransitionListener>, LocalStorage>,
-    /// The loader's request for the first page, until the first load takes it.
-    first_page: StoredValue<Option<FirstPage>, LocalStorage>,
+    /// The first page as the start left it, until the first load takes it.
+    first_page: StoredValue<Option<FirstAnswer>, LocalStorage>,
 }
 
 /// Whether the history could be loaded.
@@ -141,20 +141,24 @@ pub enum HistoryState {
 type TransitionListener = std::rc::Rc<dyn Fn(&[Transition])>;
 
 impl Store {
-    /// New state; starts the shared clock in the browser. `first_page` is the loader's request
-    /// for the first page, if it sent one.
-    pub fn new(config: Config, first_page: Option<FirstPage>) -> Self {
+    /// New state; starts the shared clock in the browser. `first_page` is the first page as the
+    /// start left it (the loader's request, or its answer), if any.
+    pub fn new(config: Config, first_page: Option<FirstAnswer>) -> Self {
         let load = match config.problem() {
             Some(problem) => LoadState::Misconfigured(problem),
             None => LoadState::Loading,
         };
         let workers = StoredValue::new(Workers::default());
         let order = RwSignal::new(Vec::new());
-        let local_now = RwSignal::new(if cfg!(target_arch = "wasm32") {
-            now_ms()
-        } else {
-            0
-        });
+        // A section taking the place of first rows drawn earlier starts at the moment they
+        // were drawn (their page's arrival): they match to the second, and a worker whose
+        // status changed meanwhile is told at the first tick, as a change seen on this page.
+        let started_ms = match &first_page {
+            Some(FirstAnswer::Answered(Ok(page))) => page.received_ms,
+            _ if cfg!(target_arch = "wasm32") => now_ms(),
+            _ => 0,
+        };
+        let local_now = RwSignal::new(started_ms);
         let clock = RwSignal::new(ClockOffset::default());
         let freshness = RwSignal::new(Freshness::default());
         // Who has been silent for 7 days is re-evaluated when the minute turns (plenty for that
@@ -359,12 +363,19 @@ impl Store {
         let mut after: Option<String> = None;
         let mut progress = Progress::default();
         loop {
-            // The loader's request for the first page, taken once: a later refresh asks anew.
-            let prefetched = match after {
+            // The first page as the start left it (the loader's request, or its answer), taken
+            // once: a later refresh asks anew.
+            let first = match after {
                 None => self.first_page.try_update_value(Option::take).flatten(),
                 Some(_) => None,
             };
-            let page = api::fetch_page(config, after.as_deref(), prefetched).await?;
+            let page = match first {
+                Some(FirstAnswer::Answered(answer)) => answer?,
+                Some(FirstAnswer::Pending(prefetched)) => {
+                    api::fetch_page(config, None, Some(prefetched)).await?
+                }
+                None => api::fetch_page(config, after.as_deref(), None).await?,
+            };
             if self.load.is_disposed() {
                 return Ok((rows, skipped));
             }

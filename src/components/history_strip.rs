@@ -10,7 +10,7 @@ use crate::lazy::lazy_part;
 use crate::store::{HistoryState, Store};
 
 lazy_part! {
-    module rich;
+    module section;
     /// The strip of the worker `name`, loaded once the first rows are on screen.
     pub fn history_strip(name: String) -> AnyView {
         view! { <HistoryStrip name=name /> }.into_any()

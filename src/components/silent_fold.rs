@@ -7,7 +7,7 @@ use crate::lazy::lazy_part;
 use crate::store::Store;
 
 lazy_part! {
-    module rich;
+    module section;
     /// The fold line, loaded once the first rows are on screen.
     pub fn silent_fold() -> AnyView {
         view! { <SilentFold /> }.into_any()

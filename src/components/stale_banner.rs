@@ -9,7 +9,7 @@ use crate::lazy::lazy_part;
 use crate::store::Store;
 
 lazy_part! {
-    module rich;
+    module section;
     /// The banner, loaded once the first rows are on screen (it has nothing to say before).
     pub fn stale_banner() -> AnyView {
         view! { <StaleBanner /> }.into_any()

@@ -12,7 +12,7 @@ use crate::store::Store;
 use crate::triage::Triage;
 
 lazy_part! {
-    module rich;
+    module section;
     /// The triage controls, loaded once the first rows are on screen.
     pub fn triage_bar() -> AnyView {
         view! { <TriageBar /> }.into_any()

@@ -72,7 +72,7 @@ pub fn WorkerCard(name: String) -> impl IntoView {
 }
 
 lazy_part! {
-    module rich;
+    module section;
     /// A card's "version differs" line, metadata and detail, loaded once the first rows are
     /// on screen.
     pub fn card_extras(name: String) -> AnyView {

@@ -10,7 +10,7 @@ use crate::lazy::lazy_part;
 use crate::store::{HistoryState, Store};
 
 lazy_part! {
-    module rich;
+    module section;
     /// The detail of the worker `name`, loaded on its first opening.
     pub fn worker_detail(name: String) -> AnyView {
         view! { <WorkerDetail name=name /> }.into_any()

@@ -81,7 +81,8 @@ pub fn local_clock_time(ms: i64) -> String {
     String::from(js_date(ms).to_locale_time_string("default"))
 }
 
-fn iso_time(ms: i64) -> String {
+/// A browser-time instant as ISO 8601 (the `datetime` of "Last seen").
+pub fn iso_time(ms: i64) -> String {
     js_date(ms).to_iso_string().as_string().unwrap_or_default()
 }
 

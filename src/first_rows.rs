@@ -1,0 +1,286 @@
+//! The first rows, before the rest of the section is loaded: the first page of the table drawn
+//! once, as plain DOM, with the markup, classes and DOM hooks the section's components render
+//! (`components::worker_status`, `worker_card`, `connection_badge`), so that when the section
+//! takes over in the same task nothing on screen moves. It uses no Leptos, so the main wasm
+//! module carries only what this needs: the REST answer, the rows, the status rules and
+//! "Last seen" (`dashboard-core`), and a few DOM calls.
+//!
+//! Only the plain case is drawn here: a table of one page with at most `ALL_CARDS_UP_TO`
+//! workers, none folded away as long silent, every row readable, no grouping, filter or wall
+//! view. Anything else (and every error) waits for the section itself, which shows it.
+
+use dashboard_core::board::Board;
+use dashboard_core::channel::ConnectionStatus;
+use dashboard_core::clock::ClockOffset;
+use dashboard_core::connection_text;
+use dashboard_core::fold;
+use dashboard_core::relative_time::last_seen;
+use dashboard_core::row::WorkerRow;
+use dashboard_core::window::ALL_CARDS_UP_TO;
+use dashboard_core::workers::Workers;
+use wasm_bindgen::JsValue;
+use web_sys::{Document, Element};
+
+use crate::api::{Page, now_ms};
+use crate::config::Config;
+
+/// Address parameters and attributes that change what the list shows (`triage.rs`): with any of
+/// them the section draws its first rows itself.
+const VIEW_PARAMETERS: [&str; 4] = ["status", "q", "group", "view"];
+
+/// Whether the section shows the plain list for `config` in this page (no grouping, no filter,
+/// no wall view), the only view drawn here.
+pub fn is_plain_view(config: &Config) -> bool {
+    if config.group_by.is_some() || config.tv {
+        return false;
+    }
+    let search = web_sys::window()
+        .and_then(|window| window.location().search().ok())
+        .unwrap_or_default();
+    let Ok(parameters) = web_sys::UrlSearchParams::new_with_str(&search) else {
+        return false;
+    };
+    !VIEW_PARAMETERS.iter().any(|name| parameters.has(name))
+}
+
+/// Draws `page` into `container` if it is the plain case; returns whether it did.
+pub fn draw(container: &Element, config: &Config, page: &Page) -> bool {
+    let complete = page
+        .outcome
+        .remaining
+        .is_none_or(|remaining| remaining == page.rows.len() as u64);
+    if !complete
+        || !page.skipped.is_empty()
+        || page.rows.is_empty()
+        || page.rows.len() > ALL_CARDS_UP_TO
+    {
+        return false;
+    }
+    let mut clock = ClockOffset::default();
+    if let Some(date) = page.server_date_ms {
+        clock.add_date_header(date, page.sent_ms, page.received_ms);
+    }
+    // Judged when the page arrived, as the section judges its first render (`Store::new`).
+    let now = clock.server_now(page.received_ms);
+    let mut workers = Workers::default();
+    workers.apply_snapshot(page.rows.clone());
+    if !fold::long_silent(&workers, now).is_empty() {
+        return false;
+    }
+    let mut board = Board::default();
+    board.rebuild(&workers, now, config.thresholds);
+    let Some(document) = web_sys::window().and_then(|window| window.document()) else {
+        return false;
+    };
+    match section(&document, &workers, &board, now) {
+        Ok(section) => container.replace_children_with_node_1(&section),
+        Err(error) => {
+            leptos::logging::warn!("worker status: the first rows could not be drawn: {error:?}");
+            return false;
+        }
+    }
+    true
+}
+
+/// `<section class="wsm">`: the header and the list of cards.
+fn section(
+    document: &Document,
+    workers: &Workers,
+    board: &Board,
+    now: i64,
+) -> Result<Element, JsValue> {
+    let section = element(
+        document,
+        "section",
+        &[
+            ("class", "wsm"),
+            ("data-testid", "worker-status"),
+            ("aria-labelledby", "wsm-title"),
+        ],
+    )?;
+    let header = element(document, "header", &[("class", "wsm-header")])?;
+    append(
+        &header,
+        text_element(
+            document,
+            "h2",
+            &[("id", "wsm-title"), ("class", "wsm-title")],
+            "Worker Status",
+        )?,
+    )?;
+    let counts = board.counts();
+    append(
+        &header,
+        text_element(
+            document,
+            "span",
+            &[
+                ("class", "wsm-summary"),
+                ("data-testid", "summary"),
+                ("aria-live", "polite"),
+            ],
+            &counts.summary(),
+        )?,
+    )?;
+    let connecting = ConnectionStatus::Connecting;
+    append(
+        &header,
+        text_element(
+            document,
+            "span",
+            &[
+                ("class", "wsm-connection"),
+                ("data-testid", "connection"),
+                ("data-state", connecting.as_str()),
+                ("title", &connection_text::title(&connecting)),
+                ("role", "status"),
+            ],
+            &connection_text::label(&connecting, now_ms()),
+        )?,
+    )?;
+    append(&section, header)?;
+    if counts.running == 0 {
+        append(
+            &section,
+            text_element(
+                document,
+                "p",
+                &[
+                    ("class", "wsm-banner wsm-banner-none-running"),
+                    ("data-testid", "none-running"),
+                    ("role", "status"),
+                ],
+                "No worker is running.",
+            )?,
+        )?;
+    }
+    let list_area = element(document, "div", &[("class", "wsm-workers")])?;
+    let list = element(
+        document,
+        "ul",
+        &[("class", "wsm-list"), ("data-testid", "worker-list")],
+    )?;
+    for name in board.order() {
+        if let (Some(row), Some(status)) = (workers.get(name), board.status(name)) {
+            append(&list, card(document, row, status, now)?)?;
+        }
+    }
+    append(&list_area, list)?;
+    append(&section, list_area)?;
+    Ok(section)
+}
+
+/// One worker's card, as `WorkerCard` renders it before its lazily loaded parts.
+fn card(
+    document: &Document,
+    row: &WorkerRow,
+    status: dashboard_core::status::Status,
+    now: i64,
+) -> Result<Element, JsValue> {
+    let card = element(
+        document,
+        "li",
+        &[
+            ("class", "wsm-card"),
+            ("data-worker", &row.worker_name),
+            ("data-status", status.as_str()),
+        ],
+    )?;
+    let head = element(document, "div", &[("class", "wsm-card-head")])?;
+    append(
+        &head,
+        text_element(document, "span", &[("class", "wsm-name")], &row.worker_name)?,
+    )?;
+    let word = element(
+        document,
+        "span",
+        &[("class", "wsm-status"), ("data-testid", "status")],
+    )?;
+    append(
+        &word,
+        text_element(document, "span", &[("aria-hidden", "true")], status.icon())?,
+    )?;
+    word.append_with_str_1(&format!(" {}", status.label()))?;
+    append(&head, word)?;
+    append(&card, head)?;
+    if let Some(description) = &row.description {
+        append(
+            &card,
+            text_element(document, "p", &[("class", "wsm-description")], description)?,
+        )?;
+    }
+    if row.circuit_breaker_open {
+        append(
+            &card,
+            text_element(
+                document,
+                "p",
+                &[("class", "wsm-breaker"), ("data-testid", "breaker")],
+                "⚠️ Circuit Breaker Open",
+            )?,
+        )?;
+    }
+    let seen = element(document, "p", &[("class", "wsm-seen")])?;
+    let (exact, iso) = match row.last_heartbeat_ms {
+        Some(ms) => (
+            crate::components::worker_texts::local_time(ms),
+            crate::components::worker_texts::iso_time(ms),
+        ),
+        None => ("No heartbeat received yet".to_owned(), String::new()),
+    };
+    append(
+        &seen,
+        text_element(
+            document,
+            "time",
+            &[
+                ("datetime", &iso),
+                ("title", &exact),
+                ("tabindex", "0"),
+                ("data-exact", &exact),
+            ],
+            &last_seen(row.last_heartbeat_ms, now),
+        )?,
+    )?;
+    append(&card, seen)?;
+    append(
+        &card,
+        text_element(
+            document,
+            "p",
+            &[("class", "wsm-counts"), ("data-testid", "counts")],
+            &format!("Jobs: {} | Errors: {}", row.jobs_processed, row.error_count),
+        )?,
+    )?;
+    Ok(card)
+}
+
+/// Appends `child` to `parent`.
+fn append(parent: &Element, child: Element) -> Result<(), JsValue> {
+    parent.append_child(&child)?;
+    Ok(())
+}
+
+fn element(
+    document: &Document,
+    tag: &str,
+    attributes: &[(&str, &str)],
+) -> Result<Element, JsValue> {
+    let element = document.create_element(tag)?;
+    for (name, value) in attributes {
+        element.set_attribute(name, value)?;
+    }
+    Ok(element)
+}
+
+/// An element whose content is `text`, as a text node: names and descriptions are never markup.
+fn text_element(
+    document: &Document,
+    tag: &str,
+    attributes: &[(&str, &str)],
+    text: &str,
+) -> Result<Element, JsValue> {
+    let element = element(document, tag, attributes)?;
+    element.set_text_content(Some(text));
+    Ok(element)
+}

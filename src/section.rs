@@ -1,0 +1,133 @@
+//! The whole section, mounted with Leptos: its state (store, triage view, notifications)
+//! provided at the root, the change event, the page title, and the history and the live
+//! channel once the first rows are on screen. The release build loads all of it lazily
+//! (`section` module), after `first_rows` drew the first rows, so that the main wasm module
+//! holds no Leptos at all; it then takes the first rows' place in the same task.
+
+use std::any::Any;
+
+use dashboard_core::workers::Counts;
+use leptos::prelude::*;
+use send_wrapper::SendWrapper;
+use wasm_bindgen::JsCast;
+
+use crate::components::worker_status::WorkerStatus;
+use crate::config::Config;
+use crate::lazy::lazy_part;
+use crate::prefetch::FirstAnswer;
+use crate::store::Store;
+use crate::{CHANGE_EVENT, live, notifications, page_title, triage};
+
+/// What keeps a mounted section alive; dropping it unmounts it.
+pub type SectionHandle = Box<dyn Any>;
+
+lazy_part! {
+    module section;
+    /// Mounts the section into a new element of `container`, configured by `config` and
+    /// reporting to `host`. With `replaces_first_rows`, that element takes the place of the
+    /// first rows drawn there only once its own first load has settled, so nothing on screen
+    /// moves or blinks; otherwise it is shown at once.
+    pub fn mount(
+        host: web_sys::HtmlElement,
+        container: web_sys::HtmlElement,
+        config: Config,
+        first: Option<FirstAnswer>,
+        replaces_first_rows: bool,
+    ) -> SectionHandle {
+        mount_into(host, container, config, first, replaces_first_rows)
+    }
+}
+
+fn mount_into(
+    host: web_sys::HtmlElement,
+    container: web_sys::HtmlElement,
+    config: Config,
+    first: Option<FirstAnswer>,
+    replaces_first_rows: bool,
+) -> SectionHandle {
+    let root = web_sys::window()
+        .and_then(|window| window.document())
+        .and_then(|document| document.create_element("div").ok())
+        .and_then(|element| element.dyn_into::<web_sys::HtmlElement>().ok());
+    let Some(root) = root else {
+        return Box::new(());
+    };
+    if !replaces_first_rows {
+        container.replace_children_with_node_1(&root);
+    }
+    let host = SendWrapper::new(host);
+    let shown_in = SendWrapper::new((container, root.clone()));
+    let handle = leptos::mount::mount_to(root, move || {
+        // Inside the mount: Leptos has set up its async executor and the owner by now.
+        let store = provide_section_state(&config, first);
+        let update_title = config.update_title;
+        if config.problem().is_none() {
+            store.refresh();
+            // History and the channel once the first rows are on screen, never before.
+            live::follow_after_first_load(config, store);
+        }
+        if replaces_first_rows {
+            let settled = store.first_load_settled();
+            Effect::new(move |_| {
+                if settled.get() {
+                    let (container, root) = &*shown_in;
+                    container.replace_children_with_node_1(root);
+                }
+            });
+        }
+        announce_changes(host, store);
+        if update_title {
+            page_title::reflect_problems(store);
+        }
+        view! { <WorkerStatus /> }
+    });
+    Box::new(handle)
+}
+
+/// Creates the section's state (store, view, notifications) and provides it to the component
+/// tree. Called inside the mount: the store's effects need Leptos's executor and owner.
+pub fn provide_section_state(config: &Config, first_page: Option<FirstAnswer>) -> Store {
+    let store = Store::new(config.clone(), first_page);
+    provide_context(store);
+    provide_context(crate::lazy::FirstRowsShown(store.first_load_settled()));
+    provide_context(triage::Triage::new(config));
+    provide_context(notifications::Notifications::new(store));
+    store
+}
+
+/// Dispatches `worker-status-change` (bubbles, composed) with `{ running, total, problems }`
+/// on `host` whenever those counts change.
+fn announce_changes(host: SendWrapper<web_sys::HtmlElement>, store: Store) {
+    let counts = store.counts();
+    let loading = store.loading_progress();
+    Effect::new(move |previous: Option<Option<Counts>>| {
+        let previous = previous.flatten();
+        if loading.get().is_some() {
+            // Partial counts of a table still loading would claim a total it does not have.
+            return previous;
+        }
+        let counts = counts.get();
+        if previous != Some(counts) {
+            dispatch_counts(&host, counts);
+        }
+        Some(counts)
+    });
+}
+
+fn dispatch_counts(host: &web_sys::HtmlElement, counts: Counts) {
+    let detail = js_sys::Object::new();
+    for (name, value) in [
+        ("running", counts.running),
+        ("total", counts.total),
+        ("problems", counts.problems),
+    ] {
+        let _ = js_sys::Reflect::set(&detail, &name.into(), &(value as f64).into());
+    }
+    let init = web_sys::CustomEventInit::new();
+    init.set_bubbles(true);
+    init.set_composed(true);
+    init.set_detail(&detail);
+    if let Ok(event) = web_sys::CustomEvent::new_with_event_init_dict(CHANGE_EVENT, &init) {
+        let _ = host.dispatch_event(&event);
+    }
+}
