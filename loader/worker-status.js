@@ -13,7 +13,7 @@
 //   <script type="module" src="https://<deployment>/worker-status.js"></script>
 //   <worker-status supabase-url="https://<ref>.supabase.co" supabase-key="sb_publishable_…"></worker-status>
 
-const ASSETS = /* written by scripts/write-loader.mjs */ { js: '', wasm: '', css: '', url: '', key: '' };
+const ASSETS = /* written by scripts/write-loader.mjs */ { js: '', split: '', wasm: '', css: '', url: '', key: '' };
 const BASE = new URL('./', import.meta.url);
 /** Attributes read when the section mounts; changing one remounts it (src/config.rs reads them). */
 const CONFIG_ATTRIBUTES = ['supabase-url', 'supabase-key', 'late-after', 'stopped-after', 'update-title', 'group-by', 'view', 'realtime'];
@@ -26,8 +26,10 @@ let app = null;
 /** The app's module, initialised once per page however many elements there are. */
 function loadApp() {
   app ??= (() => {
-    // The wasm download starts now, beside the bindings' import, not after it.
+    // The wasm download starts now, beside the bindings' import, not after it; so does the
+    // split loader's, which the bindings import (one round trip fewer than finding it there).
     const wasm = fetch(new URL(ASSETS.wasm, BASE));
+    if (ASSETS.split) import(new URL(ASSETS.split, BASE).href).catch(() => {});
     return import(new URL(ASSETS.js, BASE).href).then(async (bindings) => {
       const exports = await bindings.default({ module_or_path: wasm });
       return { bindings, memory: exports.memory };

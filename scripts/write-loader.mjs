@@ -29,6 +29,8 @@ function only(pattern, what) {
 
 const js = only(/^dashboard-[0-9a-f]+\.js$/, "app's JS bindings");
 const wasm = only(/^dashboard-[0-9a-f]+_bg\.wasm$/, "app's wasm");
+// The split loader the bindings import (release builds only).
+const split = files.filter((name) => /^wasm-split-[0-9a-f]+\.js$/.test(name));
 // The Supabase URL and key the app was built with (scripts/build-app.mjs), so that the loader
 // starts the first request with the configuration the app will check.
 const defaults = JSON.parse(await fs.readFile(path.join(root, 'target/app-build/defaults.json'), 'utf8'));
@@ -37,12 +39,12 @@ const cssName = `worker-status-${crypto.createHash('sha256').update(css).digest(
 await fs.writeFile(path.join(staging, cssName), css);
 
 const template = await fs.readFile(path.join(root, 'loader/worker-status.js'), 'utf8');
-const placeholder = "/* written by scripts/write-loader.mjs */ { js: '', wasm: '', css: '', url: '', key: '' }";
+const placeholder = "/* written by scripts/write-loader.mjs */ { js: '', split: '', wasm: '', css: '', url: '', key: '' }";
 if (!template.includes(placeholder)) {
   console.error('write-loader: loader/worker-status.js lost its ASSETS placeholder');
   process.exit(1);
 }
-const assets = { js, wasm, css: cssName, url: defaults.url, key: defaults.key };
+const assets = { js, split: split[0] ?? '', wasm, css: cssName, url: defaults.url, key: defaults.key };
 // Minified in release: it is on the critical path (1.2 KB brotli less); loader/ has the source.
 let loader = template.replace(placeholder, JSON.stringify(assets));
 if (process.env.TRUNK_PROFILE === 'release') {
@@ -55,7 +57,6 @@ await fs.writeFile(path.join(staging, 'worker-status.js'), loader);
 // that the browser uses what it preloaded instead of downloading it twice.
 const page = path.join(staging, 'index.html');
 const html = await fs.readFile(page, 'utf8');
-const split = files.filter((name) => /^wasm-split-[0-9a-f]+\.js$/.test(name));
 const hints = [js, ...split].map((name) => `<link rel="modulepreload" href="./${name}">`).join('')
   + `<link rel="preload" href="./${wasm}" as="fetch" type="application/wasm" crossorigin>`;
 if (!html.includes('</head>')) {

@@ -45,10 +45,8 @@ pub fn is_plain_view(config: &Config) -> bool {
 
 /// Draws `page` into `container` if it is the plain case; returns whether it did.
 pub fn draw(container: &Element, config: &Config, page: &Page) -> bool {
-    let complete = page
-        .outcome
-        .remaining
-        .is_none_or(|remaining| remaining == page.rows.len() as u64);
+    // One page holds the whole table (the same rule the store's paging follows).
+    let complete = dashboard_core::paging::next_cursor(&page.outcome).is_none();
     if !complete
         || !page.skipped.is_empty()
         || page.rows.is_empty()

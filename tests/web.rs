@@ -187,3 +187,82 @@ async fn secret_keys_in_the_browser_are_refused_with_what_to_use() {
         assert!(query(&root, "[data-testid=retry]").is_none());
     }
 }
+
+/// The first rows, drawn without the section (`first_rows::draw`), carry what the section shows
+/// and what tests and host pages read: order (problems first), `data-status`, words, summary,
+/// counts, the breaker badge; a hostile name stays text.
+#[wasm_bindgen_test]
+async fn the_first_rows_show_what_the_section_shows() {
+    use dashboard::api::Page;
+    use dashboard_core::paging::PageOutcome;
+    let document = web_sys::window().unwrap().document().unwrap();
+    let container = document.create_element("div").unwrap();
+    document.body().unwrap().append_child(&container).unwrap();
+    let row = |name: &str, status: &str, age_ms: f64, breaker: bool| {
+        row_of(
+            json!({"worker_name": name, "status": status, "circuit_breaker_open": breaker,
+            "last_heartbeat": iso_ago(age_ms), "jobs_processed": 3, "error_count": 2}),
+        )
+    };
+    let rows = vec![
+        row("fresh", "running", 5_000.0, false),
+        row("<img src=x onerror=alert(1)>", "running", 5_000.0, false),
+        row("broken", "running", 1_000.0, true),
+    ];
+    let now = js_sys::Date::now() as i64;
+    let page = Page {
+        outcome: PageOutcome {
+            items: rows.len(),
+            last_key: None,
+            remaining: Some(rows.len() as u64),
+        },
+        rows,
+        skipped: Vec::new(),
+        server_date_ms: None,
+        sent_ms: now,
+        received_ms: now,
+    };
+    assert!(dashboard::first_rows::draw(&container, &local(), &page));
+    let cards = container.query_selector_all("[data-worker]").unwrap();
+    let names: Vec<(String, String)> = (0..cards.length())
+        .filter_map(|index| cards.item(index)?.dyn_into::<web_sys::Element>().ok())
+        .map(|card| {
+            (
+                card.get_attribute("data-worker").unwrap(),
+                card.get_attribute("data-status").unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        names[0],
+        ("broken".to_owned(), "crashed".to_owned()),
+        "problems first"
+    );
+    assert_eq!(names.len(), 3);
+    let root: web_sys::HtmlElement = container.dyn_into().unwrap();
+    assert_eq!(text(&root, "[data-testid=\"summary\"]"), "2/3 Running");
+    assert_eq!(
+        query(&root, "[data-testid=\"connection\"]")
+            .unwrap()
+            .get_attribute("data-state")
+            .as_deref(),
+        Some("connecting")
+    );
+    assert_eq!(
+        text(&root, "[data-worker=\"broken\"] [data-testid=\"breaker\"]"),
+        "⚠️ Circuit Breaker Open"
+    );
+    assert_eq!(
+        text(&root, "[data-worker=\"fresh\"] [data-testid=\"counts\"]"),
+        "Jobs: 3 | Errors: 2"
+    );
+    assert!(
+        query(&root, "img").is_none(),
+        "a name is text, never markup"
+    );
+    assert!(
+        root.text_content()
+            .unwrap_or_default()
+            .contains("<img src=x onerror=alert(1)>")
+    );
+}
