@@ -9,6 +9,8 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import zlib from 'node:zlib';
+import crypto from 'node:crypto';
+import fsSync from 'node:fs';
 import { getTransformedRoutes } from '@vercel/routing-utils';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -42,12 +44,27 @@ export function headersFor(routes, pathname) {
 /** Whether a response of this type is compressed (Vercel compresses text, scripts and wasm). */
 const compressible = (type) => /^(text\/|application\/(wasm|json|javascript))/.test(type);
 
-/** Brotli (quality 11, as the budget counts) of `body`, remembered per file and content. */
+/**
+ * Brotli (quality 11, as the budget counts and as a static deployment serves it) of `body`,
+ * remembered in memory and on disk (`target/brotli-cache/`, by content hash): quality 11 takes
+ * about a second for the wasm, which every test's first page load would otherwise wait for.
+ */
 const compressed = new Map();
+const CACHE_DIR = path.join(root, 'target', 'brotli-cache');
 export function brotliOf(key, body) {
   const known = compressed.get(key);
   if (known?.body.equals(body)) return known.br;
-  const br = zlib.brotliCompressSync(body, { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 11 } });
+  const file = path.join(CACHE_DIR, `${crypto.createHash('sha256').update(body).digest('hex')}.br`);
+  let br;
+  try {
+    br = fsSync.readFileSync(file);
+  } catch {
+    br = zlib.brotliCompressSync(body, { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 11 } });
+    fsSync.mkdirSync(CACHE_DIR, { recursive: true });
+    const temporary = `${file}.${process.pid}`;
+    fsSync.writeFileSync(temporary, br);
+    fsSync.renameSync(temporary, file);
+  }
   compressed.set(key, { body, br });
   return br;
 }
