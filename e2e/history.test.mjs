@@ -90,3 +90,23 @@ test('the strip, the uptime, the detail; live and after a resubscription', async
   await until(async () => /Crashed → Running$/.test((await events())[0]), { within: 30_000, what: 'the event written while cut off' });
   await page.close();
 });
+
+test('live updates never wait for the history: its week held back 8 s, the page is live and current meanwhile', async () => {
+  const page = await stack.browser.newPage({ viewport: { width: 1280, height: 1000 } });
+  // The week's pages (not the one-row probe that tells the table answers) are held back.
+  let release;
+  const held = new Promise((resolve) => { release = resolve; });
+  setTimeout(() => release(), 8_000);
+  await page.route(/\/rest\/v1\/hp_worker_events\?.*occurred_at=/, async (route) => { await held; await route.continue(); });
+  await page.goto(stack.site.url);
+  const started = Date.now();
+  await until(async () => (await page.locator('[data-testid="connection"]').getAttribute('data-state')) === 'live', { within: 6_000, what: 'live while the history loads' });
+  const { error } = await stack.writer.from('hp_worker_status').update({ jobs_processed: 4242, last_heartbeat: new Date().toISOString() }).eq('worker_name', 'hist');
+  assert.equal(error, null);
+  await until(async () => /Jobs: 4242/.test(await page.locator('[data-worker="hist"]').textContent()), { within: 3_000, what: 'a change shown live' });
+  assert.ok(Date.now() - started < 8_000, 'all of it before the history arrived');
+  assert.equal(await page.locator('[data-worker="hist"] [data-testid="strip"]').count(), 0, 'no strip yet: the history is not loaded');
+  // Once it arrives, the strip shows, with what the channel recorded meanwhile.
+  await until(() => page.locator('[data-worker="hist"] [data-testid="strip"]').isVisible(), { within: 10_000, what: 'the strip once the history arrived' });
+  await page.close();
+});

@@ -101,6 +101,18 @@ pub async fn fetch_events_page(
     Ok((events, skipped, more))
 }
 
+/// Whether the history table answers (one row asked for): the channel may name it.
+pub async fn probe_events(config: &Config) -> Result<(), ApiError> {
+    get(
+        config,
+        &format!("{HISTORY_TABLE}?select=id&limit=1"),
+        false,
+        None,
+    )
+    .await
+    .map(|_| ())
+}
+
 /// A successful answer of the REST API.
 struct Answer {
     body: String,

@@ -1,8 +1,9 @@
 //! Following the table live, started once the first snapshot has settled (rows on screen, or
-//! its error): the history's last week, then the Realtime channel (`realtime::start`). Both
-//! live in the lazily loaded `live` module of the release build, so the first rows never wait
-//! for them. A module that cannot be fetched is asked for again on the backoff schedule; until
-//! then the store's polling fallback keeps the rows current.
+//! its error): the Realtime channel (`realtime::start`), then the history's last week, which
+//! live updates never wait for. Both are in the lazily loaded `section` module of the release
+//! build, so the first rows never wait for them. A module that cannot be fetched is asked for
+//! again on the backoff schedule; until then the store's polling fallback keeps the rows
+//! current.
 
 use std::future::Future;
 use std::pin::Pin;
@@ -20,12 +21,16 @@ pub type Following = Pin<Box<dyn Future<Output = ()>>>;
 
 lazy_part! {
     module section;
-    /// Loads the history, then starts the channel (which follows the history table only if it
-    /// could be read: Realtime refuses a whole subscription that names a missing table).
+    /// Starts the channel, then loads the history's week. The channel names the history table
+    /// only if it answers (Realtime refuses a whole subscription that names a missing table),
+    /// which one row tells; live updates never wait for the week to load.
     pub fn follow(config: Config, store: Store) -> Following {
         Box::pin(async move {
-            let history = store.load_history().await;
+            let history = store.history_answers().await;
             realtime::start(config, store, history);
+            if history {
+                store.load_history().await;
+            }
         })
     }
 }

@@ -416,8 +416,23 @@ impl Store {
         }
     }
 
-    /// Loads the last week of history; returns whether it could be (the history table exists
-    /// and answered), which decides whether the live channel follows it.
+    /// Whether the history table answers, asked with one row: the live channel can follow it
+    /// before its week is loaded (`load_history`), which then never holds live updates up.
+    pub async fn history_answers(self) -> bool {
+        let config = self.config.get_value();
+        match api::probe_events(&config).await {
+            Ok(()) => true,
+            Err(error) => {
+                if !self.history_state.is_disposed() {
+                    self.history_unavailable(error);
+                }
+                false
+            }
+        }
+    }
+
+    /// Loads the last week of history, merged with what the live channel recorded meanwhile;
+    /// returns whether it could be (the history table exists and answered).
     pub async fn load_history(self) -> bool {
         let config = self.config.get_value();
         let since = now_ms() - dashboard_core::history::WEEK_MS - dashboard_core::history::DAY_MS;
@@ -443,22 +458,31 @@ impl Store {
         }
         match outcome {
             Ok(()) => {
-                self.history.update_value(|history| history.replace(events));
+                // Merged, not replaced: events the channel delivered while the pages loaded stay.
+                self.history.update_value(|history| history.merge(events));
                 self.history_revision.update(|revision| *revision += 1);
                 self.history_state.set(HistoryState::Loaded);
                 true
             }
             Err(error) => {
-                leptos::logging::warn!("worker status: history not loaded: {error}");
-                let reason = match error {
-                    ApiError::NotFound(_) => "No history table yet: apply the migration 20261203000000_worker_events.sql.".to_owned(),
-                    other => format!("The history could not be loaded: {other}"),
-                };
-                if self.history_state.get_untracked() != HistoryState::Loaded {
-                    self.history_state.set(HistoryState::Unavailable(reason));
-                }
+                self.history_unavailable(error);
                 false
             }
+        }
+    }
+
+    /// Says why the history is not available (unless it was loaded before).
+    fn history_unavailable(self, error: ApiError) {
+        leptos::logging::warn!("worker status: history not loaded: {error}");
+        let reason = match error {
+            ApiError::NotFound(_) => {
+                "No history table yet: apply the migration 20261203000000_worker_events.sql."
+                    .to_owned()
+            }
+            other => format!("The history could not be loaded: {other}"),
+        };
+        if self.history_state.get_untracked() != HistoryState::Loaded {
+            self.history_state.set(HistoryState::Unavailable(reason));
         }
     }
 

@@ -153,6 +153,14 @@ impl History {
         }
     }
 
+    /// Adds loaded events to those known (live ones recorded meanwhile stay); known ones are
+    /// ignored.
+    pub fn merge(&mut self, events: Vec<WorkerEvent>) {
+        for event in events {
+            self.insert(event);
+        }
+    }
+
     /// Adds one event (live); one already known is ignored. Returns whether it was new.
     pub fn insert(&mut self, event: WorkerEvent) -> bool {
         let events = self.by_worker.entry(event.worker_name.clone()).or_default();
@@ -516,6 +524,24 @@ mod tests {
                 to: to.to_owned(),
             },
         )
+    }
+
+    // The channel now starts before the week is loaded: a live event recorded meanwhile was
+    // lost when the loaded pages replaced the history.
+    #[test]
+    fn loaded_pages_merge_with_live_events_recorded_meanwhile() {
+        let mut history = History::default();
+        assert!(history.insert(status(9, 30, Some("running"), "crashed")));
+        history.merge(vec![
+            status(2, 10, None, "running"),
+            status(9, 30, Some("running"), "crashed"),
+        ]);
+        let ids: Vec<i64> = history.of("w").iter().map(|event| event.id).collect();
+        assert_eq!(
+            ids,
+            [2, 9],
+            "both kept, in time order, the one known twice once"
+        );
     }
 
     fn row(status: &str, last_min: Option<i64>, breaker: bool) -> WorkerRow {
