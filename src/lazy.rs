@@ -53,6 +53,29 @@ macro_rules! lazy_part {
 }
 pub(crate) use lazy_part;
 
+/// Loads a lazily loaded part (`load()` asks for it) until it comes, asking again on the
+/// reconnect schedule while it cannot be fetched and `wanted()` still holds; `None` once it no
+/// longer does. `what` names the part in the console.
+pub async fn retrying<T, L, F>(what: &str, load: L, wanted: impl Fn() -> bool) -> Option<T>
+where
+    L: Fn() -> F,
+    F: Future<Output = Result<T, LoadError>>,
+{
+    let mut attempt = 0;
+    while wanted() {
+        match load().await {
+            Ok(part) => return Some(part),
+            Err(error) => {
+                leptos::logging::warn!("worker status: {what} did not load: {error}");
+                let delay = dashboard_core::backoff::scheduled(attempt) as u32;
+                gloo_timers::future::TimeoutFuture::new(delay).await;
+                attempt += 1;
+            }
+        }
+    }
+    None
+}
+
 /// Resolves in a later task than the current one: a part asked for while the first rows are
 /// being rendered is fetched once they are on screen, never during that render.
 pub async fn after_this_task() {
@@ -78,22 +101,10 @@ where
     move || {
         shown.get().then(|| {
             let part = part.clone();
+            // Wanted until the view that asked is gone, which aborts this future.
             Suspend::new(SendWrapper::new(async move {
                 after_this_task().await;
-                let mut attempt = 0;
-                loop {
-                    match part().await {
-                        Ok(view) => return view,
-                        Err(error) => {
-                            leptos::logging::warn!(
-                                "worker status: a part of the section did not load: {error}"
-                            );
-                            let delay = dashboard_core::backoff::scheduled(attempt) as u32;
-                            gloo_timers::future::TimeoutFuture::new(delay).await;
-                            attempt += 1;
-                        }
-                    }
-                }
+                retrying("a part of the section", part, || true).await
             }))
         })
     }

@@ -141,33 +141,20 @@ async fn start(
         (first_page.map(FirstAnswer::Pending), false)
     };
     lazy::after_this_task().await;
-    let mut attempt = 0;
-    loop {
-        if released() {
-            return;
-        }
-        let mounted = section::mount(
+    let load = || {
+        section::mount(
             host.clone(),
             container.clone(),
             config.clone(),
             first.clone(),
             drawn,
         )
-        .await;
-        match mounted {
-            Ok(handle) => {
-                let mut slot = slot.borrow_mut();
-                if !matches!(*slot, Slot::Released) {
-                    *slot = Slot::Mounted(handle);
-                }
-                return;
-            }
-            Err(error) => {
-                leptos::logging::warn!("worker status: the section did not load: {error}");
-                let delay = dashboard_core::backoff::scheduled(attempt) as u32;
-                gloo_timers::future::TimeoutFuture::new(delay).await;
-                attempt += 1;
-            }
+    };
+    if let Some(handle) = lazy::retrying("the section", load, || !released()).await {
+        let mut slot = slot.borrow_mut();
+        // Removed while the module was on its way: dropping the handle unmounts it at once.
+        if !matches!(*slot, Slot::Released) {
+            *slot = Slot::Mounted(handle);
         }
     }
 }

@@ -8,7 +8,6 @@
 use std::future::Future;
 use std::pin::Pin;
 
-use dashboard_core::backoff;
 use leptos::prelude::*;
 
 use crate::config::Config;
@@ -46,19 +45,12 @@ pub fn follow_after_first_load(config: Config, store: Store) {
         }
         started.set_value(true);
         let config = config.clone();
+        // Cancelled with the section's owner, so wanted as long as it runs.
         leptos::task::spawn_local_scoped_with_cancellation(async move {
             crate::lazy::after_this_task().await;
-            let mut attempt = 0;
-            loop {
-                match follow(config.clone(), store).await {
-                    Ok(following) => return following.await,
-                    Err(error) => {
-                        leptos::logging::warn!("worker status: live updates did not load: {error}");
-                        let delay = backoff::scheduled(attempt) as u32;
-                        gloo_timers::future::TimeoutFuture::new(delay).await;
-                        attempt += 1;
-                    }
-                }
+            let load = || follow(config.clone(), store);
+            if let Some(following) = crate::lazy::retrying("live updates", load, || true).await {
+                following.await;
             }
         });
     });
