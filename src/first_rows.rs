@@ -16,17 +16,20 @@ use dashboard_core::connection_text;
 use dashboard_core::fold;
 use dashboard_core::relative_time::last_seen;
 use dashboard_core::row::WorkerRow;
+use dashboard_core::triage::{SEARCH_PARAM, STATUS_PARAM};
 use dashboard_core::window::ALL_CARDS_UP_TO;
 use dashboard_core::workers::Workers;
 use wasm_bindgen::JsValue;
 use web_sys::{Document, Element};
 
 use crate::api::{Page, now_ms};
+use crate::components::worker_texts::{counts_text, exact_last_heartbeat, iso_last_heartbeat};
 use crate::config::Config;
+use crate::triage::{GROUP_PARAM, VIEW_PARAM};
 
-/// Address parameters and attributes that change what the list shows (`triage.rs`): with any of
-/// them the section draws its first rows itself.
-const VIEW_PARAMETERS: [&str; 4] = ["status", "q", "group", "view"];
+/// Address parameters that change what the list shows (`triage`): with any of them the section
+/// draws its first rows itself.
+const VIEW_PARAMETERS: [&str; 4] = [STATUS_PARAM, SEARCH_PARAM, GROUP_PARAM, VIEW_PARAM];
 
 /// Whether the section shows the plain list for `config` in this page (no grouping, no filter,
 /// no wall view), the only view drawn here.
@@ -219,13 +222,7 @@ fn card(
         )?;
     }
     let seen = element(document, "p", &[("class", "wsm-seen")])?;
-    let (exact, iso) = match row.last_heartbeat_ms {
-        Some(ms) => (
-            crate::components::worker_texts::local_time(ms),
-            crate::components::worker_texts::iso_time(ms),
-        ),
-        None => ("No heartbeat received yet".to_owned(), String::new()),
-    };
+    let (exact, iso) = (exact_last_heartbeat(row), iso_last_heartbeat(row));
     append(
         &seen,
         text_element(
@@ -247,7 +244,7 @@ fn card(
             document,
             "p",
             &[("class", "wsm-counts"), ("data-testid", "counts")],
-            &format!("Jobs: {} | Errors: {}", row.jobs_processed, row.error_count),
+            &counts_text(row),
         )?,
     )?;
     Ok(card)

@@ -15,9 +15,9 @@ use crate::lifetime;
 use crate::store::Store;
 
 /// The address parameter holding the grouping key.
-const GROUP_PARAM: &str = "group";
+pub const GROUP_PARAM: &str = "group";
 /// The address parameter holding the view (`tv`).
-const VIEW_PARAM: &str = "view";
+pub const VIEW_PARAM: &str = "view";
 /// Where collapsed groups are remembered, per grouping key.
 const COLLAPSED_KEY: &str = "worker-status.collapsed.";
 

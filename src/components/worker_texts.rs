@@ -58,17 +58,29 @@ impl WorkerTexts {
             icon: word(Status::icon),
             label: word(Status::label),
             seen: text(|row, now, _| last_seen(row.last_heartbeat_ms, now)),
-            exact: text(|row, _, _| {
-                row.last_heartbeat_ms
-                    .map(local_time)
-                    .unwrap_or_else(|| "No heartbeat received yet".to_owned())
-            }),
-            iso: text(|row, _, _| row.last_heartbeat_ms.map(iso_time).unwrap_or_default()),
-            counts: text(|row, _, _| {
-                format!("Jobs: {} | Errors: {}", row.jobs_processed, row.error_count)
-            }),
+            exact: text(|row, _, _| exact_last_heartbeat(row)),
+            iso: text(|row, _, _| iso_last_heartbeat(row)),
+            counts: text(|row, _, _| counts_text(row)),
         }
     }
+}
+
+/// The exact local time of the last heartbeat (hover and focus), or that there was none. Also
+/// what `first_rows` draws, so both say the same.
+pub fn exact_last_heartbeat(row: &WorkerRow) -> String {
+    row.last_heartbeat_ms
+        .map(local_time)
+        .unwrap_or_else(|| "No heartbeat received yet".to_owned())
+}
+
+/// The last heartbeat as ISO 8601 (the `datetime` of "Last seen"), empty without one.
+pub fn iso_last_heartbeat(row: &WorkerRow) -> String {
+    row.last_heartbeat_ms.map(iso_time).unwrap_or_default()
+}
+
+/// "Jobs: 142 | Errors: 0".
+pub fn counts_text(row: &WorkerRow) -> String {
+    format!("Jobs: {} | Errors: {}", row.jobs_processed, row.error_count)
 }
 
 /// A browser-time instant in the reader's locale.
@@ -81,8 +93,7 @@ pub fn local_clock_time(ms: i64) -> String {
     String::from(js_date(ms).to_locale_time_string("default"))
 }
 
-/// A browser-time instant as ISO 8601 (the `datetime` of "Last seen").
-pub fn iso_time(ms: i64) -> String {
+fn iso_time(ms: i64) -> String {
     js_date(ms).to_iso_string().as_string().unwrap_or_default()
 }
 
