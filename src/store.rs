@@ -124,6 +124,8 @@ pub struct Store {
     transition_listeners: StoredValue<Vec<TransitionListener>, LocalStorage>,
     /// The first page as the start left it, until the first load takes it.
     first_page: StoredValue<Option<FirstAnswer>, LocalStorage>,
+    /// Whether the first load has settled (`first_load_settled`).
+    settled: Memo<bool>,
 }
 
 /// Whether the history could be loaded.
@@ -144,10 +146,12 @@ impl Store {
     /// New state; starts the shared clock in the browser. `first_page` is the first page as the
     /// start left it (the loader's request, or its answer), if any.
     pub fn new(config: Config, first_page: Option<FirstAnswer>) -> Self {
-        let load = match config.problem() {
+        let load = RwSignal::new(match config.problem() {
             Some(problem) => LoadState::Misconfigured(problem),
             None => LoadState::Loading,
-        };
+        });
+        // Notifies once, when it turns true, not on every later snapshot.
+        let settled = Memo::new(move |_| load.with(|load| !matches!(load, LoadState::Loading)));
         let workers = StoredValue::new(Workers::default());
         let order = RwSignal::new(Vec::new());
         // A section taking the place of first rows drawn earlier starts at the moment they
@@ -181,7 +185,8 @@ impl Store {
             cells: StoredValue::new(HashMap::default()),
             order,
             counts: RwSignal::new(Counts::default()),
-            load: RwSignal::new(load),
+            load,
+            settled,
             connection: RwSignal::new(ConnectionStatus::Connecting),
             local_now,
             clock,
@@ -761,8 +766,7 @@ impl Store {
     /// Whether the first load has settled: rows on screen, the table empty, or an error shown.
     /// A memo: it notifies once, when it turns true, not on every later snapshot.
     pub fn first_load_settled(self) -> Signal<bool> {
-        let load = self.load;
-        Memo::new(move |_| load.with(|load| !matches!(load, LoadState::Loading))).into()
+        self.settled.into()
     }
 
     /// The load state.
