@@ -110,12 +110,12 @@ if (release) {
   run('wasm-split-cli', [built, split]);
   run('wasm-bindgen', ['--target', 'web', '--keep-lld-exports', '--no-demangle', '--no-typescript',
     '--out-dir', bindgen, '--out-name', 'dashboard', path.join(split, 'main.wasm')]);
-  chunks = (await fs.readdir(split)).filter((name) => name.endsWith('.wasm') && name !== 'main.wasm').sort();
-  for (const file of [path.join(bindgen, 'dashboard_bg.wasm'), ...chunks.map((name) => path.join(split, name))]) {
+  const chunkNames = (await fs.readdir(split)).filter((name) => name.endsWith('.wasm') && name !== 'main.wasm').sort();
+  for (const file of [path.join(bindgen, 'dashboard_bg.wasm'), ...chunkNames.map((name) => path.join(split, name))]) {
     run('wasm-opt', ['-Oz', '--enable-reference-types', '--enable-bulk-memory', '--enable-nontrapping-float-to-int', '--enable-sign-ext', '--enable-mutable-globals', file, '-o', file]);
   }
   splitJs = await fs.readFile(path.join(split, '__wasm_split.js'), 'utf8');
-  chunks = await Promise.all(chunks.map(async (name) => ({ name, body: await fs.readFile(path.join(split, name)) })));
+  chunks = await Promise.all(chunkNames.map(async (name) => ({ name, body: await fs.readFile(path.join(split, name)) })));
 } else {
   run('wasm-bindgen', ['--target', 'web', '--no-typescript', '--out-dir', bindgen, '--out-name', 'dashboard', built]);
 }
@@ -128,7 +128,7 @@ const self = await fs.readFile(fileURLToPath(import.meta.url));
 const hash = hashOf(self, js, wasm, splitJs ?? '', ...chunks.map((chunk) => chunk.body));
 const names = { js: `dashboard-${hash}.js`, wasm: `dashboard-${hash}_bg.wasm`, split: `wasm-split-${hash}.js` };
 js = rewrite(js, "'dashboard_bg.wasm'", `'${names.wasm}'`, 'the bindings');
-if (splitJs !== null) {
+if (splitJs !== null) { // release builds only
   // The import statement only: the imports object keeps the wasm's module name as its key.
   js = rewrite(js, 'from "./__wasm_split.js"', `from "./${names.split}"`, 'the bindings');
   splitJs = rewrite(splitJs, '"./main.js"', `"./${names.js}"`, 'wasm-split-cli\'s loader');
@@ -137,7 +137,7 @@ if (splitJs !== null) {
     splitJs = rewrite(splitJs, `"./${chunk.name}"`, `"./${chunk.hashed}"`, 'wasm-split-cli\'s loader');
     await fs.writeFile(path.join(staging, chunk.hashed), chunk.body);
   }
-  await fs.writeFile(path.join(staging, names.split), release ? await minify(splitJs) : splitJs);
+  await fs.writeFile(path.join(staging, names.split), await minify(splitJs));
 }
 await fs.writeFile(path.join(staging, names.js), release ? await minify(js) : js);
 await fs.writeFile(path.join(staging, names.wasm), wasm);
