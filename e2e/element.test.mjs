@@ -9,7 +9,7 @@ import path from 'node:path';
 import { build } from 'esbuild';
 import { createClient } from '@supabase/supabase-js';
 import WebSocket from 'ws';
-import { ARTIFACTS, gatewayOver, launchBrowser, serveHostPage, serveReleaseBundle, startDatabase, until as waitUntil } from './support.mjs';
+import { ARTIFACTS, DIST, gatewayOver, launchBrowser, serveHostPage, serveReleaseBundle, startDatabase, until as waitUntil } from './support.mjs';
 
 let database;
 let gateway;
@@ -269,6 +269,43 @@ test('two elements on one page both work, and each tells the host page its count
   const summary = await page.locator('[data-testid="summary"]').first().textContent();
   assert.equal(summary, `${latest.detail.running}/${latest.detail.total} Running`);
   assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('an internal error stops every section with a message, and another app\'s wasm trap is not taken for ours', async () => {
+  // The release build aborts on a panic: its module traps, uncaught, and the loader recognises
+  // the trap by the module's name in the stack (scripts/build-app.mjs names every module).
+  for (const file of (await fs.readdir(DIST)).filter((name) => name.endsWith('.wasm'))) {
+    const module = await WebAssembly.compile(await fs.readFile(path.join(DIST, file)));
+    assert.ok(WebAssembly.Module.customSections(module, 'name').length === 1, `${file} carries its name`);
+    assert.ok((await fs.readFile(path.join(DIST, file))).includes('worker_status'), `${file} is named worker_status`);
+  }
+  const site = await host({ elements: 2 });
+  const { page, errors } = await openPage(site.url);
+  await live(page, 0);
+  await live(page, 1);
+  // A real trap, thrown from a timer like one of ours, by a module carrying the given name.
+  const trapIn = (name) => page.evaluate((name) => {
+    const text = new TextEncoder().encode(name);
+    const moduleName = [0, text.length + 1, text.length, ...text];
+    const nameSection = [0, 5 + moduleName.length, 4, ...new TextEncoder().encode('name'), ...moduleName];
+    const bytes = new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 1, 4, 1, 0x60, 0, 0, 3, 2, 1, 0, 7, 8, 1, 4, 98, 111, 111, 109, 0, 0,
+      10, 5, 1, 3, 0, 0x00, 0x0b, ...nameSection]);
+    const { exports } = new WebAssembly.Instance(new WebAssembly.Module(bytes));
+    setTimeout(() => exports.boom());
+  }, name);
+  await trapIn('another_app');
+  await until(async () => errors.length === 1, { what: 'the host\'s own trap, uncaught' });
+  await page.waitForTimeout(300);
+  assert.equal(await page.locator('[data-crashed]').count(), 0, 'another wasm\'s trap leaves the sections alone');
+  assert.equal(await page.evaluate(() => window.__openSockets()), 2);
+
+  await trapIn('worker_status');
+  await until(async () => (await page.locator('[data-crashed]').count()) === 2, { what: 'both sections stopped' });
+  for (const text of await page.locator('[data-crashed]').allTextContents()) {
+    assert.match(text, /^The Worker Status section stopped because of an internal error\. Reload the page/);
+  }
+  await until(async () => (await page.evaluate(() => window.__openSockets())) === 0, { within: 2_000, what: 'their sockets closed' });
   await page.close();
 });
 

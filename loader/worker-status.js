@@ -90,6 +90,33 @@ function prefetchFirstPage(element) {
   return { url, key: target.key, sentMs, response };
 }
 
+/** Mounted sections' elements, each with how it stops. */
+const mounted = new Map();
+/** What a section that stopped on an internal error says (src/lib.rs says the same in debug builds). */
+const STOPPED = 'The Worker Status section stopped because of an internal error. Reload the page; '
+  + 'if it happens again, the browser console has the details.';
+
+// The release build aborts on a panic without unwinding or formatting it (scripts/build-app.mjs):
+// the wasm traps, and the RuntimeError reaches whichever of our callbacks was running, uncaught.
+// Our modules are named (V8 shows wasm://wasm/worker_status-<hash> in the stack), so a trap of
+// another wasm on the host page is not taken for ours. Every section stops (the module's state
+// is not to be trusted any more) and says so, instead of freezing silently.
+function stopOnTrap(error) {
+  if (!(error instanceof WebAssembly.RuntimeError) || !String(error.stack).includes('wasm://wasm/worker_status-')) return;
+  if (mounted.size === 0) return;
+  console.error('worker-status: the app stopped on an internal error', error);
+  for (const stop of [...mounted.values()]) stop();
+}
+addEventListener('error', (event) => stopOnTrap(event.error));
+addEventListener('unhandledrejection', (event) => stopOnTrap(event.reason));
+
+/** `container` says why the section is not there. */
+function showStopped(container, text) {
+  container.setAttribute('data-testid', 'worker-status');
+  container.setAttribute('data-crashed', 'true');
+  container.textContent = text;
+}
+
 function stylesheetLoaded(link) {
   return new Promise((resolve) => {
     link.addEventListener('load', resolve, { once: true });
@@ -138,21 +165,35 @@ class WorkerStatusElement extends HTMLElement {
       const [{ bindings }] = await Promise.all([loadApp(), stylesheetLoaded(style)]);
       if (generation !== this.#generation) return;
       this.#section = bindings.mount(this, container, firstPage);
+      mounted.set(this, () => this.#stopped());
     } catch (error) {
       if (generation !== this.#generation) return;
-      container.setAttribute('data-testid', 'worker-status');
-      container.setAttribute('data-crashed', 'true');
-      container.textContent = `The Worker Status section could not load: ${error?.message ?? error}`;
+      showStopped(container, `The Worker Status section could not load: ${error?.message ?? error}`);
       console.error('worker-status: could not load the app', error);
     }
   }
 
   #unmount() {
     this.#generation += 1;
+    mounted.delete(this);
     const section = this.#section;
     this.#section = null;
     section?.unmount();
     this.shadowRoot?.replaceChildren();
+  }
+
+  /** The app stopped on an internal error: what it started is stopped if it can be, and the section says so. */
+  #stopped() {
+    mounted.delete(this);
+    const section = this.#section;
+    this.#section = null;
+    try {
+      section?.unmount();
+    } catch {
+      // The module may trap again; the page must not.
+    }
+    // The section's container, emptied by the unmount (or left as the trap found it).
+    showStopped(this.shadowRoot.lastChild, STOPPED);
   }
 }
 

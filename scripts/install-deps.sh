@@ -44,6 +44,10 @@ install_build() {
   if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
     rustup target add wasm32-unknown-unknown
   fi
+  # The release build rebuilds the standard library for size (scripts/build-app.mjs).
+  if ! rustup component list --installed | grep -qx rust-src; then
+    rustup component add rust-src
+  fi
   if ! command -v trunk >/dev/null || ! trunk --version | grep -q "$TRUNK_VERSION"; then
     echo "install-deps: building trunk $TRUNK_VERSION (several minutes, once)" >&2
     cargo install --locked "trunk@$TRUNK_VERSION"

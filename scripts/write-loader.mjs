@@ -63,7 +63,10 @@ if (!html.includes('</head>')) {
   console.error('write-loader: index.html has no </head> for the preload hints');
   process.exit(1);
 }
-// Trunk leaves its skipped Rust link in the page; the hints take its place.
+// Trunk leaves its skipped Rust link in the page; the hints take its place. The comments are for
+// readers of index.html, not for visitors (a release page ships without them).
 const skipped = /\s*<link data-trunk rel="rust" data-trunk-skip[^>]*>/;
-await fs.writeFile(page, html.replace(skipped, '').replace('</head>', `${hints}</head>`));
+let written = html.replace(skipped, '').replace('</head>', `${hints}</head>`);
+if (process.env.TRUNK_PROFILE === 'release') written = written.replace(/\s*<!--[\s\S]*?-->/g, '');
+await fs.writeFile(page, written);
 console.log(`write-loader: worker-status.js -> ${js}, ${wasm}, ${cssName}`);

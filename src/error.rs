@@ -64,3 +64,19 @@ impl ApiError {
         }
     }
 }
+
+/// A thrown JavaScript value in words: `Name: message` for errors, the text for strings. (Not
+/// `{:?}`: the release build compiles `Debug` formatting out.)
+pub fn thrown_text(thrown: &wasm_bindgen::JsValue) -> String {
+    use wasm_bindgen::JsCast;
+    match thrown.dyn_ref::<js_sys::Error>() {
+        Some(error) => format!(
+            "{}: {}",
+            String::from(error.name()),
+            String::from(error.message())
+        ),
+        None => thrown
+            .as_string()
+            .unwrap_or_else(|| "unknown error".to_owned()),
+    }
+}

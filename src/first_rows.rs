@@ -76,7 +76,10 @@ pub fn draw(container: &Element, config: &Config, page: &Page) -> bool {
     match section(&document, &workers, &board, now) {
         Ok(section) => container.replace_children_with_node_1(&section),
         Err(error) => {
-            leptos::logging::warn!("worker status: the first rows could not be drawn: {error:?}");
+            leptos::logging::warn!(
+                "worker status: the first rows could not be drawn: {}",
+                crate::error::thrown_text(&error)
+            );
             return false;
         }
     }

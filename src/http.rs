@@ -105,17 +105,6 @@ async fn settle(promise: Promise) -> Result<JsValue, JsValue> {
     JsFuture::from(promise).await
 }
 
-/// A thrown JavaScript value in words: `Name: message` for errors, the text for strings.
 fn failed(error: JsValue) -> FetchError {
-    let text = match error.dyn_ref::<js_sys::Error>() {
-        Some(error) => format!(
-            "{}: {}",
-            String::from(error.name()),
-            String::from(error.message())
-        ),
-        None => error
-            .as_string()
-            .unwrap_or_else(|| "unknown error".to_owned()),
-    };
-    FetchError::Failed(text)
+    FetchError::Failed(crate::error::thrown_text(&error))
 }

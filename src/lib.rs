@@ -19,6 +19,7 @@ pub mod page_title;
 pub mod prefetch;
 pub mod realtime;
 pub mod section;
+pub mod state;
 pub mod store;
 pub mod triage;
 
@@ -39,7 +40,8 @@ thread_local! {
 /// The event the element dispatches whenever its summary changes.
 pub const CHANGE_EVENT: &str = "worker-status-change";
 
-/// Reports panics to the console and, instead of silently dead sections, in each of them.
+/// Reports panics to the console and, instead of silently dead sections, in each of them. (The
+/// release build aborts at once instead, with no hook: its loader says the same on the trap.)
 pub fn install_panic_hook() {
     std::panic::set_hook(Box::new(|info| {
         console_error_panic_hook::hook(info);

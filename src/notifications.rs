@@ -129,7 +129,10 @@ fn show(alerts: &[Alert]) {
         options.set_body(&alert.body);
         options.set_tag(&format!("worker-status:{}", alert.worker_name));
         if let Err(error) = web_sys::Notification::new_with_options(&alert.title, &options) {
-            leptos::logging::warn!("worker status: a notification could not be shown: {error:?}");
+            leptos::logging::warn!(
+                "worker status: a notification could not be shown: {}",
+                crate::error::thrown_text(&error)
+            );
         }
     }
 }

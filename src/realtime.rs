@@ -101,7 +101,10 @@ fn run(shared: &Shared, command: Command) {
             if let Some(connection) = &transport.connection
                 && let Err(error) = connection.socket.send_with_str(&text)
             {
-                leptos::logging::warn!("worker status: send failed: {error:?}");
+                leptos::logging::warn!(
+                    "worker status: send failed: {}",
+                    crate::error::thrown_text(&error)
+                );
             }
         }
         Command::Close => close(shared),
@@ -136,7 +139,10 @@ fn open(shared: &Shared) {
     let socket = match WebSocket::new(&url) {
         Ok(socket) => socket,
         Err(error) => {
-            leptos::logging::warn!("worker status: cannot open the realtime socket: {error:?}");
+            leptos::logging::warn!(
+                "worker status: cannot open the realtime socket: {}",
+                crate::error::thrown_text(&error)
+            );
             feed_later(shared.clone(), Input::Closed);
             return;
         }

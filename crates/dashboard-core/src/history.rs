@@ -90,7 +90,8 @@ impl WorkerEvent {
                         format!("event {id}: a silence without a start before its end")
                     })?,
             },
-            other => return Err(format!("event {id}: unknown kind {other:?}")),
+            Some(other) => return Err(format!("event {id}: unknown kind \"{other}\"")),
+            None => return Err(format!("event {id}: no kind")),
         };
         Ok(Self {
             id,
@@ -171,6 +172,13 @@ impl History {
             .partition_point(|known| (known.occurred_ms, known.id) < (event.occurred_ms, event.id));
         events.insert(at, event);
         true
+    }
+
+    /// Drops what is known of these workers (nobody shows them any more).
+    pub fn forget(&mut self, worker_names: &[String]) {
+        for name in worker_names {
+            self.by_worker.remove(name);
+        }
     }
 
     /// A worker's events, oldest first.
