@@ -69,14 +69,17 @@ pub async fn fetch_page(
 /// events, one message per unusable row, and whether more pages follow.
 pub async fn fetch_events_page(
     config: &Config,
+    worker_names: &[String],
     since_ms: i64,
     after_id: i64,
 ) -> Result<(Vec<WorkerEvent>, Vec<String>, Option<i64>), ApiError> {
     let since: String = js_sys::Date::new(&(since_ms as f64).into())
         .to_iso_string()
         .into();
+    let names = dashboard_core::history_demand::in_list(worker_names);
     let query = format!(
-        "{HISTORY_TABLE}?select=*&occurred_at=gte.{}&id=gt.{after_id}&order=id.asc&limit={PAGE_SIZE}",
+        "{HISTORY_TABLE}?select=*&worker_name=in.{}&occurred_at=gte.{}&id=gt.{after_id}&order=id.asc&limit={PAGE_SIZE}",
+        String::from(js_sys::encode_uri_component(&names)),
         String::from(js_sys::encode_uri_component(&since))
     );
     let answer = get(config, &query, false, None).await?;

@@ -1,7 +1,7 @@
-//! Following the table live, started once the first snapshot has settled (rows on screen, or
-//! its error): the Realtime channel (`realtime::start`), then the history's last week, which
-//! live updates never wait for. Both are in the lazily loaded `section` module of the release
-//! build, so the first rows never wait for them. A module that cannot be fetched is asked for
+//! Following the table live, started once the first rows are on screen (or the first load's
+//! error): the one-row probe of the history table, then the Realtime channel
+//! (`realtime::start`). Both are in the lazily loaded `section` module of the release build, so
+//! the first rows never wait for them. A module that cannot be fetched is asked for
 //! again on the backoff schedule; until then the store's polling fallback keeps the rows
 //! current.
 
@@ -13,6 +13,7 @@ use leptos::prelude::*;
 use crate::config::Config;
 use crate::lazy::lazy_part;
 use crate::realtime;
+use crate::state::history::WorkerHistory;
 use crate::store::Store;
 
 /// The work of following the table, run by the caller.
@@ -20,27 +21,26 @@ pub type Following = Pin<Box<dyn Future<Output = ()>>>;
 
 lazy_part! {
     module section;
-    /// Starts the channel, then loads the history's week. The channel names the history table
-    /// only if it answers (Realtime refuses a whole subscription that names a missing table),
-    /// which one row tells; live updates never wait for the week to load.
-    pub fn follow(config: Config, store: Store) -> Following {
+    /// Starts the channel once the history table's probe answered: the channel names that
+    /// table only if it answers (Realtime refuses a whole subscription that names a missing
+    /// table), which one row tells. The history of the workers shown loads meanwhile
+    /// (`state::history`); live updates never wait for it.
+    pub fn follow(config: Config, store: Store, history: WorkerHistory) -> Following {
         Box::pin(async move {
-            let history = store.history_answers().await;
-            realtime::start(config, store, history);
-            if history {
-                store.load_history().await;
-            }
+            let answers = history.probe().await;
+            realtime::start(config, store, answers);
         })
     }
 }
 
-/// Starts following the table once the first snapshot settles, under the current owner (so
-/// the channel stops at unmount, and a start still loading is cancelled).
-pub fn follow_after_first_load(config: Config, store: Store) {
-    let settled = store.first_load_settled();
+/// Starts following the table once the first rows are on screen (a large table's first page:
+/// its other pages need not be in, a fresh snapshot follows the subscription anyway), under the
+/// current owner (so the channel stops at unmount, and a start still loading is cancelled).
+pub fn follow_after_first_load(config: Config, store: Store, history: WorkerHistory) {
+    let shown = store.first_rows_shown();
     let started = StoredValue::new(false);
     Effect::new(move |_| {
-        if !settled.get() || started.get_value() {
+        if !shown.get() || started.get_value() {
             return;
         }
         started.set_value(true);
@@ -48,7 +48,7 @@ pub fn follow_after_first_load(config: Config, store: Store) {
         // Cancelled with the section's owner, so wanted as long as it runs.
         leptos::task::spawn_local_scoped_with_cancellation(async move {
             crate::lazy::after_this_task().await;
-            let load = || follow(config.clone(), store);
+            let load = || follow(config.clone(), store, history);
             if let Some(following) = crate::lazy::retrying("live updates", load, || true).await {
                 following.await;
             }

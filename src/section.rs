@@ -15,6 +15,7 @@ use crate::components::worker_status::WorkerStatus;
 use crate::config::Config;
 use crate::lazy::lazy_part;
 use crate::prefetch::FirstAnswer;
+use crate::state::history::WorkerHistory;
 use crate::store::Store;
 use crate::{CHANGE_EVENT, live, notifications, page_title, triage};
 
@@ -64,7 +65,7 @@ fn mount_into(
         if config.problem().is_none() {
             store.refresh();
             // History and the channel once the first rows are on screen, never before.
-            live::follow_after_first_load(config, store);
+            live::follow_after_first_load(config, store, WorkerHistory::expect());
         }
         if replaces_first_rows {
             let settled = store.first_load_settled();
@@ -87,9 +88,11 @@ fn mount_into(
 /// Creates the section's state (store, view, notifications) and provides it to the component
 /// tree. Called inside the mount: the store's effects need Leptos's executor and owner.
 pub fn provide_section_state(config: &Config, first_page: Option<FirstAnswer>) -> Store {
-    let store = Store::new(config.clone(), first_page);
+    let history = WorkerHistory::new(config.clone());
+    provide_context(history);
+    let store = Store::new(config.clone(), first_page, history);
     provide_context(store);
-    provide_context(crate::lazy::FirstRowsShown(store.first_load_settled()));
+    provide_context(crate::lazy::FirstRowsShown(store.first_rows_shown()));
     provide_context(triage::Triage::new(config));
     provide_context(notifications::Notifications::new(store));
     store

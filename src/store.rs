@@ -13,7 +13,7 @@ use dashboard_core::channel::ConnectionStatus;
 use dashboard_core::clock::ClockOffset;
 use dashboard_core::fold;
 use dashboard_core::freshness::Freshness;
-use dashboard_core::history::{History, WorkerEvent};
+use dashboard_core::history::WorkerEvent;
 use dashboard_core::paging::{self, Progress};
 use dashboard_core::poll::PollFallback;
 use dashboard_core::row::WorkerRow;
@@ -27,6 +27,7 @@ use crate::config::{CLOCK_TICK_MS, Config};
 use crate::error::ApiError;
 use crate::lifetime;
 use crate::prefetch::FirstAnswer;
+use crate::state::history::WorkerHistory;
 
 /// Where the choice to show workers silent for more than 7 days is remembered.
 const SHOW_SILENT_KEY: &str = "worker-status.show-silent";
@@ -113,11 +114,9 @@ pub struct Store {
     /// Bumped whenever any row or status changes: what reads rows through `with_workers` or
     /// statuses through `status` tracks it.
     revision: RwSignal<u64>,
-    /// The history of the last week (issue 13), and whether it could be loaded.
-    history: StoredValue<History>,
-    history_state: RwSignal<HistoryState>,
-    /// Bumped whenever the history changes.
-    history_revision: RwSignal<u64>,
+    /// The history of the workers the views show (`state::history`): reloaded after a
+    /// resubscription, and fed by the channel's events.
+    history: WorkerHistory,
     /// Each worker's heartbeats seen since the page opened: (heartbeat ms, jobs processed).
     samples: StoredValue<HashMap<String, Vec<(i64, i64)>>>,
     /// Who hears of status changes besides the announcer (notifications).
@@ -128,24 +127,13 @@ pub struct Store {
     settled: Memo<bool>,
 }
 
-/// Whether the history could be loaded.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum HistoryState {
-    /// Not yet asked.
-    Loading,
-    /// Loaded (and followed live when the channel could follow it).
-    Loaded,
-    /// It could not be loaded: why, in words (no history table yet, or the request failed).
-    Unavailable(String),
-}
-
 /// Hears of a batch of status changes.
 type TransitionListener = std::rc::Rc<dyn Fn(&[Transition])>;
 
 impl Store {
     /// New state; starts the shared clock in the browser. `first_page` is the first page as the
     /// start left it (the loader's request, or its answer), if any.
-    pub fn new(config: Config, first_page: Option<FirstAnswer>) -> Self {
+    pub fn new(config: Config, first_page: Option<FirstAnswer>, history: WorkerHistory) -> Self {
         let load = RwSignal::new(match config.problem() {
             Some(problem) => LoadState::Misconfigured(problem),
             None => LoadState::Loading,
@@ -204,9 +192,7 @@ impl Store {
             revision: RwSignal::new(0),
             transition_listeners: StoredValue::new_local(Vec::new()),
             first_page: StoredValue::new_local(first_page),
-            history: StoredValue::new(History::default()),
-            history_state: RwSignal::new(HistoryState::Loading),
-            history_revision: RwSignal::new(0),
+            history,
             samples: StoredValue::new(HashMap::default()),
         };
         if cfg!(target_arch = "wasm32") {
@@ -410,107 +396,16 @@ impl Store {
         }
     }
 
-    /// After every (re)subscription: a fresh snapshot of the rows and, once the history has been
-    /// loaded, of the history (the polling fallback and the retry button refresh the rows only).
+    /// After every (re)subscription: a fresh snapshot of the rows and of the history shown (the
+    /// polling fallback and the retry button refresh the rows only).
     pub fn resync(self) {
         self.refresh();
-        if self.history_state.get_untracked() == HistoryState::Loaded {
-            spawn_local(async move {
-                self.load_history().await;
-            });
-        }
-    }
-
-    /// Whether the history table answers, asked with one row: the live channel can follow it
-    /// before its week is loaded (`load_history`), which then never holds live updates up.
-    pub async fn history_answers(self) -> bool {
-        let config = self.config.get_value();
-        match api::probe_events(&config).await {
-            Ok(()) => true,
-            Err(error) => {
-                if !self.history_state.is_disposed() {
-                    self.history_unavailable(error);
-                }
-                false
-            }
-        }
-    }
-
-    /// Loads the last week of history, merged with what the live channel recorded meanwhile;
-    /// returns whether it could be (the history table exists and answered).
-    pub async fn load_history(self) -> bool {
-        let config = self.config.get_value();
-        let since = now_ms() - dashboard_core::history::WEEK_MS - dashboard_core::history::DAY_MS;
-        let mut events = Vec::new();
-        let mut after = 0;
-        let outcome = loop {
-            match api::fetch_events_page(&config, since, after).await {
-                Ok((page, skipped, more)) => {
-                    for problem in skipped {
-                        leptos::logging::warn!("worker status: skipped a history event: {problem}");
-                    }
-                    events.extend(page);
-                    match more {
-                        Some(last) => after = last,
-                        None => break Ok(()),
-                    }
-                }
-                Err(error) => break Err(error),
-            }
-        };
-        if self.history_state.is_disposed() {
-            return false;
-        }
-        match outcome {
-            Ok(()) => {
-                // Merged, not replaced: events the channel delivered while the pages loaded stay.
-                self.history.update_value(|history| history.merge(events));
-                self.history_revision.update(|revision| *revision += 1);
-                self.history_state.set(HistoryState::Loaded);
-                true
-            }
-            Err(error) => {
-                self.history_unavailable(error);
-                false
-            }
-        }
-    }
-
-    /// Says why the history is not available (unless it was loaded before).
-    fn history_unavailable(self, error: ApiError) {
-        leptos::logging::warn!("worker status: history not loaded: {error}");
-        let reason = match error {
-            ApiError::NotFound(_) => {
-                "No history table yet: apply the migration 20261203000000_worker_events.sql."
-                    .to_owned()
-            }
-            other => format!("The history could not be loaded: {other}"),
-        };
-        if self.history_state.get_untracked() != HistoryState::Loaded {
-            self.history_state.set(HistoryState::Unavailable(reason));
-        }
+        self.history.reload_shown();
     }
 
     /// Records one history event from the live channel.
     pub fn record_event(self, event: WorkerEvent) {
-        if self
-            .history
-            .try_update_value(|history| history.insert(event))
-            .unwrap_or(false)
-        {
-            self.history_revision.update(|revision| *revision += 1);
-        }
-    }
-
-    /// Runs `read` over a worker's events (oldest first), subscribing to history changes.
-    pub fn with_history<R>(self, name: &str, read: impl FnOnce(&[WorkerEvent]) -> R) -> R {
-        self.history_revision.track();
-        self.history.with_value(|history| read(history.of(name)))
-    }
-
-    /// Whether the history could be loaded.
-    pub fn history_state(self) -> Signal<HistoryState> {
-        self.history_state.into()
+        self.history.record(event);
     }
 
     /// A worker's jobs per minute between the heartbeats seen since the page opened.
@@ -761,6 +656,13 @@ impl Store {
     /// How far a table of several pages has loaded; `None` when no such load is under way.
     pub fn loading_progress(self) -> Signal<Option<Progress>> {
         self.progress.into()
+    }
+
+    /// Whether the first rows are on screen (the first page of a table of several, or the
+    /// settled first load): what the first rows need not wait for may start.
+    pub fn first_rows_shown(self) -> Signal<bool> {
+        let (settled, progress) = (self.settled, self.progress);
+        Memo::new(move |_| settled.get() || progress.with(Option::is_some)).into()
     }
 
     /// Whether the first load has settled: rows on screen, the table empty, or an error shown.

@@ -7,7 +7,8 @@ use leptos::prelude::*;
 
 use crate::components::worker_texts::local_time;
 use crate::lazy::lazy_part;
-use crate::store::{HistoryState, Store};
+use crate::state::history::{HistoryState, WorkerHistory};
+use crate::store::Store;
 
 lazy_part! {
     module section;
@@ -17,13 +18,16 @@ lazy_part! {
     }
 }
 
-/// The strip and uptime of the worker `name`; nothing while the history is not available.
+/// The strip and uptime of the worker `name`, whose history it asks for while it is mounted;
+/// nothing while that is not loaded.
 #[component]
 pub fn HistoryStrip(name: String) -> impl IntoView {
     let store = Store::expect();
+    let history = WorkerHistory::expect();
     let Some(row) = store.row(&name) else {
         return ().into_any();
     };
+    history.show_while_mounted(&name);
     let minute = store.server_minute_ms();
     let late_after = store.thresholds().late_after_ms;
     let windows = Memo::new(move |_| {
@@ -31,7 +35,7 @@ pub fn HistoryStrip(name: String) -> impl IntoView {
         minute.track();
         let now = store.server_now_untracked();
         row.with(|row| {
-            store.with_history(&row.worker_name, |events| {
+            history.with_events(&row.worker_name, |events| {
                 let day = history::strip(events, row, now - STRIP_MS, now, late_after);
                 let week = history::strip(events, row, now - WEEK_MS, now, late_after);
                 let uptime = history::uptime_line(&day, &week);
@@ -39,7 +43,7 @@ pub fn HistoryStrip(name: String) -> impl IntoView {
             })
         })
     });
-    let loaded = move || store.history_state().get() == HistoryState::Loaded;
+    let loaded = move || history.state_of(&name) == HistoryState::Loaded;
     let uptime = move || windows.with(|(_, uptime)| uptime.clone());
     let segments = move || windows.with(|(day, _)| day.clone());
     view! {

@@ -7,7 +7,8 @@ use leptos::prelude::*;
 
 use crate::components::worker_texts::local_time;
 use crate::lazy::lazy_part;
-use crate::store::{HistoryState, Store};
+use crate::state::history::{HistoryState, WorkerHistory};
+use crate::store::Store;
 
 lazy_part! {
     module section;
@@ -25,13 +26,15 @@ const SPARK_HEIGHT: i64 = 24;
 #[component]
 pub fn WorkerDetail(name: String) -> impl IntoView {
     let store = Store::expect();
+    let history = WorkerHistory::expect();
     let Some(row) = store.row(&name) else {
         return ().into_any();
     };
+    history.show_while_mounted(&name);
     let events = {
         let name = name.clone();
         Memo::new(move |_| {
-            store.with_history(&name, |events| {
+            history.with_events(&name, |events| {
                 events
                     .iter()
                     .rev()
@@ -41,13 +44,16 @@ pub fn WorkerDetail(name: String) -> impl IntoView {
             })
         })
     };
-    let history_note = move || match store.history_state().get() {
-        HistoryState::Loaded if events.with(Vec::is_empty) => {
-            Some("No events in the last week.".to_owned())
+    let history_note = {
+        let name = name.clone();
+        move || match history.state_of(&name) {
+            HistoryState::Loaded if events.with(Vec::is_empty) => {
+                Some("No events in the last week.".to_owned())
+            }
+            HistoryState::Loaded => None,
+            HistoryState::Loading => Some("Loading the history…".to_owned()),
+            HistoryState::Unavailable(reason) => Some(reason),
         }
-        HistoryState::Loaded => None,
-        HistoryState::Loading => Some("Loading the history…".to_owned()),
-        HistoryState::Unavailable(reason) => Some(reason),
     };
     let metadata = Memo::new(move |_| {
         row.with(|row| {

@@ -25,6 +25,7 @@ pub mod frame;
 pub mod freshness;
 pub mod grouping;
 pub mod history;
+pub mod history_demand;
 pub mod json;
 pub mod local_stack;
 pub mod metadata;
