@@ -131,6 +131,31 @@ test('the first rows drawn before the section loads are the ones it shows: same 
   await page.close();
 });
 
+test('what loads after the first rows moves them little: layout shift from navigation until live, wide and narrow', async () => {
+  // Cumulative layout shift as Chromium scores it (Web Vitals: "good" at most 0.1, "poor" over
+  // 0.25). What still moves the rows: the triage bar and each card's history and "Details"
+  // arriving after the first rows (about 0.06 wide, 0.10 narrow on 2026-12-03). Before the
+  // connection badge kept one width in every state, the narrow header re-wrapped when it turned
+  // live, moving everything: 0.34.
+  const site = await host();
+  for (const width of [1280, 420]) {
+    const page = await browser.newPage({ viewport: { width, height: 900 } });
+    await page.addInitScript(() => {
+      window.__shift = 0;
+      new PerformanceObserver((list) => {
+        for (const entry of list.getEntries()) if (!entry.hadRecentInput) window.__shift += entry.value;
+      }).observe({ type: 'layout-shift', buffered: true });
+    });
+    await page.goto(site.url);
+    await until(async () => (await page.locator('[data-testid="connection"]').getAttribute('data-state')) === 'live', { within: 15_000, what: 'live' });
+    await page.waitForTimeout(1_000);
+    const shift = await page.evaluate(() => window.__shift);
+    console.log(`# layout shift at ${width} px: ${shift.toFixed(3)}`);
+    assert.ok(shift < 0.15, `layout shift ${shift.toFixed(3)} at ${width} px`);
+    await page.close();
+  }
+});
+
 test('the standalone page uses its preload hints: each file once, no unused preload', async () => {
   const { page, events, consoleLines } = await open(bundle.url);
   await until(async () => (await page.locator('[data-testid="worker-status"]').count()) === 1, { within: 10_000, what: 'mounted' });

@@ -34,7 +34,9 @@ const split = files.filter((name) => /^wasm-split-[0-9a-f]+\.js$/.test(name));
 // The Supabase URL and key the app was built with (scripts/build-app.mjs), so that the loader
 // starts the first request with the configuration the app will check.
 const defaults = JSON.parse(await fs.readFile(path.join(root, 'target/app-build/defaults.json'), 'utf8'));
-const css = await fs.readFile(path.join(root, 'style/worker-status.css'));
+let css = await fs.readFile(path.join(root, 'style/worker-status.css'), 'utf8');
+// Minified in release, as the loader is: the comments are for readers of the source.
+if (process.env.TRUNK_PROFILE === 'release') css = (await transform(css, { loader: 'css', minify: true, legalComments: 'none' })).code;
 const cssName = `worker-status-${crypto.createHash('sha256').update(css).digest('hex').slice(0, 16)}.css`;
 await fs.writeFile(path.join(staging, cssName), css);
 
