@@ -1,6 +1,9 @@
 # The project's commands. README explains them; ARCHITECTURE.md (shared) fixes their contracts.
 #   make dev             local stack + demo workers + dashboard at http://127.0.0.1:8080
 #   make test            every test tier, installing what is missing first
+#   make test-fast       unit tests only: no database, no browser (the edit-test loop)
+#   make test-db         tests against a real PostgreSQL (SQL, gateway, supabase-js conformance)
+#   make test-e2e        tests in headless Chromium (components, and end to end on the release bundle)
 #   make stack           database + gateway on 127.0.0.1:54321 (+ demo workers) until Ctrl-C
 #   make stack DEMO=off  the same without demo workers
 #   make db              only a throwaway PostgreSQL (kept in .data/) until Ctrl-C
@@ -19,7 +22,7 @@ DEMO ?= on
 # The Supabase CLI's local publishable key (public; the local stack accepts it).
 LOCAL_PUBLISHABLE_KEY := sb_publishable_ACJWlzQHlZjBrEguHvfOxg_3BJgxAaH
 
-.PHONY: all deps deps-db test test-rust test-node test-browser dev-build release release-for-tests lint db db-check db-adopt stack dev bench load clean
+.PHONY: all deps deps-db test test-fast test-db test-e2e dev-build release release-for-tests lint db db-check db-adopt stack dev bench load clean
 
 all: test
 
@@ -34,21 +37,31 @@ node_modules/.package-lock.json: package-lock.json
 	npm ci --no-audit --no-fund
 	@touch $@
 
-test: deps node_modules/.package-lock.json lint test-rust test-node test-browser
+# Every tier, installing what is missing first; what .ci/run calls.
+test: deps node_modules/.package-lock.json lint test-fast test-db test-e2e
 
-# Core, throwaway database, SQL/RLS against real PostgreSQL, the gateway's parts and protocol.
-test-rust:
-	$(CARGO) test --workspace --locked
+# The edit-test loop: every unit test that needs neither a database nor a browser (the core's
+# rules, the gateway's parsers and state machines, the app's native tests). Warm: well under a
+# minute.
+test-fast:
+	$(CARGO) test --workspace --locked --lib --bins
+	$(CARGO) test --locked -p dashboard-core --tests
+	node --test scripts/doc-links.test.mjs
 
-# supabase-js conformance of the gateway, the heartbeat module, and end-to-end in Chromium
-# against the release bundle.
-test-node: node_modules/.package-lock.json dev-build release-for-tests
+# Against a real PostgreSQL: SQL/RLS and migrations, the throwaway database, the gateway's HTTP
+# and WebSocket protocol, conformance with the official supabase-js client, the heartbeat
+# module, the adoption of tables made by the setup guide.
+test-db: deps-db node_modules/.package-lock.json
+	$(CARGO) test --locked -p schema-tests -p throwaway-db -p dev-server --test '*'
 	$(CARGO) build --locked -q -p dev-server -p throwaway-db
-	node --test --test-concurrency=1 --test-timeout=180000 dev-server/conformance/*.test.mjs workers/heartbeat/test/*.test.js supabase/test/*.test.mjs e2e/*.test.mjs
+	node --test --test-concurrency=1 --test-timeout=180000 dev-server/conformance/*.test.mjs workers/heartbeat/test/*.test.js supabase/test/*.test.mjs
 
-# Components rendered in headless Chromium (wasm-bindgen-test).
-test-browser:
+# In headless Chromium: the components (wasm-bindgen-test), then end to end against the release
+# bundle served with vercel.json's headers.
+test-e2e: deps node_modules/.package-lock.json dev-build release-for-tests
 	CHROMEDRIVER=$${CHROMEDRIVER:-/usr/bin/chromedriver} $(CARGO) test --locked --target wasm32-unknown-unknown -p dashboard --test web
+	$(CARGO) build --locked -q -p dev-server -p throwaway-db
+	node --test --test-concurrency=1 --test-timeout=180000 e2e/*.test.mjs
 
 # make dev's own debug build (defaulting to the local stack), where `trunk serve` puts it; done
 # ahead of the tests so the make-dev test times the page and the stack, not a cold compile.

@@ -11,23 +11,7 @@ use crate::config::{Config, HISTORY_TABLE, SNAPSHOT_TIMEOUT_MS, TABLE};
 use crate::error::ApiError;
 use crate::http::{FetchError, TextResponse, get_text, receive_text};
 use crate::prefetch::FirstPage;
-
-/// One page of the table and what it tells about the server's clock.
-#[derive(Debug, Clone)]
-pub struct Page {
-    /// Usable rows.
-    pub rows: Vec<WorkerRow>,
-    /// One message per skipped row.
-    pub skipped: Vec<String>,
-    /// Items, the cursor for the next page and the rows that remained.
-    pub outcome: PageOutcome,
-    /// The `Date` header in ms, if readable.
-    pub server_date_ms: Option<i64>,
-    /// Browser time when the request was sent.
-    pub sent_ms: i64,
-    /// Browser time when the answer arrived.
-    pub received_ms: i64,
-}
+pub use crate::rows_page::Page;
 
 /// Fetches the page of rows after `after` (the first page when `None`), ordered by the key,
 /// taking the loader's request for it instead of sending one when it asked exactly that.
@@ -76,7 +60,7 @@ pub async fn fetch_events_page(
     let since: String = js_sys::Date::new(&(since_ms as f64).into())
         .to_iso_string()
         .into();
-    let names = dashboard_core::history_demand::in_list(worker_names);
+    let names = dashboard_core::history::demand::in_list(worker_names);
     let query = format!(
         "{HISTORY_TABLE}?select=*&worker_name=in.{}&occurred_at=gte.{}&id=gt.{after_id}&order=id.asc&limit={PAGE_SIZE}",
         String::from(js_sys::encode_uri_component(&names)),

@@ -18,6 +18,7 @@ pub mod notifications;
 pub mod page_title;
 pub mod prefetch;
 pub mod realtime;
+pub mod rows_page;
 pub mod section;
 pub mod state;
 pub mod store;

@@ -6,8 +6,8 @@
 use js_sys::{Promise, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
 
-use crate::api::Page;
 use crate::error::ApiError;
+use crate::rows_page::Page;
 
 /// The section's first page of rows, handed to its store: the loader's request still pending,
 /// or already answered (when the first rows were drawn before the section loaded).

@@ -414,7 +414,7 @@ impl Store {
         self.samples.with_value(|samples| {
             samples
                 .get(name)
-                .map(|samples| dashboard_core::history::jobs_per_minute(samples))
+                .map(|samples| dashboard_core::rates::jobs_per_minute(samples))
                 .unwrap_or_default()
         })
     }
@@ -466,7 +466,7 @@ impl Store {
             .with_value(|workers| workers.get(&name).cloned());
         if let Some(row) = &row {
             self.samples.update_value(|samples| {
-                dashboard_core::history::add_sample(samples.entry(name.clone()).or_default(), row);
+                dashboard_core::rates::add_sample(samples.entry(name.clone()).or_default(), row);
             });
         }
         self.cells.update_value(|cells| match row {
@@ -500,7 +500,7 @@ impl Store {
             self.samples.update_value(|samples| {
                 samples.retain(|name, _| workers.get(name).is_some());
                 for row in workers.iter() {
-                    dashboard_core::history::add_sample(
+                    dashboard_core::rates::add_sample(
                         samples.entry(row.worker_name.clone()).or_default(),
                         row,
                     );

@@ -10,7 +10,7 @@
 //! `GET /__faults` shows the current state.
 
 use std::net::SocketAddr;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use axum::Json;
@@ -20,8 +20,6 @@ use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use serde_json::json;
 use tokio::sync::broadcast;
-
-use crate::state::AppState;
 
 /// What a socket session must do now.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -112,12 +110,11 @@ pub struct FaultParams {
 
 /// `POST /__faults/{action}`.
 pub async fn set_fault(
-    State(state): State<AppState>,
+    State(faults): State<Arc<Faults>>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     axum::extract::Path(action): axum::extract::Path<String>,
     Query(params): Query<FaultParams>,
 ) -> Response {
-    let faults = &state.faults;
     if !faults.enabled || !peer.ip().is_loopback() {
         return StatusCode::NOT_FOUND.into_response();
     }
@@ -147,15 +144,14 @@ pub async fn set_fault(
         }
     }
     tracing::info!(action, "fault injected");
-    show_faults(State(state), ConnectInfo(peer)).await
+    show_faults(State(faults), ConnectInfo(peer)).await
 }
 
 /// `GET /__faults`.
 pub async fn show_faults(
-    State(state): State<AppState>,
+    State(faults): State<Arc<Faults>>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
 ) -> Response {
-    let faults = &state.faults;
     if !faults.enabled || !peer.ip().is_loopback() {
         return StatusCode::NOT_FOUND.into_response();
     }

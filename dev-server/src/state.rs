@@ -29,8 +29,8 @@ pub struct Inner {
     pub pool: Pool,
     /// Connection URL with replication and role-switching rights, for Realtime.
     pub admin_url: String,
-    /// Fault injection.
-    pub faults: Faults,
+    /// Fault injection (its routes take only it: `FromRef` below).
+    pub faults: Arc<Faults>,
     /// Realtime subscribers.
     pub hub: Hub,
     /// True while the WAL poller has a replication slot, i.e. while changes really flow.
@@ -45,10 +45,16 @@ impl Deref for AppState {
     }
 }
 
+impl axum::extract::FromRef<AppState> for Arc<Faults> {
+    fn from_ref(state: &AppState) -> Self {
+        state.faults.clone()
+    }
+}
+
 impl AppState {
     /// Assembles the state.
     pub fn new(config: GatewayConfig, pool: Pool, admin_url: String, schema: SchemaCache) -> Self {
-        let faults = Faults::new(config.faults_enabled);
+        let faults = Arc::new(Faults::new(config.faults_enabled));
         Self(Arc::new(Inner {
             config,
             pool,

@@ -1,7 +1,7 @@
 //! A worker opened: its last 20 events with their times, its full metadata, and its jobs per
 //! minute as a sparkline over the heartbeats seen since the page opened.
 
-use dashboard_core::history::{self, RECENT_EVENTS};
+use dashboard_core::history::RECENT_EVENTS;
 use dashboard_core::metadata::display;
 use leptos::prelude::*;
 
@@ -64,8 +64,10 @@ pub fn WorkerDetail(name: String) -> impl IntoView {
         })
     });
     let rates = Memo::new(move |_| store.jobs_per_minute(&name));
-    let points =
-        move || rates.with(|rates| history::sparkline_points(rates, SPARK_WIDTH, SPARK_HEIGHT));
+    let points = move || {
+        rates
+            .with(|rates| dashboard_core::rates::sparkline_points(rates, SPARK_WIDTH, SPARK_HEIGHT))
+    };
     let rate_words = move || {
         rates.with(|rates| match (rates.last(), rates.iter().max()) {
             (Some(last), Some(top)) => {

@@ -1,12 +1,12 @@
 //! The workers' history of the last week, for the workers a view shows: a strip or a detail
 //! says which worker it shows (`show`, undone when it unmounts), the ones shown are loaded a
-//! batch at a time (`dashboard_core::history_demand`), and live events are kept for them. So
+//! batch at a time (`dashboard_core::history::demand`), and live events are kept for them. So
 //! neither the requests nor the memory grow with the fleet: 10,000 workers with a week of events
 //! each cost only the rows on screen. The first rows, the summary and live updates never wait
 //! for any of it.
 
+use dashboard_core::history::demand::{Held, HistoryDemand};
 use dashboard_core::history::{DAY_MS, History, WEEK_MS, WorkerEvent};
-use dashboard_core::history_demand::{Held, HistoryDemand};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 

@@ -2,6 +2,7 @@
 //! (ARCHITECTURE.md, "Status rules"). The first matching rule wins, in the table's order.
 
 use crate::row::WorkerRow;
+pub use crate::thresholds::Thresholds;
 
 /// What the dashboard shows for a worker.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -58,53 +59,10 @@ impl Status {
     }
 }
 
-/// When a silent worker turns Late and Stopped.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Thresholds {
-    /// A running worker is Late after this long without a heartbeat (default 60 s: two 30 s
-    /// intervals).
-    pub late_after_ms: i64,
-    /// Any worker is Stopped after this long without a heartbeat (default 5 min).
-    pub stopped_after_ms: i64,
-}
-
-impl Default for Thresholds {
-    fn default() -> Self {
-        Self {
-            late_after_ms: 60_000,
-            stopped_after_ms: 300_000,
-        }
-    }
-}
-
-impl Thresholds {
-    /// The `late-after` and `stopped-after` attributes, in whole seconds. A missing or unusable
-    /// value (not a positive integer, or Stopped not after Late) keeps the default: the section
-    /// never judges by a threshold it could not read.
-    pub fn from_seconds(late: Option<&str>, stopped: Option<&str>) -> Self {
-        let read = |text: Option<&str>| {
-            text.and_then(|text| text.trim().parse::<i64>().ok())
-                .filter(|seconds| (1..=86_400 * 365).contains(seconds))
-                .map(|seconds| seconds * 1000)
-        };
-        let default = Self::default();
-        let late_after_ms = read(late).unwrap_or(default.late_after_ms);
-        let stopped_after_ms = read(stopped).unwrap_or(default.stopped_after_ms);
-        if stopped_after_ms > late_after_ms {
-            Self {
-                late_after_ms,
-                stopped_after_ms,
-            }
-        } else {
-            default
-        }
-    }
-}
-
 /// The status of `row` at `now_ms` (server clock).
 pub fn status_of(row: &WorkerRow, now_ms: i64, thresholds: Thresholds) -> Status {
-    // A worker that reports its own heartbeat interval is judged by it (`crate::cadence`).
-    let thresholds = crate::cadence::thresholds_for(row, thresholds);
+    // A worker that reports its own heartbeat interval is judged by it (`crate::thresholds`).
+    let thresholds = crate::thresholds::thresholds_for(row, thresholds);
     if row.circuit_breaker_open || row.reported_status == "crashed" {
         return Status::Crashed;
     }
@@ -243,5 +201,69 @@ mod tests {
     #[test]
     fn a_heartbeat_from_the_future_counts_as_fresh() {
         assert_eq!(status("running", Some(-5_000), false), Status::Running);
+    }
+}
+
+#[cfg(test)]
+mod cadence_tests {
+    //! A worker's own cadence, as the status it gets.
+    use super::*;
+    use crate::json::Json;
+    use crate::thresholds::INTERVAL_KEY;
+
+    fn worker(interval: &str, age_ms: i64) -> (WorkerRow, i64) {
+        let mut row =
+            WorkerRow::from_json(&j!({"worker_name": "w", "status": "running"})).expect("row");
+        if !interval.is_empty() {
+            row.metadata = vec![(
+                INTERVAL_KEY.to_owned(),
+                Json::parse(interval).expect("test JSON"),
+            )];
+        }
+        row.last_heartbeat_ms = Some(1_000_000);
+        (row, 1_000_000 + age_ms)
+    }
+
+    fn status(interval: &str, age_ms: i64) -> Status {
+        let (row, now) = worker(interval, age_ms);
+        status_of(&row, now, Thresholds::default())
+    }
+
+    #[test]
+    fn a_worker_beating_every_10_s_is_late_after_25_s() {
+        assert_eq!(status("10", 24_000), Status::Running);
+        assert_eq!(status("10", 26_000), Status::Late);
+        assert_eq!(status("10", 299_000), Status::Late);
+        assert_eq!(status("10", 301_000), Status::Stopped);
+    }
+
+    #[test]
+    fn a_worker_beating_every_120_s_is_not_late_at_61_s() {
+        assert_eq!(status("120", 61_000), Status::Running);
+        assert_eq!(status("120", 246_000), Status::Late);
+        assert_eq!(
+            status("120", 301_000),
+            Status::Stopped,
+            "Stopped stays at 5 minutes"
+        );
+    }
+
+    #[test]
+    fn a_long_interval_moves_stopped_out_too() {
+        assert_eq!(status("600", 700_000), Status::Running);
+        assert_eq!(status("600", 1_300_000), Status::Late);
+        assert_eq!(status("600", 2_411_000), Status::Stopped);
+    }
+
+    #[test]
+    fn workers_reporting_nothing_or_nonsense_keep_the_section_thresholds() {
+        for interval in ["", "\"30\"", "0", "-5", "1e1", "99999999999", "true"] {
+            assert_eq!(status(interval, 61_000), Status::Late, "{interval}");
+        }
+        assert_eq!(
+            status("0.5", 6_100),
+            Status::Late,
+            "half a second: Late after 6 s"
+        );
     }
 }

@@ -1,3 +1,6 @@
+//! When a silent worker turns Late and Stopped: the section's thresholds (`late-after`,
+//! `stopped-after`), and each worker's own, from the cadence it reports.
+//!
 //! A worker's own heartbeat cadence (issue 13, "Cadence"): the heartbeat module writes its
 //! interval into `metadata.heartbeat_interval_s`, and a worker that reports one is judged by it.
 //! Late after two of its intervals plus a grace of 5 s (a worker beating every 10 s is Late after
@@ -7,7 +10,49 @@
 
 use crate::json::Json;
 use crate::row::WorkerRow;
-use crate::status::Thresholds;
+
+/// When a silent worker turns Late and Stopped.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Thresholds {
+    /// A running worker is Late after this long without a heartbeat (default 60 s: two 30 s
+    /// intervals).
+    pub late_after_ms: i64,
+    /// Any worker is Stopped after this long without a heartbeat (default 5 min).
+    pub stopped_after_ms: i64,
+}
+
+impl Default for Thresholds {
+    fn default() -> Self {
+        Self {
+            late_after_ms: 60_000,
+            stopped_after_ms: 300_000,
+        }
+    }
+}
+
+impl Thresholds {
+    /// The `late-after` and `stopped-after` attributes, in whole seconds. A missing or unusable
+    /// value (not a positive integer, or Stopped not after Late) keeps the default: the section
+    /// never judges by a threshold it could not read.
+    pub fn from_seconds(late: Option<&str>, stopped: Option<&str>) -> Self {
+        let read = |text: Option<&str>| {
+            text.and_then(|text| text.trim().parse::<i64>().ok())
+                .filter(|seconds| (1..=86_400 * 365).contains(seconds))
+                .map(|seconds| seconds * 1000)
+        };
+        let default = Self::default();
+        let late_after_ms = read(late).unwrap_or(default.late_after_ms);
+        let stopped_after_ms = read(stopped).unwrap_or(default.stopped_after_ms);
+        if stopped_after_ms > late_after_ms {
+            Self {
+                late_after_ms,
+                stopped_after_ms,
+            }
+        } else {
+            default
+        }
+    }
+}
 
 /// The metadata key the heartbeat module writes.
 pub const INTERVAL_KEY: &str = "heartbeat_interval_s";
@@ -62,66 +107,4 @@ pub fn reported_interval_ms(row: &WorkerRow) -> Option<i64> {
     (1..=86_400_000)
         .contains(&interval_ms)
         .then_some(interval_ms)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::status::{Status, status_of};
-
-    fn worker(interval: &str, age_ms: i64) -> (WorkerRow, i64) {
-        let mut row =
-            WorkerRow::from_json(&j!({"worker_name": "w", "status": "running"})).expect("row");
-        if !interval.is_empty() {
-            row.metadata = vec![(
-                INTERVAL_KEY.to_owned(),
-                Json::parse(interval).expect("test JSON"),
-            )];
-        }
-        row.last_heartbeat_ms = Some(1_000_000);
-        (row, 1_000_000 + age_ms)
-    }
-
-    fn status(interval: &str, age_ms: i64) -> Status {
-        let (row, now) = worker(interval, age_ms);
-        status_of(&row, now, Thresholds::default())
-    }
-
-    #[test]
-    fn a_worker_beating_every_10_s_is_late_after_25_s() {
-        assert_eq!(status("10", 24_000), Status::Running);
-        assert_eq!(status("10", 26_000), Status::Late);
-        assert_eq!(status("10", 299_000), Status::Late);
-        assert_eq!(status("10", 301_000), Status::Stopped);
-    }
-
-    #[test]
-    fn a_worker_beating_every_120_s_is_not_late_at_61_s() {
-        assert_eq!(status("120", 61_000), Status::Running);
-        assert_eq!(status("120", 246_000), Status::Late);
-        assert_eq!(
-            status("120", 301_000),
-            Status::Stopped,
-            "Stopped stays at 5 minutes"
-        );
-    }
-
-    #[test]
-    fn a_long_interval_moves_stopped_out_too() {
-        assert_eq!(status("600", 700_000), Status::Running);
-        assert_eq!(status("600", 1_300_000), Status::Late);
-        assert_eq!(status("600", 2_411_000), Status::Stopped);
-    }
-
-    #[test]
-    fn workers_reporting_nothing_or_nonsense_keep_the_section_thresholds() {
-        for interval in ["", "\"30\"", "0", "-5", "1e1", "99999999999", "true"] {
-            assert_eq!(status(interval, 61_000), Status::Late, "{interval}");
-        }
-        assert_eq!(
-            status("0.5", 6_100),
-            Status::Late,
-            "half a second: Late after 6 s"
-        );
-    }
 }
