@@ -5,13 +5,13 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { AxeBuilder } from '@axe-core/playwright';
-import { localStack, serveHostPage, until } from './support.mjs';
+import { startStack, serveHostPage, until } from './support.mjs';
 
 let stack;
 const now = () => new Date().toISOString();
 
 before(async () => {
-  stack = await localStack();
+  stack = await startStack();
   // One batch, each row with its own keys: what a row leaves out gets the column's default.
   const { error } = await stack.writer.from('hp_worker_status').upsert([
     { worker_name: 'crawl-eu', description: 'Crawls EU sites', status: 'running', last_heartbeat: now(), metadata: { host: 'alpha', version: '2', region: 'eu', pid: 1, queue: 'a', extra: 'x' } },

@@ -4,12 +4,12 @@
 // leaves its host page's title alone.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { localStack, serveHostPage, until } from './support.mjs';
+import { startStack, serveHostPage, until } from './support.mjs';
 
 let stack;
 
 before(async () => {
-  stack = await localStack({ attributes: 'update-title' });
+  stack = await startStack({ attributes: 'update-title' });
 });
 after(() => stack?.stop());
 

@@ -6,12 +6,12 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { startHeartbeat } from '../workers/heartbeat/src/heartbeat.js';
-import { ARTIFACTS, localStack, until } from './support.mjs';
+import { ARTIFACTS, startStack, until, statusOf } from './support.mjs';
 
 let stack;
 
 before(async () => {
-  stack = await localStack();
+  stack = await startStack();
 });
 after(() => stack?.stop());
 
@@ -33,10 +33,9 @@ test('each worker is judged by its own interval: 10 s is Late at 30 s, 120 s is 
   assert.equal(error, null);
   const page = await stack.browser.newPage();
   await page.goto(stack.site.url);
-  const statusOf = (name) => page.locator(`[data-worker="${name}"]`).getAttribute('data-status');
-  await until(async () => (await statusOf('fast-beater')) === 'late', { what: 'a 10 s worker silent for 30 s is Late' });
-  assert.equal(await statusOf('slow-beater'), 'running', 'a 120 s worker silent for 70 s is fine');
-  assert.equal(await statusOf('silent-about-cadence'), 'late', 'no interval reported: Late after 60 s as before');
+    await until(async () => (await statusOf(page, 'fast-beater')) === 'late', { what: 'a 10 s worker silent for 30 s is Late' });
+  assert.equal(await statusOf(page, 'slow-beater'), 'running', 'a 120 s worker silent for 70 s is fine');
+  assert.equal(await statusOf(page, 'silent-about-cadence'), 'late', 'no interval reported: Late after 60 s as before');
   // The metadata comes with the section, a moment after the first rows.
   await until(async () => /heartbeat_interval_s/.test(await page.locator('[data-worker="fast-beater"]').textContent()), { what: 'its metadata shown' });
   await fs.mkdir(ARTIFACTS, { recursive: true });

@@ -4,21 +4,21 @@
 // the monotonic clock. End to end in Chromium, the page's Date shifted by an init script.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { localStack, until } from './support.mjs';
+import { startStack, until, statuses, writeRows } from './support.mjs';
 
 const TEN_MINUTES = 600_000;
 let stack;
 let beats;
 
-async function upsert(rows) {
-  const { error } = await stack.writer.from('hp_worker_status').upsert(rows.map((row) => ({
+/** Healthy rows unless said otherwise. */
+function upsert(rows) {
+  return writeRows(stack.writer, rows.map((row) => ({
     status: 'running', jobs_processed: 1, error_count: 0, circuit_breaker_open: false, ...row,
   })));
-  assert.equal(error, null);
 }
 
 before(async () => {
-  stack = await localStack();
+  stack = await startStack();
   const ago = (ms) => new Date(Date.now() - ms).toISOString();
   await upsert([
     { worker_name: 'fresh-worker', last_heartbeat: ago(0) },
@@ -56,7 +56,6 @@ async function shiftedPage(shiftMs) {
   return page;
 }
 
-const statuses = (page) => page.locator('[data-worker]').evaluateAll((cards) => Object.fromEntries(cards.map((card) => [card.dataset.worker, card.dataset.status])));
 const EXPECTED = { 'fresh-worker': 'running', 'late-worker': 'late', 'stopped-worker': 'stopped' };
 
 async function assertRight(page, what) {

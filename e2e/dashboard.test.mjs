@@ -7,7 +7,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { createClient } from '@supabase/supabase-js';
 import WebSocket from 'ws';
-import { ARTIFACTS, splitStack, until } from './support.mjs';
+import { ARTIFACTS, startStack, until, statusOf } from './support.mjs';
 
 const SEEDED = ['roundtable-worker', 'x-autopost', 'analyze-worker', 'content-worker', 'crawl-worker'];
 // Which live transport the section follows: Postgres Changes (the default) or, when
@@ -23,7 +23,7 @@ before(async () => {
   // The release bundle on its own origin, placed in a host page on another one, with the
   // publishable key: what a deployment looks like. The workers write with the legacy
   // service_role key through their own gateway.
-  stack = await splitStack({ writerKey: 'serviceKey', attributes: REALTIME === 'broadcast' ? 'realtime="broadcast"' : '' });
+  stack = await startStack({ separateWriter: true, writerKey: 'serviceKey', attributes: REALTIME === 'broadcast' ? 'realtime="broadcast"' : '' });
   writer = stack.writer;
   page = await stack.browser.newPage({ viewport: { width: 1200, height: 800 } });
   page.on('pageerror', (error) => pageErrors.push(error.message));
@@ -37,7 +37,6 @@ before(async () => {
 after(() => stack?.stop());
 
 const summary = () => page.locator('[data-testid="summary"]').textContent();
-const statusOf = (name) => page.locator(`[data-worker="${name}"]`).getAttribute('data-status');
 const connection = () => page.locator('[data-testid="connection"]').getAttribute('data-state');
 
 async function heartbeat(name, extra = {}) {
@@ -52,7 +51,7 @@ test('the five seeded workers show, 0/5 Running, before any heartbeat', async ()
   await until(async () => (await summary()) === '0/5 Running', { within: 15_000, what: '0/5 Running' });
   const names = await page.locator('[data-worker]').evaluateAll((cards) => cards.map((card) => card.dataset.worker));
   assert.deepEqual(names, SEEDED, 'seeded order when nothing is wrong');
-  for (const name of SEEDED) assert.equal(await statusOf(name), 'unknown');
+  for (const name of SEEDED) assert.equal(await statusOf(page, name), 'unknown');
   await until(async () => (await connection()) === 'live', { within: 10_000, what: 'live' });
   const card = page.locator('[data-worker="roundtable-worker"]');
   assert.match(await card.textContent(), /Conversation orchestration/);
@@ -98,7 +97,7 @@ test(`the section follows ${REALTIME}`, async () => {
 
 test('nobody with the public key can make the page show a forged status', { skip: REALTIME !== 'broadcast' && 'broadcast mode only' }, async () => {
   const { data: [row] } = await writer.from('hp_worker_status').select('*').eq('worker_name', 'x-autopost');
-  assert.equal(await statusOf('x-autopost'), 'running');
+  assert.equal(await statusOf(page, 'x-autopost'), 'running');
   const forged = { ...row, status: 'crashed', circuit_breaker_open: true, updated_at: new Date(Date.now() + 1_000).toISOString() };
   const payload = { operation: 'UPDATE', schema: 'public', table: 'hp_worker_status', record: forged, old_record: row };
   // On the private topic the page follows, and on the public one of the same name.
@@ -115,7 +114,7 @@ test('nobody with the public key can make the page show a forged status', { skip
     await channel.send({ type: 'broadcast', event: 'UPDATE', payload });
   }
   await page.waitForTimeout(1_500);
-  assert.equal(await statusOf('x-autopost'), 'running', 'the forged Crashed never shows');
+  assert.equal(await statusOf(page, 'x-autopost'), 'running', 'the forged Crashed never shows');
   for (const { client } of forgers) {
     await client.removeAllChannels();
     client.realtime.disconnect();
@@ -137,7 +136,7 @@ test('a heartbeat updates its card in place: the same element, and keyboard focu
 
 test('an open circuit breaker shows Crashed with the badge, first in the list', async () => {
   await heartbeat('content-worker', { circuit_breaker_open: true, status: 'crashed', error_count: 10 });
-  await until(async () => (await statusOf('content-worker')) === 'crashed', { within: 2_000, what: 'crashed' });
+  await until(async () => (await statusOf(page, 'content-worker')) === 'crashed', { within: 2_000, what: 'crashed' });
   const card = page.locator('[data-worker="content-worker"]');
   assert.equal(await card.locator('[data-testid="breaker"]').textContent(), '⚠️ Circuit Breaker Open');
   assert.match(await card.textContent(), /Crashed/);
@@ -170,8 +169,8 @@ test('a delete removes the worker', async () => {
 test('a worker silent for 5 min + 1 s turns Stopped with no event', async () => {
   // Written as Late, 2.5 s before the Stopped threshold; then nothing is written.
   await heartbeat('crawl-worker', { last_heartbeat: new Date(Date.now() - 297_500).toISOString() });
-  await until(async () => (await statusOf('crawl-worker')) === 'late', { within: 2_000, what: 'late' });
-  await until(async () => (await statusOf('crawl-worker')) === 'stopped', { within: 6_000, what: 'stopped by the clock alone' });
+  await until(async () => (await statusOf(page, 'crawl-worker')) === 'late', { within: 2_000, what: 'late' });
+  await until(async () => (await statusOf(page, 'crawl-worker')) === 'stopped', { within: 6_000, what: 'stopped by the clock alone' });
   assert.match(await page.locator('[data-worker="crawl-worker"]').textContent(), /Last seen: 5 minutes ago/);
   // Turned Stopped by the clock alone: announced too, and the ticking "Last seen" never is.
   const announced = await page.locator('[data-testid="announcer"]').textContent();

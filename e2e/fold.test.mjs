@@ -4,13 +4,13 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { ARTIFACTS, localStack, until } from './support.mjs';
+import { ARTIFACTS, startStack, until } from './support.mjs';
 
 const DAY = 24 * 60 * 60 * 1000;
 let stack;
 
 before(async () => {
-  stack = await localStack();
+  stack = await startStack();
   const { error } = await stack.writer.from('hp_worker_status').upsert(['gone-1', 'gone-2', 'gone-3'].map((worker_name) => ({
     worker_name, status: 'running', last_heartbeat: new Date(Date.now() - 8 * DAY).toISOString(),
   })).concat([{ worker_name: 'alive', status: 'running', last_heartbeat: new Date().toISOString() }]));

@@ -6,14 +6,14 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { splitStack, until } from './support.mjs';
+import { startStack, until } from './support.mjs';
 
 const WORKERS = 10_000;
 const EVENTS_EACH = 20;
 let stack;
 
 before(async () => {
-  stack = await splitStack();
+  stack = await startStack({ separateWriter: true });
   // Written in SQL: the writer's REST upserts would take minutes for this many rows. Each worker's
   // trigger records its first report; then 20 events each over the last 140 hours.
   execFileSync('psql', [stack.database.databaseUrl, '-v', 'ON_ERROR_STOP=1', '-q', '-c', `

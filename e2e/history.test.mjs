@@ -6,14 +6,14 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { ARTIFACTS, splitStack, until } from './support.mjs';
+import { ARTIFACTS, startStack, until } from './support.mjs';
 
 const HOUR = 3600_000;
 let stack;
 const at = (hoursAgo) => new Date(Date.now() - hoursAgo * HOUR).toISOString();
 
 before(async () => {
-  stack = await splitStack();
+  stack = await startStack({ separateWriter: true });
   // The worker's row first (its trigger records "first reported Running" now), then a past
   // written by hand: first report 20 h ago, a 1 h silence, 1 h crashed, 1 h with the breaker open.
   const { error: rowError } = await stack.writer.from('hp_worker_status').upsert({

@@ -5,7 +5,7 @@
 // Notifications are real; the test only records their constructor's calls.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { splitStack, until } from './support.mjs';
+import { startStack, until } from './support.mjs';
 
 // Workers the test keeps beating every second (through their own gateway).
 const beating = new Set(['steady', 'crashy', 'held']);
@@ -19,7 +19,7 @@ async function beat(names, fields = {}) {
 }
 
 before(async () => {
-  stack = await splitStack({ attributes: 'late-after="3"' });
+  stack = await startStack({ separateWriter: true, attributes: 'late-after="3"' });
   await beat(['steady', 'crashy', 'slow', 'held']);
   beats = setInterval(() => beat([...beating]).catch(() => {}), 1_000);
 });

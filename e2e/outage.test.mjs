@@ -12,7 +12,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { spawn } from 'node:child_process';
-import { ARTIFACTS, splitStack, until } from './support.mjs';
+import { ARTIFACTS, startStack, until, statusOf, statuses } from './support.mjs';
 
 const OUTAGES_S = (process.env.WORKER_STATUS_OUTAGES ?? '12,30').split(',').map(Number);
 const BEATING = ['roundtable-worker', 'x-autopost', 'analyze-worker', 'content-worker'];
@@ -32,7 +32,7 @@ async function beat(names) {
 }
 
 before(async () => {
-  stack = await splitStack({ attributes: 'late-after="4" stopped-after="8"' });
+  stack = await startStack({ separateWriter: true, attributes: 'late-after="4" stopped-after="8"' });
   writer = stack.writer;
   await beat([...BEATING, DYING]);
   // The healthy workers keep beating every second through their own gateway, whatever happens
@@ -48,9 +48,7 @@ after(async () => {
   await stack?.stop();
 });
 
-const statusOf = (name) => page.locator(`[data-worker="${name}"]`).getAttribute('data-status');
 const connection = () => page.locator('[data-testid="connection"]').getAttribute('data-state');
-const statuses = () => page.locator('[data-worker]').evaluateAll((cards) => Object.fromEntries(cards.map((card) => [card.dataset.worker, card.dataset.status])));
 
 /** The rows the database has, as the page should show them (names and jobs). */
 async function databaseRows() {
@@ -66,7 +64,7 @@ for (const seconds of OUTAGES_S) {
   test(`a ${seconds} s outage: no worker turns Late or Stopped because we lost contact; then exactly the database within backoff + 2 s`, { timeout: (seconds + 90) * 1000 }, async () => {
     await until(async () => (await connection()) === 'live', { within: 20_000, what: 'live before the outage' });
     await beat([DYING]);
-    await until(async () => Object.values(await statuses()).every((status) => status === 'running'), { within: 5_000, what: 'all running' });
+    await until(async () => Object.values(await statuses(page)).every((status) => status === 'running'), { within: 5_000, what: 'all running' });
     await stack.reader.kill('SIGKILL');
     await until(async () => (await connection()) === 'reconnecting', { within: 5_000, what: 'reconnecting' });
     const banner = page.locator('[data-testid="stale-banner"]');
@@ -79,7 +77,7 @@ for (const seconds of OUTAGES_S) {
     await writer.from('hp_worker_status').delete().eq('worker_name', gone);
     const deadline = Date.now() + seconds * 1000;
     while (Date.now() < deadline) {
-      const shown = await statuses();
+      const shown = await statuses(page);
       assert.deepEqual([...new Set(Object.values(shown))], ['running'], `a status changed during our outage: ${JSON.stringify(shown)}`);
       await page.waitForTimeout(1_000);
     }
@@ -96,8 +94,8 @@ for (const seconds of OUTAGES_S) {
     const converged = Date.now() - restarted;
     console.log(`# outage ${seconds} s: converged ${converged} ms after the gateway restarted`);
     // Judged at now again: crawl-worker, silent for the whole outage, is Stopped; the rest run.
-    await until(async () => (await statusOf(DYING)) === 'stopped', { within: 2_000, what: 'the dead worker Stopped' });
-    for (const name of BEATING.filter((name) => name !== gone)) assert.equal(await statusOf(name), 'running', name);
+    await until(async () => (await statusOf(page, DYING)) === 'stopped', { within: 2_000, what: 'the dead worker Stopped' });
+    for (const name of BEATING.filter((name) => name !== gone)) assert.equal(await statusOf(page, name), 'running', name);
     assert.equal(await banner.count(), 0, 'no banner once current');
     // Put the removed worker back and remove the newcomer (it never beats again) for the next outage.
     await beat([gone]);
@@ -183,14 +181,14 @@ test('a worker killed with SIGKILL (no goodbye) shows Late, then Stopped, on tim
   await until(async () => (await connection()) === 'live', { within: 15_000, what: 'live first' });
   const worker = spawn(process.execPath, [path.resolve('workers/heartbeat/test/fixtures/clock-worker.js'), stack.writerGateway.url, stack.writerGateway.secretKey, 'killed-worker'],
     { stdio: ['pipe', 'ignore', 'ignore'] });
-  await until(async () => (await statusOf('killed-worker')) === 'running', { within: 10_000, what: 'the worker running' });
+  await until(async () => (await statusOf(page, 'killed-worker')) === 'running', { within: 10_000, what: 'the worker running' });
   worker.kill('SIGKILL');
   await new Promise((resolve) => worker.on('exit', resolve));
   const { data } = await writer.from('hp_worker_status').select('last_heartbeat').eq('worker_name', 'killed-worker');
   const lastBeat = Date.parse(data[0].last_heartbeat);
-  await until(async () => (await statusOf('killed-worker')) === 'late', { within: 8_000, what: 'Late' });
+  await until(async () => (await statusOf(page, 'killed-worker')) === 'late', { within: 8_000, what: 'Late' });
   const late = Date.now() - lastBeat;
-  await until(async () => (await statusOf('killed-worker')) === 'stopped', { within: 8_000, what: 'Stopped' });
+  await until(async () => (await statusOf(page, 'killed-worker')) === 'stopped', { within: 8_000, what: 'Stopped' });
   const stopped = Date.now() - lastBeat;
   console.log(`# SIGKILL: Late ${late} ms and Stopped ${stopped} ms after the last heartbeat (its own cadence: 0.5 s, so Late after 6 s; Stopped at the section's 8 s)`);
   // The worker reports heartbeat_interval_s = 0.5, so it is judged by its own cadence (issue 13):

@@ -7,7 +7,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createClient } from '@supabase/supabase-js';
 import WebSocket from 'ws';
-import { localStack } from './support.mjs';
+import { startStack } from './support.mjs';
 
 const WORKERS = 250;
 let stack;
@@ -17,7 +17,7 @@ let site;
 let browser;
 
 before(async () => {
-  stack = await localStack({ gatewayArgs: ['--max-rows', '100'] });
+  stack = await startStack({ gatewayArgs: ['--max-rows', '100'] });
   ({ writer, gateway, site, browser } = stack);
   const now = new Date().toISOString();
   const rows = Array.from({ length: WORKERS }, (_, i) => ({

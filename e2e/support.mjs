@@ -63,56 +63,53 @@ export function gatewayOver(database, port, extra = {}) {
 }
 
 /**
- * The whole local stack of an end-to-end test: a database, a gateway over it (`gatewayArgs`
- * extra), a supabase-js client with the secret key (`writer`, as the workers write), the release
- * bundle, a host page with the element (`attributes` on it) and a browser. `stop()` ends all.
+ * The whole local stack of an end-to-end test: a database, the gateway the page reads through
+ * (`reader`, also `gateway`; `gatewayArgs` extra; a test may kill it and bring it back on the same
+ * port with `restartReader()`), a supabase-js client as the workers write (`writer`, with the
+ * gateway's secret key, or the key named `writerKey`), the release bundle, a host page with the
+ * element (`attributes` on it) and a browser. With `separateWriter` the workers write through a
+ * gateway of their own (`writerGateway`), so that an outage of the page's Supabase is not theirs.
+ * `stop()` ends all.
  */
-export async function localStack({ gatewayArgs = [], attributes = '' } = {}) {
-  const database = await startDatabase();
-  const gateway = await gatewayOver(database, 0, gatewayArgs.length
-    ? { args: ['--database-url', database.databaseUrl, '--authenticator-url', database.authenticatorUrl, ...gatewayArgs] }
-    : {});
-  const writer = createClient(gateway.url, gateway.secretKey, { auth: { persistSession: false }, realtime: { transport: WebSocket } });
-  const bundle = await serveReleaseBundle();
-  const site = await serveHostPage({ bundle, gatewayUrl: gateway.url, key: gateway.publishableKey, attributes });
-  const browser = await launchBrowser();
-  return {
-    database, gateway, writer, bundle, site, browser,
-    stop: async () => {
-      await browser.close();
-      await site.stop();
-      await bundle.stop();
-      await gateway.stop();
-      await database.stop();
-    },
-  };
-}
-
-/**
- * A stack whose page reads through its own gateway (`reader`, which a test may kill and bring
- * back on the same port with `restartReader()`) while the workers write through another
- * (`writer`, a supabase-js client with the secret key, or the gateway's key named `writerKey`),
- * over one database: an outage of the page's Supabase that the workers do not share.
- */
-export async function splitStack({ attributes = '', writerKey = 'secretKey' } = {}) {
+export async function startStack({ gatewayArgs = [], attributes = '', writerKey = 'secretKey', separateWriter = false } = {}) {
   const database = await startDatabase();
   const readerPort = await freePort();
-  const stack = { database, reader: await gatewayOver(database, readerPort) };
-  stack.writerGateway = await gatewayOver(database, 0);
+  const readerOptions = gatewayArgs.length
+    ? { args: ['--database-url', database.databaseUrl, '--authenticator-url', database.authenticatorUrl, ...gatewayArgs] }
+    : {};
+  const stack = { database, reader: await gatewayOver(database, readerPort, readerOptions) };
+  stack.writerGateway = separateWriter ? await gatewayOver(database, 0) : stack.reader;
   stack.writer = createClient(stack.writerGateway.url, stack.writerGateway[writerKey], { auth: { persistSession: false }, realtime: { transport: WebSocket } });
   stack.bundle = await serveReleaseBundle();
   stack.site = await serveHostPage({ bundle: stack.bundle, gatewayUrl: stack.reader.url, key: stack.reader.publishableKey, attributes });
   stack.browser = await launchBrowser();
-  stack.restartReader = async () => { stack.reader = await gatewayOver(database, readerPort); };
+  Object.defineProperty(stack, 'gateway', { get: () => stack.reader });
+  stack.restartReader = async () => { stack.reader = await gatewayOver(database, readerPort, readerOptions); };
   stack.stop = async () => {
     await stack.browser?.close();
     await stack.site?.stop();
     await stack.bundle?.stop();
     await stack.reader?.stop();
-    await stack.writerGateway?.stop();
+    if (separateWriter) await stack.writerGateway?.stop();
     await database.stop();
   };
   return stack;
+}
+
+/** Writes rows as the workers do (an upsert by `worker_name`); fails the test on an error. */
+export async function writeRows(writer, rows) {
+  const { error } = await writer.from('hp_worker_status').upsert(rows);
+  if (error) throw new Error(`upsert refused: ${error.message}`);
+}
+
+/** The status a worker shows (`data-status` of its card or row), inside the section's shadow root. */
+export function statusOf(page, name) {
+  return page.locator(`[data-worker="${name}"]`).getAttribute('data-status');
+}
+
+/** Every worker on screen and the status it shows, by name. */
+export function statuses(page) {
+  return page.locator('[data-worker]').evaluateAll((cards) => Object.fromEntries(cards.map((card) => [card.dataset.worker, card.dataset.status])));
 }
 
 /** The release bundle in dist/, served as Vercel serves it (vercel.json's headers), on its own origin. */

@@ -5,14 +5,14 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { ARTIFACTS, localStack, serveHostPage, until } from './support.mjs';
+import { ARTIFACTS, startStack, serveHostPage, until } from './support.mjs';
 
 let stack;
 const now = () => new Date().toISOString();
 const ago = (seconds) => new Date(Date.now() - seconds * 1000).toISOString();
 
 before(async () => {
-  stack = await localStack();
+  stack = await startStack();
   // Besides the five seeded workers (Unknown until their first heartbeat, among them
   // crawl-worker, "Web crawling"):
   const { error } = await stack.writer.from('hp_worker_status').upsert([
