@@ -309,6 +309,31 @@ test('an internal error stops every section with a message, and another app\'s w
   await page.close();
 });
 
+test('changing any attribute the app reads remounts the section with it', async () => {
+  // The attributes src/config.rs reads, from its source: one added there and not observed by the
+  // loader fails here.
+  const source = await fs.readFile(path.join(path.dirname(DIST), 'src', 'config.rs'), 'utf8');
+  const read = [...new Set([...source.matchAll(/(?:attribute|get_attribute)\("([a-z-]+)"\)/g)].map((match) => match[1]))].sort();
+  assert.deepEqual(read, ['group-by', 'late-after', 'realtime', 'stopped-after', 'supabase-key', 'supabase-url', 'update-title', 'view']);
+  const changes = {
+    'group-by': 'host', 'late-after': '10', realtime: 'broadcast', 'stopped-after': '900',
+    'supabase-key': gateway.anonKey, 'supabase-url': `${gateway.url}/`, 'update-title': '', view: 'tv',
+  };
+  const site = await host();
+  const { page, errors } = await openPage(site.url);
+  await live(page);
+  for (const name of read) {
+    const before = await page.locator('[data-testid="worker-status"]').elementHandle();
+    await page.locator('worker-status').evaluate((element, [name, value]) => element.setAttribute(name, value), [name, changes[name]]);
+    await until(() => before.evaluate((root) => !root.isConnected), { within: 3_000, what: `a remount after ${name} changed` });
+    await live(page);
+  }
+  // What the last values show: the wall view, and the groups it keeps.
+  assert.equal(await page.locator('.wsm-tv').count(), 1, 'view="tv" took effect');
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
 test('changing supabase-key remounts the section with the new key', async () => {
   const site = await host();
   const { page, errors } = await openPage(site.url);

@@ -7,6 +7,7 @@ use dashboard_core::json::Json;
 use dashboard_core::paging::{self, PAGE_SIZE, PageOutcome};
 use dashboard_core::row::WorkerRow;
 
+use crate::browser::now_ms;
 use crate::config::{Config, HISTORY_TABLE, SNAPSHOT_TIMEOUT_MS, TABLE};
 use crate::error::ApiError;
 use crate::http::{FetchError, TextResponse, get_text, receive_text};
@@ -218,11 +219,6 @@ pub fn read_rows(body: &str) -> Result<ReadRows, ApiError> {
         skipped,
         last_key,
     })
-}
-
-/// Browser time in ms.
-pub fn now_ms() -> i64 {
-    js_sys::Date::now() as i64
 }
 
 #[cfg(test)]

@@ -22,7 +22,8 @@ use dashboard_core::workers::Workers;
 use wasm_bindgen::JsValue;
 use web_sys::{Document, Element};
 
-use crate::api::{Page, now_ms};
+use crate::api::Page;
+use crate::browser::now_ms;
 use crate::components::worker_texts::{counts_text, exact_last_heartbeat, iso_last_heartbeat};
 use crate::config::Config;
 use crate::triage::{GROUP_PARAM, VIEW_PARAM};

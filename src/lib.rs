@@ -6,6 +6,7 @@
 //! `store`, rendering in `components`.
 
 pub mod api;
+pub mod browser;
 pub mod components;
 pub mod config;
 pub mod error;

@@ -9,7 +9,8 @@ use dashboard_core::channel::ConnectionStatus;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use crate::store::{Store, local_storage};
+use crate::browser::local_storage;
+use crate::store::Store;
 
 /// Where the choice to be notified is remembered.
 const NOTIFY_KEY: &str = "worker-status.notify";
@@ -53,7 +54,7 @@ impl Notifications {
             if !this.enabled.get_untracked() {
                 return;
             }
-            let now = crate::api::now_ms();
+            let now = crate::browser::now_ms();
             let due = alerts
                 .try_update_value(|alerts| alerts.on_transitions(transitions, now, live()))
                 .unwrap_or_default();

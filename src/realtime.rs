@@ -12,7 +12,7 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen::closure::Closure;
 use web_sys::{MessageEvent, WebSocket};
 
-use crate::api::now_ms;
+use crate::browser::now_ms;
 use crate::config::{CHANNEL_TICK_MS, Config, HISTORY_TABLE, TABLE, TOPIC};
 use crate::store::Store;
 

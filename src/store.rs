@@ -22,7 +22,8 @@ use dashboard_core::workers::{Counts, Workers};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use crate::api::{self, now_ms};
+use crate::api;
+use crate::browser::{local_storage, now_ms};
 use crate::config::{CLOCK_TICK_MS, Config};
 use crate::error::ApiError;
 use crate::lifetime;
@@ -31,11 +32,6 @@ use crate::state::history::WorkerHistory;
 
 /// Where the choice to show workers silent for more than 7 days is remembered.
 const SHOW_SILENT_KEY: &str = "worker-status.show-silent";
-
-/// The browser's local storage, if the page may use it (a sandboxed frame may not).
-pub fn local_storage() -> Option<web_sys::Storage> {
-    web_sys::window()?.local_storage().ok().flatten()
-}
 
 fn remembered_show_silent() -> bool {
     cfg!(target_arch = "wasm32")

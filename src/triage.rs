@@ -174,9 +174,10 @@ impl Triage {
                 None => collapsed.push(value.to_owned()),
             }
         });
-        if let (Some(storage), Some(key)) =
-            (crate::store::local_storage(), self.group_by.get_untracked())
-        {
+        if let (Some(storage), Some(key)) = (
+            crate::browser::local_storage(),
+            self.group_by.get_untracked(),
+        ) {
             let _ = storage.set_item(
                 &format!("{COLLAPSED_KEY}{key}"),
                 &self
@@ -325,7 +326,7 @@ fn remembered_collapsed(key: Option<&str>) -> Vec<String> {
     if !cfg!(target_arch = "wasm32") {
         return Vec::new();
     }
-    crate::store::local_storage()
+    crate::browser::local_storage()
         .and_then(|storage| {
             storage
                 .get_item(&format!("{COLLAPSED_KEY}{key}"))

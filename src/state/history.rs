@@ -10,7 +10,8 @@ use dashboard_core::history::{DAY_MS, History, WEEK_MS, WorkerEvent};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use crate::api::{self, now_ms};
+use crate::api;
+use crate::browser::now_ms;
 use crate::config::Config;
 use crate::error::ApiError;
 
