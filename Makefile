@@ -1,4 +1,4 @@
-# The project's commands. README explains them; ARCHITECTURE.md (shared) fixes their contracts.
+# The project's commands. README explains them; docs/architecture.md fixes their contracts.
 #   make dev             local stack + demo workers + dashboard at http://127.0.0.1:8080
 #   make test            every test tier, installing what is missing first
 #   make test-fast       unit tests only: no database, no browser (the edit-test loop)

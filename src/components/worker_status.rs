@@ -1,6 +1,6 @@
 //! The section root: title, summary, connection indicator, banners, the triage controls, and the
 //! worker list (whole or in groups) or the empty / error / loading state. Carries the stable DOM
-//! hooks of ARCHITECTURE.md. The wall-screen view (`view="tv"`) drops the controls.
+//! hooks of docs/architecture.md. The wall-screen view (`view="tv"`) drops the controls.
 
 use leptos::prelude::*;
 

@@ -1,5 +1,5 @@
 //! The status rules: one pure function of a row, the server-time "now" and the thresholds
-//! (ARCHITECTURE.md, "Status rules"). The first matching rule wins, in the table's order.
+//! (docs/architecture.md, "Status rules"). The first matching rule wins, in the table's order.
 
 use crate::row::WorkerRow;
 pub use crate::thresholds::Thresholds;
