@@ -47,8 +47,10 @@ for (const [label, shiftMs, word] of [['behind', -TEN_MINUTES, 'behind'], ['ahea
     const name = `clock-${label}`;
     const process = worker(name, shiftMs);
     try {
-      // The first beat (and its corrected resend) lands within a second; every later beat is
-      // stamped with the server's time, so "last seen" never reads ten minutes off.
+      // The first beat is stamped with the host's clock; its answer tells the server's time and
+      // the beat is sent again at once, corrected, a round trip later. A read may fall between
+      // the two (it did, once, on a loaded machine): from the first corrected stamp on, every
+      // beat carries the server's time, so "last seen" never reads ten minutes off.
       const deadline = Date.now() + 5_000;
       let seen = 0;
       while (seen < 4) {
@@ -57,8 +59,11 @@ for (const [label, shiftMs, word] of [['behind', -TEN_MINUTES, 'behind'], ['ahea
         if (row?.last_heartbeat) {
           const age = serverMs - Date.parse(row.last_heartbeat);
           // Date has whole seconds; a beat every 500 ms: a true stamp is within (-1 s, 2.5 s).
-          assert.ok(age > -1_000 && age < 2_500, `last_heartbeat ${row.last_heartbeat} is ${age} ms from the server's time`);
-          seen += 1;
+          const right = age > -1_000 && age < 2_500;
+          if (seen > 0 || right) {
+            assert.ok(right, `last_heartbeat ${row.last_heartbeat} is ${age} ms from the server's time`);
+            seen += 1;
+          }
         }
         await new Promise((resolve) => setTimeout(resolve, 300));
       }
