@@ -121,6 +121,8 @@ pub struct Store {
     first_page: StoredValue<Option<FirstAnswer>, LocalStorage>,
     /// Whether the first load has settled (`first_load_settled`).
     settled: Memo<bool>,
+    /// Whether the first rows are on screen (`first_rows_shown`).
+    rows_shown: Memo<bool>,
 }
 
 /// Hears of a batch of status changes.
@@ -136,6 +138,8 @@ impl Store {
         });
         // Notifies once, when it turns true, not on every later snapshot.
         let settled = Memo::new(move |_| load.with(|load| !matches!(load, LoadState::Loading)));
+        let progress = RwSignal::new(None);
+        let rows_shown = Memo::new(move |_| settled.get() || progress.with(Option::is_some));
         let workers = StoredValue::new(Workers::default());
         let order = RwSignal::new(Vec::new());
         // A section taking the place of first rows drawn earlier starts at the moment they
@@ -171,6 +175,7 @@ impl Store {
             counts: RwSignal::new(Counts::default()),
             load,
             settled,
+            rows_shown,
             connection: RwSignal::new(ConnectionStatus::Connecting),
             local_now,
             clock,
@@ -184,7 +189,7 @@ impl Store {
             skipped_rows: RwSignal::new(Vec::new()),
             refreshing: RwSignal::new(false),
             refresh_again: StoredValue::new(false),
-            progress: RwSignal::new(None),
+            progress,
             revision: RwSignal::new(0),
             transition_listeners: StoredValue::new_local(Vec::new()),
             first_page: StoredValue::new_local(first_page),
@@ -657,8 +662,7 @@ impl Store {
     /// Whether the first rows are on screen (the first page of a table of several, or the
     /// settled first load): what the first rows need not wait for may start.
     pub fn first_rows_shown(self) -> Signal<bool> {
-        let (settled, progress) = (self.settled, self.progress);
-        Memo::new(move |_| settled.get() || progress.with(Option::is_some)).into()
+        self.rows_shown.into()
     }
 
     /// Whether the first load has settled: rows on screen, the table empty, or an error shown.

@@ -175,7 +175,8 @@ impl HistoryDemand {
     }
 
     /// How many workers' history is held.
-    pub fn held_count(&self) -> usize {
+    #[cfg(test)]
+    fn held_count(&self) -> usize {
         self.entries
             .iter()
             .filter(|entry| entry.held != Held::Absent)
