@@ -8,6 +8,9 @@
 // (the rest written faster, 5,000 a second, after the timed burst); then each figure as
 // project / peer. A page that has not shown the last change 60 s after the burst is reported as
 // not converged rather than waited for.
+//
+//   node bench/burst.mjs                 all three pages
+//   node bench/burst.mjs --only project  the section alone (for A/B runs of a build change)
 import os from 'node:os';
 import { createClient } from '@supabase/supabase-js';
 import WebSocket from 'ws';
@@ -102,11 +105,17 @@ async function burst(browser, page, writer, gateway, final) {
 // Each page gets a database and gateway of its own, so no page inherits another's WAL backlog.
 const bundle = await serveReleaseBundle();
 const browser = await launchBrowser();
-const pages = [
-  { name: 'project (Leptos)', serve: (gateway) => serveHostPage({ bundle, gatewayUrl: gateway.url, key: gateway.publishableKey }) },
-  { name: 'supabase-js, plain JS', serve: (gateway) => servePeer('vanilla.js', gateway) },
-  { name: 'supabase-js + React 19', serve: (gateway) => servePeer('react.jsx', gateway) },
+const allPages = [
+  { name: 'project (Leptos)', key: 'project', serve: (gateway) => serveHostPage({ bundle, gatewayUrl: gateway.url, key: gateway.publishableKey }) },
+  { name: 'supabase-js, plain JS', key: 'plain', serve: (gateway) => servePeer('vanilla.js', gateway) },
+  { name: 'supabase-js + React 19', key: 'react', serve: (gateway) => servePeer('react.jsx', gateway) },
 ];
+const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : null;
+const pages = only ? allPages.filter((page) => page.key === only) : allPages;
+if (pages.length === 0) {
+  console.error(`burst: --only takes one of ${allPages.map((page) => page.key).join(', ')}`);
+  process.exit(2);
+}
 for (const page of pages) {
   const database = await startDatabase();
   const gateway = await gatewayOver(database, 0, { faults: false });
@@ -117,7 +126,7 @@ for (const page of pages) {
   await gateway.stop();
   await database.stop();
 }
-const [ours, vanilla, react] = pages;
+const [ours, vanilla, react] = allPages;
 
 const mib = (bytes) => `${(bytes / 1048576).toFixed(1)} MiB`;
 const growth = (result) => result.afterAll / result.afterFirstThousand - 1;
@@ -128,7 +137,7 @@ for (const { name: page, result } of pages) {
     + `memory ${mib(result.afterFirstThousand)} -> ${mib(result.afterAll)} (${(growth(result) * 100).toFixed(1)} %)`);
 }
 const ratio = (value, peer) => (Number.isFinite(value) && Number.isFinite(peer) && peer > 0 ? (value / peer).toPrecision(2) : 'n/a');
-for (const peer of [vanilla, react]) {
+for (const peer of only ? [] : [vanilla, react]) {
   console.log(`  project / ${peer.name}: longest task ${ratio(Math.max(ours.result.longest, 50), Math.max(peer.result.longest, 50))}, `
     + `busy ${ratio(ours.result.busyShare, peer.result.busyShare)}, change on screen ${ratio(ours.result.lag, peer.result.lag)}, `
     + `memory after 100,000 changes ${ratio(ours.result.afterAll, peer.result.afterAll)}`);

@@ -28,6 +28,11 @@ if (!staging) {
 }
 const release = process.env.TRUNK_PROFILE === 'release';
 const work = path.join(root, 'target', 'app-build', release ? 'release' : 'debug');
+// WORKER_STATUS_PROFILE=1 keeps the functions' names in the release wasm, so that a CPU profile
+// (Chromium's, or bench/ scripts') names Rust functions instead of wasm-function[N]. Such a
+// build is for measuring only: it is heavier, and its modules lose the worker_status name the
+// loader's trap report looks for.
+const keepNames = release && process.env.WORKER_STATUS_PROFILE === '1';
 const WASM_BINDGEN_VERSION = '0.2.130'; // equals the wasm-bindgen crate pinned in Cargo.toml
 
 // The local stack's URL and publishable key (dashboard_core::local_stack): debug builds without
@@ -139,8 +144,8 @@ if (release) {
     '--out-dir', bindgen, '--out-name', 'dashboard', path.join(split, 'main.wasm')]);
   const chunkNames = (await fs.readdir(split)).filter((name) => name.endsWith('.wasm') && name !== 'main.wasm').sort();
   for (const file of [path.join(bindgen, 'dashboard_bg.wasm'), ...chunkNames.map((name) => path.join(split, name))]) {
-    run('wasm-opt', ['-Oz', '--strip-producers', '--strip-target-features', '--enable-reference-types', '--enable-bulk-memory', '--enable-nontrapping-float-to-int', '--enable-sign-ext', '--enable-mutable-globals', file, '-o', file]);
-    await fs.writeFile(file, named(await fs.readFile(file), MODULE_NAME));
+    run('wasm-opt', ['-Oz', ...(keepNames ? ['-g'] : []), '--strip-producers', '--strip-target-features', '--enable-reference-types', '--enable-bulk-memory', '--enable-nontrapping-float-to-int', '--enable-sign-ext', '--enable-mutable-globals', file, '-o', file]);
+    if (!keepNames) await fs.writeFile(file, named(await fs.readFile(file), MODULE_NAME));
   }
   splitJs = await fs.readFile(path.join(split, '__wasm_split.js'), 'utf8');
   chunks = await Promise.all(chunkNames.map(async (name) => ({ name, body: await fs.readFile(path.join(split, name)) })));

@@ -1,5 +1,5 @@
-//! The section's components, one per file. They read the store and render; rules live in
-//! `dashboard-core`.
+//! The section's components, one per file. They read the state (`state`) and render; rules live
+//! in `dashboard-core`.
 
 pub mod compact_row;
 pub mod connection_badge;

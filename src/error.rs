@@ -1,5 +1,5 @@
 //! Load failures and how each is shown: plain words and what to do. Live-connection trouble is
-//! not an error but state (see `store::Store::connection`).
+//! not an error but state (see `state::clock::Clock::connection`).
 
 /// Why the REST snapshot failed.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

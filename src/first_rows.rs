@@ -49,7 +49,7 @@ pub fn is_plain_view(config: &Config) -> bool {
 
 /// Draws `page` into `container` if it is the plain case; returns whether it did.
 pub fn draw(container: &Element, config: &Config, page: &Page) -> bool {
-    // One page holds the whole table (the same rule the store's paging follows).
+    // One page holds the whole table (the same rule the loader's paging follows).
     let complete = dashboard_core::paging::next_cursor(&page.outcome).is_none();
     if !complete
         || !page.skipped.is_empty()
@@ -62,7 +62,7 @@ pub fn draw(container: &Element, config: &Config, page: &Page) -> bool {
     if let Some(date) = page.server_date_ms {
         clock.add_date_header(date, page.sent_ms, page.received_ms);
     }
-    // Judged when the page arrived, as the section judges its first render (`Store::new`).
+    // Judged when the page arrived, as the section judges its first render (`State::provide`).
     let now = clock.server_now(page.received_ms);
     let mut workers = Workers::default();
     workers.apply_snapshot(page.rows.clone());

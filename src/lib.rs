@@ -3,7 +3,7 @@
 //! `mount_section` through the binary's exports): the first rows first (`first_rows`, no
 //! Leptos), then the section itself (`section`, lazily loaded in release builds). No logic
 //! here: rules and protocol are in `dashboard-core`, I/O in `api` and `realtime`, state in
-//! `store`, rendering in `components`.
+//! `state` (one capability per module), rendering in `components`.
 
 pub mod api;
 pub mod browser;
@@ -16,13 +16,13 @@ pub mod lazy;
 pub mod lifetime;
 pub mod live;
 pub mod notifications;
+pub mod page_lifecycle;
 pub mod page_title;
 pub mod prefetch;
 pub mod realtime;
 pub mod rows_page;
 pub mod section;
 pub mod state;
-pub mod store;
 pub mod triage;
 
 use std::cell::RefCell;

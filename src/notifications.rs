@@ -5,12 +5,12 @@
 //! is back.
 
 use dashboard_core::alerts::{Alert, Alerts};
-use dashboard_core::channel::ConnectionStatus;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::browser::local_storage;
-use crate::store::Store;
+use crate::state::clock::Clock;
+use crate::state::fleet::Fleet;
 
 /// Where the choice to be notified is remembered.
 const NOTIFY_KEY: &str = "worker-status.notify";
@@ -38,8 +38,8 @@ pub struct Notifications {
 }
 
 impl Notifications {
-    /// Follows `store`'s status changes and clock until unmount.
-    pub fn new(store: Store) -> Self {
+    /// Follows `fleet`'s status changes and `clock` until unmount.
+    pub fn new(fleet: Fleet, clock: Clock) -> Self {
         let permission = current_permission();
         let remembered = local_storage()
             .and_then(|storage| storage.get_item(NOTIFY_KEY).ok().flatten())
@@ -49,8 +49,8 @@ impl Notifications {
             permission: RwSignal::new(permission),
         };
         let alerts = StoredValue::new(Alerts::default());
-        let live = move || store.connection().get_untracked() == ConnectionStatus::Live;
-        store.on_transitions(move |transitions| {
+        let live = move || clock.is_live_untracked();
+        fleet.on_transitions(move |transitions| {
             if !this.enabled.get_untracked() {
                 return;
             }
@@ -60,16 +60,16 @@ impl Notifications {
                 .unwrap_or_default();
             show(&due);
         });
-        let clock = store.local_now();
+        let local_now = clock.local_now();
         Effect::new(move |_| {
-            let now = clock.get();
+            let now = local_now.get();
             if !this.enabled.get() {
                 alerts.update_value(|alerts| *alerts = Alerts::default());
                 return;
             }
             let due = alerts
                 .try_update_value(|alerts| {
-                    alerts.on_tick(now, live(), |name| store.status_untracked(name))
+                    alerts.on_tick(now, live(), |name| fleet.status_untracked(name))
                 })
                 .unwrap_or_default();
             show(&due);

@@ -7,7 +7,7 @@
 use leptos::prelude::*;
 
 use crate::lifetime;
-use crate::store::Store;
+use crate::state::State;
 
 /// A red dot, as an SVG data URL (allowed by `img-src data:`).
 const PROBLEM_ICON: &str = "data:image/svg+xml,%3Csvg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 16 16'%3E%3Ccircle cx='8' cy='8' r='7' fill='%23cf222e'/%3E%3C/svg%3E";
@@ -22,7 +22,7 @@ pub fn title_with_problems(base: &str, problems: usize) -> String {
 }
 
 /// Keeps the document's title and icon in step with the problem count until unmount.
-pub fn reflect_problems(store: Store) {
+pub fn reflect_problems(state: State) {
     let Some(document) = web_sys::window().and_then(|window| window.document()) else {
         return;
     };
@@ -30,8 +30,8 @@ pub fn reflect_problems(store: Store) {
     let icon = document.query_selector("link[rel~='icon']").ok().flatten();
     let original_href = icon.as_ref().and_then(|icon| icon.get_attribute("href"));
     let icon_href = original_href.clone();
-    let counts = store.counts();
-    let loading = store.loading_progress();
+    let counts = state.fleet.counts();
+    let loading = state.loader.loading_progress();
     let (shown_document, shown_icon, shown_base) = (document.clone(), icon.clone(), base.clone());
     let shown = send_wrapper::SendWrapper::new((shown_document, shown_icon));
     Effect::new(move |_| {

@@ -9,8 +9,9 @@ use wasm_bindgen::{JsCast, JsValue};
 use crate::error::ApiError;
 use crate::rows_page::Page;
 
-/// The section's first page of rows, handed to its store: the loader's request still pending,
-/// or already answered (when the first rows were drawn before the section loaded).
+/// The section's first page of rows, handed to its loader (`state::loader`): the loader
+/// script's request still pending, or already answered (when the first rows were drawn before
+/// the section loaded).
 #[derive(Debug, Clone)]
 pub enum FirstAnswer {
     /// The loader's request, not yet read.

@@ -1,20 +1,39 @@
 //! Realtime transport: the only code that touches the browser's WebSocket and the channel's
-//! timer. It feeds the core state machine (`dashboard_core::channel`) with socket events and a
-//! tick every 250 ms, and carries out its commands: open, send, close, snapshot, apply. When the
-//! section unmounts, the socket is closed and the timer and the window/document listeners are
-//! removed.
+//! timer. It feeds the core state machine (`dashboard_core::channel`) with socket events, the
+//! page's lifecycle (`page_lifecycle`) and a tick every 250 ms, and carries out its commands:
+//! open, send, close. What the section must hear (the connection's status, a snapshot owed, a
+//! change, a history event) goes to the `on_event` callback it was started with; it knows
+//! nothing of the state. When the section unmounts, the socket is closed and the timer and the
+//! window/document listeners are removed.
 
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use dashboard_core::channel::{Channel, ChannelOptions, Command, Input};
+use dashboard_core::change::ChangeEvent;
+use dashboard_core::channel::{Channel, ChannelOptions, Command, ConnectionStatus, Input};
+use dashboard_core::history::WorkerEvent;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::closure::Closure;
 use web_sys::{MessageEvent, WebSocket};
 
 use crate::browser::now_ms;
 use crate::config::{CHANNEL_TICK_MS, Config, HISTORY_TABLE, TABLE, TOPIC};
-use crate::store::Store;
+use crate::page_lifecycle::{self, PageEvent};
+
+/// What the live connection tells the section.
+pub enum LiveEvent {
+    /// The connection's status, after every input (unchanged ones included).
+    Status(ConnectionStatus),
+    /// A fresh snapshot is owed: the channel (re)subscribed, so what happened while it was not
+    /// subscribed is not known.
+    SnapshotOwed,
+    /// A row of the status table changed.
+    Change(ChangeEvent),
+    /// A row was added to the history table.
+    History(WorkerEvent),
+}
+
+type OnEvent = Rc<dyn Fn(LiveEvent)>;
 
 struct Connection {
     socket: WebSocket,
@@ -25,7 +44,7 @@ struct Connection {
 
 struct Transport {
     config: Config,
-    store: Store,
+    on_event: OnEvent,
     channel: Channel,
     connection: Option<Connection>,
     // Bumped for every socket, so events of a replaced socket are ignored.
@@ -36,9 +55,9 @@ struct Transport {
 
 type Shared = Rc<RefCell<Transport>>;
 
-/// Starts the live connection for `store`, following the history table too when `history`; it
-/// stops when the current owner is cleaned up.
-pub fn start(config: Config, store: Store, history: bool) {
+/// Starts the live connection, following the history table too when `history`, telling
+/// `on_event` what happens; it stops when the current owner is cleaned up.
+pub fn start(config: Config, history: bool, on_event: impl Fn(LiveEvent) + 'static) {
     let channel = Channel::new(ChannelOptions {
         // Math.random's 53 bits: every dashboard its own reconnect jitter.
         jitter_seed: (js_sys::Math::random() * 9_007_199_254_740_992.0) as u64 | 1,
@@ -51,7 +70,7 @@ pub fn start(config: Config, store: Store, history: bool) {
     });
     let shared: Shared = Rc::new(RefCell::new(Transport {
         config,
-        store,
+        on_event: Rc::new(on_event),
         channel,
         connection: None,
         generation: 0,
@@ -79,21 +98,22 @@ fn stop(shared: &Shared) {
 
 /// One input into the machine, then its commands, then the status for the indicator.
 fn feed(shared: &Shared, input: Input) {
-    let (commands, status, store) = {
+    let (commands, status, on_event) = {
         let mut transport = shared.borrow_mut();
         if transport.stopped {
             return;
         }
         let commands = transport.channel.on(input, now_ms().max(0) as u64);
-        (commands, transport.channel.status(), transport.store)
+        let on_event = transport.on_event.clone();
+        (commands, transport.channel.status(), on_event)
     };
     for command in commands {
-        run(shared, command);
+        run(shared, &on_event, command);
     }
-    store.set_connection(status);
+    on_event(LiveEvent::Status(status));
 }
 
-fn run(shared: &Shared, command: Command) {
+fn run(shared: &Shared, on_event: &OnEvent, command: Command) {
     match command {
         Command::Open => open(shared),
         Command::Send(text) => {
@@ -108,15 +128,9 @@ fn run(shared: &Shared, command: Command) {
             }
         }
         Command::Close => close(shared),
-        Command::FetchSnapshot => shared.borrow().store.resync(),
-        Command::Apply(change) => {
-            let store = shared.borrow().store;
-            store.apply_change(change);
-        }
-        Command::Record(event) => {
-            let store = shared.borrow().store;
-            store.record_event(event);
-        }
+        Command::FetchSnapshot => on_event(LiveEvent::SnapshotOwed),
+        Command::Apply(change) => on_event(LiveEvent::Change(change)),
+        Command::Record(event) => on_event(LiveEvent::History(event)),
         Command::Log(message) => leptos::logging::warn!("worker status: {message}"),
     }
 }
@@ -191,54 +205,23 @@ fn open(shared: &Shared) {
     });
 }
 
-/// The browser's `online`/`offline` events (offline shows at once, online reconnects at once) and
-/// `visibilitychange` and `resume` (a page shown again, or unfrozen, retries a lost socket at
-/// once).
+/// The page's lifecycle: offline shows at once, online reconnects at once, and a page shown
+/// again (or unfrozen) retries a lost socket at once.
 fn watch_network(shared: &Shared) {
-    let Some(window) = web_sys::window() else {
-        return;
-    };
-    if !window.navigator().on_line() {
+    if !page_lifecycle::browser_online() {
         feed(shared, Input::BrowserOffline);
     }
-    for (event, input) in [
-        ("offline", Input::BrowserOffline),
-        ("online", Input::BrowserOnline),
-    ] {
-        let weak = Rc::downgrade(shared);
-        let listener = Closure::<dyn FnMut(web_sys::Event)>::new(move |_event: web_sys::Event| {
-            if let Some(shared) = weak.upgrade() {
-                feed(&shared, input.clone());
-            }
-        });
-        listen(window.clone().into(), event, listener);
-    }
-    let Some(document) = window.document() else {
-        return;
-    };
-    // `resume`: the browser unfroze a page it had frozen in the background.
-    for event in ["visibilitychange", "resume"] {
-        let weak = Rc::downgrade(shared);
-        let watched = document.clone();
-        let listener = Closure::<dyn FnMut(web_sys::Event)>::new(move |_event: web_sys::Event| {
-            if watched.visibility_state() == web_sys::VisibilityState::Visible
-                && let Some(shared) = weak.upgrade()
-            {
-                feed(&shared, Input::PageVisible);
-            }
-        });
-        listen(document.clone().into(), event, listener);
-    }
-}
-
-/// Adds `callback` for `event` on `target` until the section unmounts.
-fn listen(
-    target: web_sys::EventTarget,
-    event: &'static str,
-    callback: Closure<dyn FnMut(web_sys::Event)>,
-) {
-    let options = web_sys::AddEventListenerOptions::new();
-    crate::lifetime::listen_until_unmount(target, event, &options, callback);
+    let weak = Rc::downgrade(shared);
+    page_lifecycle::watch(move |event| {
+        let input = match event {
+            PageEvent::Offline => Input::BrowserOffline,
+            PageEvent::Online => Input::BrowserOnline,
+            PageEvent::Shown => Input::PageVisible,
+        };
+        if let Some(shared) = weak.upgrade() {
+            feed(&shared, input);
+        }
+    });
 }
 
 /// Feeds an input after the current call stack (never re-entrantly).

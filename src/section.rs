@@ -1,4 +1,4 @@
-//! The whole section, mounted with Leptos: its state (store, triage view, notifications)
+//! The whole section, mounted with Leptos: its state (`state`, triage view, notifications)
 //! provided at the root, the change event, the page title, and the history and the live
 //! channel once the first rows are on screen. The release build loads all of it lazily
 //! (`section` module), after `first_rows` drew the first rows, so that the main wasm module
@@ -15,8 +15,7 @@ use crate::components::worker_status::WorkerStatus;
 use crate::config::Config;
 use crate::lazy::lazy_part;
 use crate::prefetch::FirstAnswer;
-use crate::state::history::WorkerHistory;
-use crate::store::Store;
+use crate::state::State;
 use crate::{CHANGE_EVENT, live, notifications, page_title, triage};
 
 /// What keeps a mounted section alive; dropping it unmounts it.
@@ -60,15 +59,15 @@ fn mount_into(
     let shown_in = SendWrapper::new((container, root.clone()));
     let handle = leptos::mount::mount_to(root, move || {
         // Inside the mount: Leptos has set up its async executor and the owner by now.
-        let store = provide_section_state(&config, first);
+        let state = provide_section_state(&config, first);
         let update_title = config.update_title;
         if config.problem().is_none() {
-            store.refresh();
+            state.loader.refresh();
             // History and the channel once the first rows are on screen, never before.
-            live::follow_after_first_load(config, store, WorkerHistory::expect());
+            live::follow_after_first_load(config, state);
         }
         if replaces_first_rows {
-            let settled = store.first_load_settled();
+            let settled = state.loader.first_load_settled();
             Effect::new(move |_| {
                 if settled.get() {
                     let (container, root) = &*shown_in;
@@ -76,33 +75,30 @@ fn mount_into(
                 }
             });
         }
-        announce_changes(host, store);
+        announce_changes(host, state);
         if update_title {
-            page_title::reflect_problems(store);
+            page_title::reflect_problems(state);
         }
         view! { <WorkerStatus /> }
     });
     Box::new(handle)
 }
 
-/// Creates the section's state (store, view, notifications) and provides it to the component
-/// tree. Called inside the mount: the store's effects need Leptos's executor and owner.
-pub fn provide_section_state(config: &Config, first_page: Option<FirstAnswer>) -> Store {
-    let history = WorkerHistory::new(config.clone());
-    provide_context(history);
-    let store = Store::new(config.clone(), first_page, history);
-    provide_context(store);
-    provide_context(crate::lazy::FirstRowsShown(store.first_rows_shown()));
+/// Creates the section's state (`state`, the triage view, notifications) and provides it to the
+/// component tree. Called inside the mount: the state's effects need Leptos's executor and owner.
+pub fn provide_section_state(config: &Config, first_page: Option<FirstAnswer>) -> State {
+    let state = State::provide(config, first_page);
+    provide_context(crate::lazy::FirstRowsShown(state.loader.first_rows_shown()));
     provide_context(triage::Triage::new(config));
-    provide_context(notifications::Notifications::new(store));
-    store
+    provide_context(notifications::Notifications::new(state.fleet, state.clock));
+    state
 }
 
 /// Dispatches `worker-status-change` (bubbles, composed) with `{ running, total, problems }`
 /// on `host` whenever those counts change.
-fn announce_changes(host: SendWrapper<web_sys::HtmlElement>, store: Store) {
-    let counts = store.counts();
-    let loading = store.loading_progress();
+fn announce_changes(host: SendWrapper<web_sys::HtmlElement>, state: State) {
+    let counts = state.fleet.counts();
+    let loading = state.loader.loading_progress();
     Effect::new(move |previous: Option<Option<Counts>>| {
         let previous = previous.flatten();
         if loading.get().is_some() {

@@ -3,7 +3,7 @@
 //! the element's `group-by` and `view` attributes) and are written back to it, so a link shows the
 //! same view. It also owns the `/` key that focuses the search, the order held while the pointer
 //! or focus is in the list, and which groups are collapsed (remembered in the browser). The rules
-//! are in `dashboard_core::{triage, grouping}`; the workers come from the store.
+//! are in `dashboard_core::{triage, grouping}`; the workers come from the fleet (`state::fleet`).
 
 use dashboard_core::grouping::{self, Group};
 use dashboard_core::triage::{self, Search, StatusFilter};
@@ -12,7 +12,7 @@ use wasm_bindgen::JsCast;
 
 use crate::config::Config;
 use crate::lifetime;
-use crate::store::Store;
+use crate::state::State;
 
 /// The address parameter holding the grouping key.
 pub const GROUP_PARAM: &str = "group";
@@ -86,8 +86,8 @@ impl Triage {
 
     /// The names the list shows, in order: the unfolded workers that pass the filter and the
     /// search; while the list is held, in the places they had (`triage::held_order`).
-    pub fn shown(self, store: Store) -> Memo<Vec<String>> {
-        let unfolded = store.unfolded_order();
+    pub fn shown(self, state: State) -> Memo<Vec<String>> {
+        let unfolded = state.fold.unfolded_order();
         let search = Memo::new(move |_| Search::new(&self.search_text.get(), lowercase));
         let latest = Memo::new(move |_| {
             let filter = self.filter.get();
@@ -96,12 +96,13 @@ impl Triage {
                     if filter == StatusFilter::All && search.is_empty() {
                         return names.clone();
                     }
-                    store.with_workers(|workers| {
+                    state.fleet.with_workers_standing(|workers| {
                         names
                             .iter()
                             .filter(|name| {
-                                store
-                                    .status(name)
+                                state
+                                    .fleet
+                                    .status_untracked(name)
                                     .is_some_and(|status| filter.admits(status))
                                     && workers.get(name).is_some_and(|row| search.matches(row))
                             })
@@ -114,7 +115,7 @@ impl Triage {
         let held = Memo::new(move |_| self.pointer_in_list.get() || self.focus_in_list.get());
         Memo::new(move |shown: Option<&Vec<String>>| match shown {
             Some(shown) if held.get() => latest.with(|latest| {
-                store.with_workers(|workers| {
+                state.fleet.with_workers_standing(|workers| {
                     triage::held_order(shown, latest, |name| workers.get(name).is_some())
                 })
             }),
@@ -123,14 +124,16 @@ impl Triage {
     }
 
     /// The groups of `shown` by the grouping key (none when not grouped).
-    pub fn groups(self, store: Store, shown: Memo<Vec<String>>) -> Memo<Vec<Group>> {
+    pub fn groups(self, state: State, shown: Memo<Vec<String>>) -> Memo<Vec<Group>> {
         Memo::new(move |_| {
             let Some(key) = self.group_by.get() else {
                 return Vec::new();
             };
             shown.with(|names| {
-                store.with_workers(|workers| {
-                    grouping::groups(names, workers, &key, |name| store.status(name))
+                state.fleet.with_workers_standing(|workers| {
+                    grouping::groups(names, workers, &key, |name| {
+                        state.fleet.status_untracked(name)
+                    })
                 })
             })
         })
@@ -138,12 +141,12 @@ impl Triage {
 
     /// The workers whose version differs from the majority of their group (of the whole fleet
     /// when not grouped), sorted.
-    pub fn version_outliers(self, store: Store) -> Memo<Vec<String>> {
-        let all = store.order();
+    pub fn version_outliers(self, state: State) -> Memo<Vec<String>> {
+        let all = state.fleet.order();
         Memo::new(move |_| {
             let key = self.group_by.get();
             all.with(|names| {
-                store.with_workers(|workers| match &key {
+                state.fleet.with_workers_standing(|workers| match &key {
                     None => grouping::version_outliers(names, workers),
                     Some(key) => {
                         let mut outliers: Vec<String> = grouping::partition(names, workers, key)

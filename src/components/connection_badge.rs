@@ -4,14 +4,14 @@
 use dashboard_core::connection_text;
 use leptos::prelude::*;
 
-use crate::store::Store;
+use crate::state::State;
 
 /// The indicator.
 #[component]
 pub fn ConnectionBadge() -> impl IntoView {
-    let store = Store::expect();
-    let connection = store.connection();
-    let now = store.local_now();
+    let state = State::expect();
+    let connection = state.clock.connection();
+    let now = state.clock.local_now();
     let text = move || connection_text::label(&connection.get(), now.get());
     let title = move || connection_text::title(&connection.get());
     view! {

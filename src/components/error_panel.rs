@@ -2,14 +2,15 @@
 
 use leptos::prelude::*;
 
-use crate::store::{LoadState, Store};
+use crate::state::State;
+use crate::state::loader::LoadState;
 
 /// The error panel (shown when nothing could be loaded).
 #[component]
 pub fn ErrorPanel() -> impl IntoView {
-    let store = Store::expect();
-    let load = store.load();
-    let refreshing = store.is_refreshing();
+    let state = State::expect();
+    let load = state.loader.load();
+    let refreshing = state.loader.is_refreshing();
     let headline = move || match load.get() {
         LoadState::Failed(error) => error.headline().to_owned(),
         LoadState::Misconfigured(_) => "The Worker Status section is not configured".to_owned(),
@@ -31,7 +32,7 @@ pub fn ErrorPanel() -> impl IntoView {
             <p>{advice}</p>
             <p class="wsm-error-detail">{detail}</p>
             <Show when=can_retry>
-                <button type="button" class="wsm-retry" data-testid="retry" disabled=move || refreshing.get() on:click=move |_| store.refresh()>
+                <button type="button" class="wsm-retry" data-testid="retry" disabled=move || refreshing.get() on:click=move |_| state.loader.refresh()>
                     {move || if refreshing.get() { "Retrying…" } else { "Retry now" }}
                 </button>
             </Show>

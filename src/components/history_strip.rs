@@ -7,8 +7,8 @@ use leptos::prelude::*;
 
 use crate::components::worker_texts::local_time;
 use crate::lazy::lazy_part;
-use crate::state::history::{HistoryState, WorkerHistory};
-use crate::store::Store;
+use crate::state::State;
+use crate::state::history::HistoryState;
 
 lazy_part! {
     module section;
@@ -22,18 +22,18 @@ lazy_part! {
 /// nothing while that is not loaded.
 #[component]
 pub fn HistoryStrip(name: String) -> impl IntoView {
-    let store = Store::expect();
-    let history = WorkerHistory::expect();
-    let Some(row) = store.row(&name) else {
+    let state = State::expect();
+    let history = State::expect().history;
+    let Some(row) = state.fleet.row(&name) else {
         return ().into_any();
     };
     history.show_while_mounted(&name);
-    let minute = store.server_minute_ms();
-    let late_after = store.thresholds().late_after_ms;
+    let minute = state.clock.server_minute_ms();
+    let late_after = state.fleet.thresholds().late_after_ms;
     let windows = Memo::new(move |_| {
         // Re-drawn when the minute turns (or an event arrives), up to the exact time then.
         minute.track();
-        let now = store.server_now_untracked();
+        let now = state.clock.server_now_untracked();
         row.with(|row| {
             history.with_events(&row.worker_name, |events| {
                 let day = history::strip(events, row, now - STRIP_MS, now, late_after);

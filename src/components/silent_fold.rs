@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 
 use crate::lazy::lazy_part;
-use crate::store::Store;
+use crate::state::State;
 
 lazy_part! {
     module section;
@@ -17,9 +17,9 @@ lazy_part! {
 /// The fold line.
 #[component]
 pub fn SilentFold() -> impl IntoView {
-    let store = Store::expect();
-    let count = store.silent_count();
-    let shown = store.shows_silent();
+    let state = State::expect();
+    let count = state.fold.silent_count();
+    let shown = state.fold.shows_silent();
     let text = move || {
         let count = count.get();
         let workers = if count == 1 { "worker" } else { "workers" };
@@ -34,7 +34,7 @@ pub fn SilentFold() -> impl IntoView {
         <Show when=any>
             <p class="wsm-fold" data-testid="silent-fold">
                 {text} " "
-                <button type="button" class="wsm-fold-toggle" on:click=move |_| store.set_show_silent(!shown.get_untracked())>
+                <button type="button" class="wsm-fold-toggle" on:click=move |_| state.fold.set_show_silent(!shown.get_untracked())>
                     {move || if shown.get() { "Hide them" } else { "Show them" }}
                 </button>
             </p>

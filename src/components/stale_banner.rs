@@ -6,7 +6,7 @@ use leptos::prelude::*;
 
 use crate::components::worker_texts::local_clock_time;
 use crate::lazy::lazy_part;
-use crate::store::Store;
+use crate::state::State;
 
 lazy_part! {
     module section;
@@ -19,10 +19,10 @@ lazy_part! {
 /// The banner (nothing while current).
 #[component]
 pub fn StaleBanner() -> impl IntoView {
-    let store = Store::expect();
-    let held_since = store.held_since();
-    let now = store.local_now();
-    let has_workers = store.has_workers();
+    let state = State::expect();
+    let held_since = state.clock.held_since();
+    let now = state.clock.local_now();
+    let has_workers = state.fleet.has_workers();
     let text = move || {
         held_since.get().map(|at| {
             format!(

@@ -8,7 +8,7 @@ use leptos::prelude::*;
 
 use crate::lazy::lazy_part;
 use crate::notifications::{Notifications, Permission};
-use crate::store::Store;
+use crate::state::State;
 use crate::triage::Triage;
 
 lazy_part! {
@@ -22,9 +22,9 @@ lazy_part! {
 /// The triage controls.
 #[component]
 pub fn TriageBar() -> impl IntoView {
-    let store = Store::expect();
+    let state = State::expect();
     let triage = Triage::expect();
-    let counts = store.counts();
+    let counts = state.fleet.counts();
     let chips = StatusFilter::CHIPS.map(|chip| {
         let pressed = move || triage.filter.get() == chip;
         let count = move || chip.count(&counts.get());
@@ -41,10 +41,10 @@ pub fn TriageBar() -> impl IntoView {
         }
     });
     // Keys change with membership, not with every heartbeat.
-    let order = store.order();
+    let order = state.fleet.order();
     let keys = Memo::new(move |_| {
         order.track();
-        let mut keys = store.peek_workers(grouping::keys);
+        let mut keys = state.fleet.peek_workers(grouping::keys);
         if let Some(chosen) = triage.group_by.get()
             && !keys.contains(&chosen)
         {

@@ -9,7 +9,7 @@ use crate::components::metadata_list::MetadataList;
 use crate::components::worker_detail::worker_detail;
 use crate::components::worker_texts::WorkerTexts;
 use crate::lazy::{deferred, lazy_part};
-use crate::store::Store;
+use crate::state::State;
 use crate::triage::VersionOutliers;
 
 /// One worker's card, following that worker's row and the clock. What the first rows need is
@@ -83,7 +83,7 @@ lazy_part! {
 /// "Version differs", the metadata, and the detail on request.
 #[component]
 fn CardExtras(name: String) -> impl IntoView {
-    let Some(row) = Store::expect().row(&name) else {
+    let Some(row) = State::expect().fleet.row(&name) else {
         return ().into_any();
     };
     let metadata = Memo::new(move |_| row.with(|row| row.metadata.clone()));

@@ -7,8 +7,8 @@ use leptos::prelude::*;
 
 use crate::components::worker_texts::local_time;
 use crate::lazy::lazy_part;
-use crate::state::history::{HistoryState, WorkerHistory};
-use crate::store::Store;
+use crate::state::State;
+use crate::state::history::HistoryState;
 
 lazy_part! {
     module section;
@@ -25,9 +25,9 @@ const SPARK_HEIGHT: i64 = 24;
 /// The detail of the worker `name`.
 #[component]
 pub fn WorkerDetail(name: String) -> impl IntoView {
-    let store = Store::expect();
-    let history = WorkerHistory::expect();
-    let Some(row) = store.row(&name) else {
+    let state = State::expect();
+    let history = State::expect().history;
+    let Some(row) = state.fleet.row(&name) else {
         return ().into_any();
     };
     history.show_while_mounted(&name);
@@ -63,7 +63,7 @@ pub fn WorkerDetail(name: String) -> impl IntoView {
                 .collect::<Vec<_>>()
         })
     });
-    let rates = Memo::new(move |_| store.jobs_per_minute(&name));
+    let rates = Memo::new(move |_| state.fleet.jobs_per_minute(&name));
     let points = move || {
         rates
             .with(|rates| dashboard_core::rates::sparkline_points(rates, SPARK_WIDTH, SPARK_HEIGHT))

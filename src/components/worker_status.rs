@@ -13,7 +13,8 @@ use crate::components::triage_bar::triage_bar;
 use crate::components::worker_group::WorkerGroup;
 use crate::components::worker_list::WorkerList;
 use crate::lazy::deferred;
-use crate::store::{Panel, Store};
+use crate::state::State;
+use crate::state::loader::Panel;
 use crate::triage::{Triage, VersionOutliers};
 
 /// Whether the element that just got focus shows it (`:focus-visible`: focus by keyboard).
@@ -28,25 +29,25 @@ fn focus_is_visible(event: &web_sys::FocusEvent) -> bool {
 /// The whole Worker Status section.
 #[component]
 pub fn WorkerStatus() -> impl IntoView {
-    let store = Store::expect();
+    let state = State::expect();
     let triage = Triage::expect();
-    let shown = triage.shown(store);
-    let groups = triage.groups(store, shown);
-    provide_context(VersionOutliers(triage.version_outliers(store)));
+    let shown = triage.shown(state);
+    let groups = triage.groups(state, shown);
+    provide_context(VersionOutliers(triage.version_outliers(state)));
     let grouped = move || triage.group_by.with(Option::is_some);
     let ungrouped = move || !grouped();
     let no_match = move || shown.with(Vec::is_empty);
     let tv = move || triage.tv.get();
     let controls = move || !triage.tv.get();
-    let summary = store.summary();
-    let panel = store.panel();
+    let summary = state.loader.summary();
+    let panel = state.loader.panel();
     let show_list = move || panel.get() == Panel::List;
     let show_empty = move || panel.get() == Panel::Empty;
     let show_error = move || panel.get() == Panel::Error;
     let show_loading = move || panel.get() == Panel::Loading;
-    let skipped = store.skipped_rows();
-    let none_running = store.none_running();
-    let announcement = store.announcement();
+    let skipped = state.loader.skipped_rows();
+    let none_running = state.loader.none_running();
+    let announcement = state.fleet.announcement();
 
     view! {
         <section class="wsm" class:wsm-tv=tv data-testid="worker-status" aria-labelledby="wsm-title">

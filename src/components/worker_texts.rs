@@ -6,7 +6,7 @@ use dashboard_core::row::WorkerRow;
 use dashboard_core::status::{Status, Thresholds, status_of};
 use leptos::prelude::*;
 
-use crate::store::Store;
+use crate::state::State;
 
 /// Text of one worker, ticking with the clock.
 #[derive(Clone, Copy)]
@@ -31,16 +31,16 @@ impl WorkerTexts {
     /// The row of the worker `name` in the current section, with its texts (`None` if it is
     /// gone, e.g. deleted between the order and the render).
     pub fn lookup(name: &str) -> Option<(ArcRwSignal<WorkerRow>, Self)> {
-        let store = Store::expect();
-        let row = store.row(name)?;
-        let texts = Self::of(&row, store);
+        let state = State::expect();
+        let row = state.fleet.row(name)?;
+        let texts = Self::of(&row, state);
         Some((row, texts))
     }
 
     /// The texts of `row`.
-    pub fn of(row: &ArcRwSignal<WorkerRow>, store: Store) -> Self {
-        let now = store.server_now();
-        let thresholds = store.thresholds();
+    pub fn of(row: &ArcRwSignal<WorkerRow>, state: State) -> Self {
+        let now = state.clock.server_now();
+        let thresholds = state.fleet.thresholds();
         let text = |read: fn(&WorkerRow, i64, Thresholds) -> String| {
             let row = row.clone();
             Signal::derive(move || row.with(|row| read(row, now.get(), thresholds)))

@@ -65,11 +65,6 @@ impl WorkerHistory {
         }
     }
 
-    /// The handle provided at the root of the section.
-    pub fn expect() -> Self {
-        use_context::<Self>().expect("the WorkerHistory is provided at the root of the section")
-    }
-
     /// A view shows `name` until it unmounts: its history is loaded and followed.
     pub fn show_while_mounted(self, name: &str) {
         let wanted = self.demand.try_update_value(|demand| demand.show(name));

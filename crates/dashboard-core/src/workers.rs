@@ -9,6 +9,18 @@ use crate::change::Change;
 use crate::row::WorkerRow;
 use crate::status::{Status, Thresholds, status_of};
 
+/// What one change did to the known workers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Applied {
+    /// Nothing: an older or identical copy, a late upsert of a deleted worker, or a delete of
+    /// an unknown one.
+    Unchanged,
+    /// A known worker's row changed, but not its description or metadata (a heartbeat).
+    Refreshed,
+    /// A worker appeared or went, or its description or metadata changed.
+    Reshaped,
+}
+
 /// The known workers.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Workers {
@@ -53,6 +65,16 @@ impl Workers {
         }
     }
 
+    /// Ends a snapshot whose pages were all merged (`merge_page`) as `apply_snapshot` would end
+    /// it: the rows the snapshot did not have (`names`) go. The caller keeps only the names, not
+    /// a second copy of every row, while a large table loads.
+    pub fn end_merged_snapshot(&mut self, mut names: Vec<String>) {
+        names.sort_unstable();
+        self.rows
+            .retain(|name, _| names.binary_search(name).is_ok());
+        self.tombstones.clear();
+    }
+
     /// Whether a delete of this worker was committed at or after this version of its row.
     fn deleted_since(&self, row: &WorkerRow) -> bool {
         self.tombstones
@@ -60,29 +82,39 @@ impl Workers {
             .is_some_and(|deleted| *deleted >= row.updated_at_ms && row.updated_at_ms > 0)
     }
 
-    /// Applies one change; returns whether anything changed.
-    pub fn apply(&mut self, change: Change) -> bool {
+    /// Applies one change, and says what it did.
+    pub fn apply(&mut self, change: Change) -> Applied {
         match change {
             Change::Upsert(row) => {
                 if self.deleted_since(&row) {
-                    return false;
+                    return Applied::Unchanged;
                 }
-                match self.rows.get(&row.worker_name) {
-                    Some(known) if known.updated_at_ms > row.updated_at_ms => false,
-                    Some(known) if *known == row => false,
-                    _ => {
-                        self.tombstones.remove(&row.worker_name);
-                        self.rows.insert(row.worker_name.clone(), row);
-                        true
+                let applied = match self.rows.get(&row.worker_name) {
+                    Some(known) if known.updated_at_ms > row.updated_at_ms => Applied::Unchanged,
+                    Some(known) if *known == row => Applied::Unchanged,
+                    Some(known)
+                        if known.description == row.description
+                            && known.metadata == row.metadata =>
+                    {
+                        Applied::Refreshed
                     }
+                    _ => Applied::Reshaped,
+                };
+                if applied != Applied::Unchanged {
+                    self.tombstones.remove(&row.worker_name);
+                    self.rows.insert(row.worker_name.clone(), row);
                 }
+                applied
             }
             Change::Delete {
                 worker_name,
                 commit_ms,
             } => {
                 self.tombstones.insert(worker_name.clone(), commit_ms);
-                self.rows.remove(&worker_name).is_some()
+                match self.rows.remove(&worker_name) {
+                    Some(_) => Applied::Reshaped,
+                    None => Applied::Unchanged,
+                }
             }
         }
     }
@@ -218,6 +250,31 @@ mod tests {
     }
 
     #[test]
+    fn a_change_says_whether_it_reshaped_the_fleet_or_only_refreshed_a_row() {
+        let mut workers = Workers::default();
+        let upsert = |row: WorkerRow| Change::Upsert(row);
+        let first = row("a", "2026-01-01T00:00:00Z", 1);
+        assert_eq!(workers.apply(upsert(first.clone())), Applied::Reshaped);
+        assert_eq!(workers.apply(upsert(first)), Applied::Unchanged);
+        let beat = row("a", "2026-01-01T00:00:30Z", 2);
+        assert_eq!(workers.apply(upsert(beat.clone())), Applied::Refreshed);
+        let mut described = row("a", "2026-01-01T00:01:00Z", 3);
+        described.description = Some("crawls".into());
+        assert_eq!(workers.apply(upsert(described)), Applied::Reshaped);
+        let mut versioned = row("a", "2026-01-01T00:01:30Z", 3);
+        versioned.description = Some("crawls".into());
+        versioned.metadata = vec![("version".into(), crate::json::Json::String("2".into()))];
+        assert_eq!(workers.apply(upsert(versioned)), Applied::Reshaped);
+        assert_eq!(workers.apply(upsert(beat)), Applied::Unchanged, "older");
+        let delete = |name: &str| Change::Delete {
+            worker_name: name.into(),
+            commit_ms: 0,
+        };
+        assert_eq!(workers.apply(delete("a")), Applied::Reshaped);
+        assert_eq!(workers.apply(delete("a")), Applied::Unchanged);
+    }
+
+    #[test]
     fn pages_merge_without_removing_and_the_final_snapshot_removes() {
         let mut workers = Workers::default();
         workers.apply_snapshot(vec![
@@ -236,12 +293,16 @@ mod tests {
             Some(2),
             "an older copy loses"
         );
+        let mut merged = workers.clone();
         workers.apply_snapshot(vec![
             row("a", "2026-01-01T00:00:05Z", 2),
             row("b", "2026-01-01T00:00:00Z", 1),
         ]);
         assert_eq!(workers.len(), 2);
         assert!(workers.get("gone").is_none());
+        // Ending it with the names alone leaves the same workers.
+        merged.end_merged_snapshot(vec!["b".into(), "a".into()]);
+        assert_eq!(merged, workers);
     }
 
     #[test]
@@ -281,9 +342,13 @@ mod tests {
     #[test]
     fn an_older_row_never_overwrites_a_newer_one() {
         let mut workers = Workers::default();
-        assert!(workers.apply(Change::Upsert(row("a", T2, 2))));
-        assert!(
-            !workers.apply(Change::Upsert(row("a", T1, 1))),
+        assert_eq!(
+            workers.apply(Change::Upsert(row("a", T2, 2))),
+            Applied::Reshaped
+        );
+        assert_eq!(
+            workers.apply(Change::Upsert(row("a", T1, 1))),
+            Applied::Unchanged,
             "out of order"
         );
         assert_eq!(workers.get("a").unwrap().jobs_processed, 2);
@@ -295,8 +360,14 @@ mod tests {
     #[test]
     fn duplicates_change_nothing() {
         let mut workers = Workers::default();
-        assert!(workers.apply(Change::Upsert(row("a", T1, 1))));
-        assert!(!workers.apply(Change::Upsert(row("a", T1, 1))));
+        assert_eq!(
+            workers.apply(Change::Upsert(row("a", T1, 1))),
+            Applied::Reshaped
+        );
+        assert_eq!(
+            workers.apply(Change::Upsert(row("a", T1, 1))),
+            Applied::Unchanged
+        );
     }
 
     #[test]
@@ -304,14 +375,19 @@ mod tests {
         let mut workers = Workers::default();
         workers.apply(Change::Upsert(row("a", T1, 1)));
         let deleted_at = crate::row::parse_timestamp_ms(T2).unwrap();
-        assert!(workers.apply(Change::Delete {
+        let delete = Change::Delete {
             worker_name: "a".into(),
-            commit_ms: deleted_at
-        }));
-        assert!(!workers.apply(Change::Upsert(row("a", T1, 1))));
+            commit_ms: deleted_at,
+        };
+        assert_eq!(workers.apply(delete), Applied::Reshaped);
+        assert_eq!(
+            workers.apply(Change::Upsert(row("a", T1, 1))),
+            Applied::Unchanged
+        );
         assert!(workers.is_empty());
         // A genuinely new row with the same name may come back.
-        assert!(workers.apply(Change::Upsert(row("a", "2026-11-28T15:00:03+00:00", 0))));
+        let again = row("a", "2026-11-28T15:00:03+00:00", 0);
+        assert_eq!(workers.apply(Change::Upsert(again)), Applied::Reshaped);
     }
 
     #[test]
