@@ -32,7 +32,13 @@ pub use state::AppState;
 /// The routes, with CORS around all of them.
 pub fn app(state: AppState) -> Router {
     let mut router = Router::new()
-        .route("/rest/v1/{table}", any(rest::handle))
+        .route(
+            "/rest/v1/{table}",
+            any(rest::handle).layer(axum::middleware::from_fn_with_state(
+                state.clone(),
+                rest::edge::inject_faults,
+            )),
+        )
         .route("/rest/v1/", any(rest::invalid_path))
         .route("/rest/v1/{table}/{*rest}", any(rest::invalid_path))
         .route(

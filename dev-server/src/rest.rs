@@ -1,8 +1,10 @@
 //! `/rest/v1/<table>`: the PostgREST subset supabase-js uses, on the tables of `public`.
-//! This file is the HTTP edge (faults, keys, profiles, statuses, headers); parsing is in
-//! `rest::query` and `rest::prefer`, SQL in `rest::sql`, errors in `crate::error`, and the
-//! transaction in `db`.
+//! This file dispatches a request to its read or write and sets the answer's headers; what a
+//! request passes first (faults, key, profile) is in `rest::edge`, parsing in `rest::query` and
+//! `rest::prefer`, SQL in `rest::sql`, errors in `crate::error`, and the transaction in `db`.
 
+pub mod edge;
+pub mod payload;
 pub mod prefer;
 pub mod query;
 pub mod sql;
@@ -11,18 +13,25 @@ use axum::body::{Body, Bytes};
 use axum::extract::{Path, RawQuery, State};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use crate::db::{RequestContext, in_request_transaction};
 use crate::error::ApiError;
+use crate::keys::Claims;
 use crate::schema::Table;
 use crate::state::AppState;
+use edge::{Authenticated, Profile};
+use payload::{check_columns, parse_json, parse_rows, payload_columns};
 use prefer::{Preferences, Resolution, Return};
 use query::Query;
 
-/// Handles every method on `/rest/v1/{table}`.
+/// Handles every method on `/rest/v1/{table}`, for a request that passed the edge
+/// (`edge`: faults, key, profile).
+#[allow(clippy::too_many_arguments)] // axum's extractors, one per part of the request
 pub async fn handle(
     State(state): State<AppState>,
+    Authenticated(claims): Authenticated,
+    profile: Profile,
     method: Method,
     Path(table_name): Path<String>,
     RawQuery(raw_query): RawQuery,
@@ -30,17 +39,15 @@ pub async fn handle(
     body: Bytes,
 ) -> Response {
     let started = std::time::Instant::now();
-    let response = match respond(
-        &state,
-        &method,
-        &table_name,
-        raw_query.as_deref(),
-        &headers,
-        body,
-    )
-    .await
-    {
-        Ok(response) => response,
+    let request = TableRequest {
+        claims: &claims,
+        method: &method,
+        table_name: &table_name,
+        raw_query: raw_query.as_deref().unwrap_or_default(),
+        headers: &headers,
+    };
+    let response = match respond(&state, &request, body).await {
+        Ok(response) => finish(response, &request, &profile),
         Err(error) => error.into_response(),
     };
     tracing::debug!(%method, table = %table_name, status = response.status().as_u16(), elapsed_ms = started.elapsed().as_millis() as u64, "rest");
@@ -48,85 +55,53 @@ pub async fn handle(
 }
 
 /// Any other path under `/rest/v1/`: the key is checked as for a table (Kong routes the whole
-/// prefix to PostgREST), then PostgREST's own answer, PGRST125 "Invalid path specified in
-/// request URL". (PostgREST serves its OpenAPI document at the root; this stand-in does not.)
-pub async fn invalid_path(
-    State(state): State<AppState>,
-    RawQuery(raw_query): RawQuery,
-    headers: HeaderMap,
-) -> Response {
-    let checked = crate::auth::authenticate(
-        &state.config,
-        &headers,
-        raw_query.as_deref(),
-        chrono::Utc::now().timestamp(),
-    );
-    match checked {
-        Err(error) => error.into_response(),
-        Ok(_) => ApiError::postgrest(
-            StatusCode::NOT_FOUND,
-            "PGRST125",
-            "Invalid path specified in request URL",
-        )
-        .into_response(),
+/// prefix to PostgREST; `Authenticated` refuses a bad one), then PostgREST's own answer,
+/// PGRST125 "Invalid path specified in request URL". (PostgREST serves its OpenAPI document at
+/// the root; this stand-in does not.)
+pub async fn invalid_path(_: Authenticated) -> Response {
+    ApiError::postgrest(
+        StatusCode::NOT_FOUND,
+        "PGRST125",
+        "Invalid path specified in request URL",
+    )
+    .into_response()
+}
+
+/// A request on a table, as the edge let it through.
+struct TableRequest<'a> {
+    claims: &'a Claims,
+    method: &'a Method,
+    table_name: &'a str,
+    raw_query: &'a str,
+    headers: &'a HeaderMap,
+}
+
+impl TableRequest<'_> {
+    fn is_read(&self) -> bool {
+        matches!(*self.method, Method::GET | Method::HEAD)
     }
 }
 
+/// Dispatches on the method, with the table, the query and the preferences read.
 async fn respond(
     state: &AppState,
-    method: &Method,
-    table_name: &str,
-    raw_query: Option<&str>,
-    headers: &HeaderMap,
+    request: &TableRequest<'_>,
     body: Bytes,
 ) -> Result<Response, ApiError> {
-    if let Some(fault) = state.faults.next_rest_fault() {
-        tokio::time::sleep(fault.delay).await;
-        if let Some(status) = fault.fail_status {
-            let status = StatusCode::from_u16(status).unwrap_or(StatusCode::SERVICE_UNAVAILABLE);
-            return Err(ApiError::postgrest(
-                status,
-                "FAULT",
-                "injected fault (dev-server --faults)",
-            ));
-        }
-    }
-    let claims = crate::auth::authenticate(
-        &state.config,
-        headers,
-        raw_query,
-        chrono::Utc::now().timestamp(),
-    )?;
-    let is_read = matches!(*method, Method::GET | Method::HEAD);
-    let profile_header = if is_read {
-        "accept-profile"
-    } else {
-        "content-profile"
-    };
-    let profile = headers
-        .get(profile_header)
-        .and_then(|value| value.to_str().ok());
-    if let Some(schema) = profile.filter(|schema| *schema != "public") {
-        return Err(ApiError::schema_not_exposed(schema));
-    }
     let table = state
-        .table(table_name)
+        .table(request.table_name)
         .await
-        .ok_or_else(|| ApiError::unknown_table(table_name))?;
-    let query = Query::parse(raw_query.unwrap_or_default())?;
-    let mut preferences = Preferences::from_headers(headers);
-    preferences.singular = headers
-        .get(header::ACCEPT)
-        .and_then(|value| value.to_str().ok())
-        .is_some_and(|accept| accept.contains("application/vnd.pgrst.object+json"));
+        .ok_or_else(|| ApiError::unknown_table(request.table_name))?;
+    let query = Query::parse(request.raw_query)?;
+    let preferences = Preferences::of_request(request.headers);
     let context = RequestContext {
-        claims: &claims,
-        method: method.as_str(),
-        path: &format!("/{table_name}"),
-        headers,
-        read_only: is_read,
+        claims: request.claims,
+        method: request.method.as_str(),
+        path: &format!("/{}", request.table_name),
+        headers: request.headers,
+        read_only: request.is_read(),
     };
-    let mut response = match *method {
+    let mut response = match *request.method {
         Method::GET | Method::HEAD => read(state, &table, &query, &preferences, context).await?,
         Method::POST => insert(state, &table, &query, &preferences, context, &body).await?,
         Method::PATCH => update(state, &table, &query, &preferences, context, &body).await?,
@@ -135,31 +110,37 @@ async fn respond(
             return Err(ApiError::postgrest(
                 StatusCode::METHOD_NOT_ALLOWED,
                 "PGRST117",
-                format!("Unsupported HTTP method: {method}"),
+                format!("Unsupported HTTP method: {}", request.method),
             ));
         }
     };
-    let response_headers = response.headers_mut();
-    response_headers.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("application/json; charset=utf-8"),
-    );
-    if profile.is_some() {
-        response_headers.insert("content-profile", HeaderValue::from_static("public"));
-    }
     if !preferences.applied.is_empty()
         && let Ok(value) = HeaderValue::from_str(&preferences.applied.join(", "))
     {
-        response_headers.insert("preference-applied", value);
-    }
-    if is_read {
-        let location = format!("/{table_name}?{}", raw_query.unwrap_or_default());
-        insert_header(&mut response, "content-location", &location);
-    }
-    if *method == Method::HEAD {
-        *response.body_mut() = Body::empty();
+        response.headers_mut().insert("preference-applied", value);
     }
     Ok(response)
+}
+
+/// The headers every answer carries (content type, the profile echoed, where a read was
+/// from), and no body for HEAD.
+fn finish(mut response: Response, request: &TableRequest<'_>, profile: &Profile) -> Response {
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json; charset=utf-8"),
+    );
+    if profile.named {
+        headers.insert("content-profile", HeaderValue::from_static("public"));
+    }
+    if request.is_read() {
+        let location = format!("/{}?{}", request.table_name, request.raw_query);
+        insert_header(&mut response, "content-location", &location);
+    }
+    if *request.method == Method::HEAD {
+        *response.body_mut() = Body::empty();
+    }
+    response
 }
 
 async fn read(
@@ -381,53 +362,6 @@ fn write_response(
     response
 }
 
-fn parse_json(body: &[u8]) -> Result<Value, ApiError> {
-    serde_json::from_slice(body).map_err(|error| {
-        ApiError::bad_body("Empty or invalid json").with_details(error.to_string())
-    })
-}
-
-/// An object or an array of objects, as a list of objects.
-fn parse_rows(body: &[u8]) -> Result<Vec<Value>, ApiError> {
-    match parse_json(body)? {
-        object @ Value::Object(_) => Ok(vec![object]),
-        Value::Array(items) if items.iter().all(Value::is_object) => Ok(items),
-        _ => Err(ApiError::bad_body("Empty or invalid json")
-            .with_details("expected an object or an array of objects")),
-    }
-}
-
-/// The columns of the payload; PostgREST requires every object of an array to have the same keys
-/// when no `columns` parameter says which to take.
-fn payload_columns(rows: &[Value]) -> Result<Vec<String>, ApiError> {
-    let keys = |row: &Value| -> Vec<String> {
-        row.as_object()
-            .map(Map::keys)
-            .into_iter()
-            .flatten()
-            .cloned()
-            .collect()
-    };
-    let first = rows.first().map(keys).unwrap_or_default();
-    let mut sorted_first = first.clone();
-    sorted_first.sort();
-    for row in rows.iter().skip(1) {
-        let mut other = keys(row);
-        other.sort();
-        if other != sorted_first {
-            return Err(ApiError::bad_body("All object keys must match"));
-        }
-    }
-    Ok(first)
-}
-
-fn check_columns(table: &Table, columns: &[String]) -> Result<(), ApiError> {
-    match columns.iter().find(|column| table.column(column).is_none()) {
-        Some(column) => Err(ApiError::unknown_column(column, &table.name)),
-        None => Ok(()),
-    }
-}
-
 fn content_range(offset: i64, rows: i64, total: Option<i64>) -> String {
     let total = total.map_or_else(|| "*".to_owned(), |total| total.to_string());
     if rows == 0 {
@@ -446,7 +380,6 @@ fn insert_header(response: &mut Response, name: &'static str, value: &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
 
     #[test]
     fn content_range_follows_postgrest() {
@@ -454,27 +387,5 @@ mod tests {
         assert_eq!(content_range(0, 0, None), "*/*");
         assert_eq!(content_range(2, 3, Some(10)), "2-4/10");
         assert_eq!(content_range(0, 0, Some(0)), "*/0");
-    }
-
-    #[test]
-    fn array_bodies_need_matching_keys() {
-        let rows = vec![json!({"a":1,"b":2}), json!({"b":3,"a":4})];
-        assert_eq!(payload_columns(&rows).unwrap(), ["a", "b"]);
-        let mismatched = vec![json!({"a":1}), json!({"b":2})];
-        assert_eq!(
-            payload_columns(&mismatched).unwrap_err().body()["message"],
-            "All object keys must match"
-        );
-    }
-
-    #[test]
-    fn bodies_must_be_objects_or_arrays_of_objects() {
-        assert!(parse_rows(b"{\"a\":1}").is_ok());
-        assert!(parse_rows(b"[{\"a\":1}]").is_ok());
-        assert_eq!(parse_rows(b"[1]").unwrap_err().body()["code"], "PGRST102");
-        assert_eq!(
-            parse_rows(b"not json").unwrap_err().body()["code"],
-            "PGRST102"
-        );
     }
 }

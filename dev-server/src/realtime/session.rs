@@ -1,31 +1,30 @@
-//! One WebSocket connection: Phoenix framing in the socket's version, heartbeats, joins, leaves,
-//! token refreshes, the broadcasts its client sends (`client_broadcast`), the idle timeout,
-//! faults, and the per-client limits (`limits`). Outgoing
-//! frames from anywhere (replies, system messages, changes from the WAL poller) go through one
-//! bounded queue (`outbox`), so the socket has one writer.
+//! One WebSocket connection: Phoenix framing in the socket's version, heartbeats, leaves, the
+//! broadcasts its client sends (`client_broadcast`), the idle timeout, faults, and the
+//! per-client limits (`limits`); joins and token refreshes are in `joining`. Outgoing frames
+//! from anywhere (replies, system messages, changes from the WAL poller) go through one bounded
+//! queue (`outbox`), so the socket has one writer.
+
+mod joining;
 
 use std::collections::HashMap;
 use std::time::Duration;
 
 use axum::extract::ws::{CloseFrame, Message, WebSocket, close_code};
 use dashboard_core::frame::{Frame, Vsn};
-use dashboard_core::json::Json;
 use dashboard_core::protocol::{
     PHOENIX_TOPIC, SUBSCRIBED_MESSAGE, TOPIC_PREFIX, UNMATCHED_TOPIC, event,
 };
 use dashboard_core::user_broadcast::{BROADCAST_EVENT, UserBroadcast};
+use futures_util::stream::{SplitSink, SplitStream};
 use futures_util::{SinkExt, StreamExt};
-use serde_json::{Value, json};
+use serde_json::json;
 use tokio::time::Instant;
 
 use crate::faults::SocketFault;
-use crate::keys;
-use crate::realtime::authorization::{self, Refusal};
 use crate::realtime::client_broadcast::{self, ClientBroadcast};
-use crate::realtime::hub::{Binding, BroadcastReceiver, ChannelKey, Subscription};
-use crate::realtime::join::{self, JoinRequest};
+use crate::realtime::hub::ChannelKey;
 use crate::realtime::limits::{self, PerSecond};
-use crate::realtime::outbox::{self, Outbox};
+use crate::realtime::outbox::{self, Inbox, Outbox};
 use crate::state::AppState;
 
 /// How long a join waits for the replication slot before reporting an error.
@@ -97,19 +96,7 @@ pub async fn run(
         messages: PerSecond::new(Instant::now()),
         close_reason: None,
     };
-    // A frame as this socket's version writes it (Phoenix's V1 serializer sends no join_ref;
-    // Realtime's V2 serializer sends a broadcast as a binary user-broadcast frame).
-    let outgoing = |mut frame: Frame| {
-        if vsn == Vsn::V1 {
-            frame.join_ref = None;
-        } else if frame.join_ref.is_none()
-            && let Some(bytes) =
-                UserBroadcast::from_frame(&frame).and_then(|message| message.encode_binary().ok())
-        {
-            return Message::Binary(bytes.into());
-        }
-        Message::Text(frame.encode(vsn).into())
-    };
+    let outgoing = |frame: Frame| encode(frame, vsn);
     let mut deadline = Instant::now() + idle_timeout;
     tracing::debug!(
         socket = socket_id,
@@ -126,32 +113,8 @@ pub async fn run(
                 reason,
                 "realtime: closing a client over its limits"
             );
-            let close = Message::Close(Some(CloseFrame {
-                code: close_code::POLICY,
-                reason: reason.into(),
-            }));
-            // What is queued (a join's error reply) goes first, then the close frame; a client
-            // that does not read may take neither, so this waits one second at most.
-            let flush = async {
-                if session.close_reason.is_some() {
-                    while let Some(frame) = queue.try_recv() {
-                        sink.send(outgoing(frame)).await?;
-                    }
-                }
-                sink.send(close).await
-            };
-            let _ = tokio::time::timeout(Duration::from_secs(1), flush).await;
-            // The closing handshake: read (and drop) what the client still sends until its own
-            // close frame, so the connection ends cleanly instead of with a reset that would
-            // throw away the replies and the reason it has not read yet.
-            let drain = async {
-                while let Some(Ok(message)) = stream.next().await {
-                    if matches!(message, Message::Close(_)) {
-                        break;
-                    }
-                }
-            };
-            let _ = tokio::time::timeout(Duration::from_secs(1), drain).await;
+            let flush_queue = session.close_reason.is_some();
+            close_over_limits(&mut sink, &mut stream, &mut queue, flush_queue, reason, vsn).await;
             break;
         }
         tokio::select! {
@@ -199,6 +162,56 @@ pub async fn run(
     }
     state.hub.remove_socket(socket_id);
     tracing::debug!(socket = socket_id, "realtime: socket closed");
+}
+
+/// A frame as this socket's version writes it (Phoenix's V1 serializer sends no join_ref;
+/// Realtime's V2 serializer sends a broadcast as a binary user-broadcast frame).
+fn encode(mut frame: Frame, vsn: Vsn) -> Message {
+    if vsn == Vsn::V1 {
+        frame.join_ref = None;
+    } else if frame.join_ref.is_none()
+        && let Some(bytes) =
+            UserBroadcast::from_frame(&frame).and_then(|message| message.encode_binary().ok())
+    {
+        return Message::Binary(bytes.into());
+    }
+    Message::Text(frame.encode(vsn).into())
+}
+
+/// Closes a socket whose client passed a limit, with `reason`: what is queued (a join's error
+/// reply) goes first when `flush_queue`, then the close frame; a client that does not read may
+/// take neither, so this waits one second at most. Then the closing handshake: what the client
+/// still sends is read (and dropped) until its own close frame, so the connection ends cleanly
+/// instead of with a reset that would throw away the replies and the reason it has not read.
+async fn close_over_limits(
+    sink: &mut SplitSink<WebSocket, Message>,
+    stream: &mut SplitStream<WebSocket>,
+    queue: &mut Inbox,
+    flush_queue: bool,
+    reason: &'static str,
+    vsn: Vsn,
+) {
+    let close = Message::Close(Some(CloseFrame {
+        code: close_code::POLICY,
+        reason: reason.into(),
+    }));
+    let flush = async {
+        if flush_queue {
+            while let Some(frame) = queue.try_recv() {
+                sink.send(encode(frame, vsn)).await?;
+            }
+        }
+        sink.send(close).await
+    };
+    let _ = tokio::time::timeout(Duration::from_secs(1), flush).await;
+    let drain = async {
+        while let Some(Ok(message)) = stream.next().await {
+            if matches!(message, Message::Close(_)) {
+                break;
+            }
+        }
+    };
+    let _ = tokio::time::timeout(Duration::from_secs(1), drain).await;
 }
 
 impl Session {
@@ -271,156 +284,6 @@ impl Session {
         }
     }
 
-    async fn join(&mut self, frame: Frame) {
-        let config = &self.state.config;
-        let limits = config.client_limits;
-        if !self.joins.allow(Instant::now(), limits.joins_per_second) {
-            self.send(Frame::reply(
-                &frame,
-                "error",
-                json!({ "reason": limits::TOO_MANY_JOINS }),
-            ));
-            self.close_reason = Some(limits::TOO_MANY_JOINS);
-            return;
-        }
-        if self.channels.len() >= limits.channels_per_client
-            && !self.channels.contains_key(&frame.topic)
-        {
-            self.send(Frame::reply(
-                &frame,
-                "error",
-                json!({ "reason": limits::TOO_MANY_CHANNELS }),
-            ));
-            return;
-        }
-        let Some(name) = frame.topic.strip_prefix(TOPIC_PREFIX) else {
-            self.send(Frame::reply(
-                &frame,
-                "error",
-                json!({ "reason": UNMATCHED_TOPIC }),
-            ));
-            return;
-        };
-        let name = name.to_owned();
-        let request = JoinRequest::parse(&Value::from(frame.payload.clone()));
-        let token = request
-            .access_token
-            .clone()
-            .unwrap_or_else(|| self.connect_token.clone());
-        let verified = if name.is_empty() {
-            Err("TopicNameRequired: You must provide a topic name".to_owned())
-        } else {
-            keys::verify_for_realtime(&token, &config.jwt_secret, chrono::Utc::now().timestamp())
-        };
-        let claims = match verified {
-            Ok(claims) => claims,
-            Err(reason) => {
-                tracing::debug!(socket = self.socket_id, topic = %frame.topic, %reason, "realtime: join refused");
-                // Realtime waits CHANNEL_ERROR_BACKOFF_MS before an error reply.
-                refuse_later(&self.outbox, config.channel_error_backoff, &frame, reason);
-                return;
-            }
-        };
-        // A private channel: the role must be allowed to read the topic (checked at join, kept
-        // for the channel, and checked again when its token is refreshed).
-        let may_send = if request.private {
-            let followed = authorization::may_follow(&self.state.admin_url, &claims, &name)
-                .await
-                .map_err(|refusal| match refusal {
-                    Refusal::CannotRead => authorization::unauthorized(&name),
-                    Refusal::Unchecked(reason) => reason,
-                });
-            match followed {
-                Ok(write) => write,
-                Err(reason) => {
-                    tracing::debug!(socket = self.socket_id, topic = %frame.topic, %reason, "realtime: private join refused");
-                    refuse_later(&self.outbox, config.channel_error_backoff, &frame, reason);
-                    return;
-                }
-            }
-        } else {
-            true
-        };
-        if let Some(previous) = self.channels.get(&frame.topic) {
-            // Joining a joined topic closes the old incarnation first (Phoenix).
-            let old_ref = previous.join_ref.clone();
-            self.close_channel(&frame.topic, old_ref);
-        }
-        let join_ref = frame.join_ref.clone().or_else(|| frame.r#ref.clone());
-        self.channels.insert(
-            frame.topic.clone(),
-            Channel {
-                join_ref: join_ref.clone(),
-                token,
-                has_bindings: !request.entries.is_empty(),
-                private: request.private,
-                may_send,
-                broadcast_self: request.broadcast_self,
-                broadcast_ack: request.broadcast_ack,
-            },
-        );
-        self.send(Frame::reply(&frame, "ok", request.reply()));
-        // Every joined channel receives the broadcasts of its topic and privacy.
-        self.state.hub.insert_receiver(
-            self.key(&frame.topic),
-            BroadcastReceiver {
-                private: request.private,
-                outbox: self.outbox.clone(),
-            },
-        );
-        tracing::debug!(socket = self.socket_id, topic = %frame.topic, role = %claims.role, "realtime: joined");
-        if request.presence_enabled {
-            self.send(Frame::push(
-                join_ref.clone(),
-                None,
-                &frame.topic,
-                event::PRESENCE_STATE,
-                json!({}),
-            ));
-        }
-        if request.entries.is_empty() {
-            return;
-        }
-        match self.subscribe(&request.entries).await {
-            Ok(bindings) => {
-                let subscription = Subscription {
-                    claims,
-                    bindings,
-                    outbox: self.outbox.clone(),
-                };
-                self.state.hub.insert(self.key(&frame.topic), subscription);
-                self.subscribed(&frame.topic, join_ref);
-            }
-            Err(message) => self.system(
-                &frame.topic,
-                join_ref,
-                "postgres_changes",
-                "error",
-                &message,
-            ),
-        }
-    }
-
-    /// Checks the bindings against the publication and waits until changes really flow.
-    async fn subscribe(&self, entries: &[Value]) -> Result<Vec<Binding>, String> {
-        let client = self.state.pool.get().await.map_err(|error| {
-            format!("Realtime was unable to connect to the project database: {error}")
-        })?;
-        let published = crate::realtime::wal::published_tables(&client)
-            .await
-            .map_err(|error| {
-                format!("Realtime was unable to connect to the project database: {error}")
-            })?;
-        drop(client);
-        let bindings = join::bindings(entries, &published, &self.state.schema())?;
-        let mut ready = self.state.realtime_ready.subscribe();
-        tokio::time::timeout(SLOT_READY_TIMEOUT, ready.wait_for(|ready| *ready))
-            .await
-            .map_err(|_| "Replication connection was not established in time".to_owned())?
-            .map_err(|_| "Realtime is restarting, please standby".to_owned())?;
-        Ok(bindings)
-    }
-
     /// A binary frame: realtime-js's user-broadcast push (protocol 2.0.0).
     fn on_binary(&mut self, bytes: &[u8]) {
         self.count_message();
@@ -462,63 +325,6 @@ impl Session {
                 payload: json!({"status": "ok", "response": {}}).into(),
             };
             self.send(ack);
-        }
-    }
-
-    /// A new `access_token` for a channel: verified, and for a private channel authorized
-    /// against its topic again (Realtime resets the channel's policies on a new token); a
-    /// token that fails either ends the channel with a system error.
-    async fn refresh_token(&mut self, frame: &Frame) {
-        let Some(token) = frame.payload.get("access_token").and_then(Json::as_str) else {
-            return;
-        };
-        let Some(channel) = self.channels.get(&frame.topic) else {
-            return;
-        };
-        if token.is_empty() || token.starts_with("sb_") || token == channel.token {
-            return;
-        }
-        let join_ref = channel.join_ref.clone();
-        let has_bindings = channel.has_bindings;
-        let private = channel.private;
-        let verified = keys::verify_for_realtime(
-            token,
-            &self.state.config.jwt_secret,
-            chrono::Utc::now().timestamp(),
-        )
-        .map_err(|reason| keys::reason_message(&reason).to_owned());
-        let authorized = match verified {
-            Ok(claims) if private => {
-                let name = frame.topic.strip_prefix(TOPIC_PREFIX).unwrap_or_default();
-                authorization::may_follow(&self.state.admin_url, &claims, name)
-                    .await
-                    .map(|write| (claims, write))
-                    .map_err(|refusal| match refusal {
-                        Refusal::CannotRead => authorization::cannot_read(name),
-                        Refusal::Unchecked(reason) => reason,
-                    })
-            }
-            other => other.map(|claims| (claims, true)),
-        };
-        match authorized {
-            Ok((claims, may_send)) => {
-                if let Some(channel) = self.channels.get_mut(&frame.topic) {
-                    channel.token = token.to_owned();
-                    channel.may_send = may_send;
-                }
-                let role = claims.role.clone();
-                self.state.hub.set_claims(&self.key(&frame.topic), claims);
-                tracing::debug!(topic = %frame.topic, %role, "realtime: token refreshed");
-                if has_bindings {
-                    self.subscribed(&frame.topic, join_ref);
-                }
-            }
-            Err(message) => {
-                // A bad or unauthorized token ends the channel: system error, then phx_close.
-                tracing::debug!(topic = %frame.topic, %message, "realtime: refreshed token refused");
-                self.system(&frame.topic, join_ref.clone(), "system", "error", &message);
-                self.close_channel(&frame.topic, join_ref);
-            }
         }
     }
 

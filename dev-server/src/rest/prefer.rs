@@ -43,6 +43,17 @@ pub struct Preferences {
 }
 
 impl Preferences {
+    /// The `Prefer` headers, and whether `Accept` asks for one object
+    /// (`application/vnd.pgrst.object+json`).
+    pub fn of_request(headers: &HeaderMap) -> Self {
+        let mut preferences = Self::from_headers(headers);
+        preferences.singular = headers
+            .get(axum::http::header::ACCEPT)
+            .and_then(|value| value.to_str().ok())
+            .is_some_and(|accept| accept.contains("application/vnd.pgrst.object+json"));
+        preferences
+    }
+
     /// Reads every `Prefer` header.
     pub fn from_headers(headers: &HeaderMap) -> Self {
         let mut preferences = Self::default();
