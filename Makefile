@@ -83,6 +83,8 @@ release-for-tests: node_modules/.package-lock.json
 lint:
 	$(CARGO) fmt --all --check
 	$(CARGO) clippy --workspace --all-targets --locked -- -D warnings
+	$(CARGO) clippy --locked -p dashboard --target wasm32-unknown-unknown --features split -- -D warnings
+	$(CARGO) check --locked -q -p dashboard --target wasm32-unknown-unknown --tests
 
 db: deps-db
 	$(CARGO) run --locked -q -p throwaway-db -- --data-dir .data/db --port $(DB_PORT)

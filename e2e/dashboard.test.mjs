@@ -7,7 +7,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { createClient } from '@supabase/supabase-js';
 import WebSocket from 'ws';
-import { ARTIFACTS, startStack, until, statusOf } from './support.mjs';
+import { ARTIFACTS, startStack, until, statusOf, writeRows } from './support.mjs';
 
 const SEEDED = ['roundtable-worker', 'x-autopost', 'analyze-worker', 'content-worker', 'crawl-worker'];
 // Which live transport the section follows: Postgres Changes (the default) or, when
@@ -40,11 +40,10 @@ const summary = () => page.locator('[data-testid="summary"]').textContent();
 const connection = () => page.locator('[data-testid="connection"]').getAttribute('data-state');
 
 async function heartbeat(name, extra = {}) {
-  const { error } = await writer.from('hp_worker_status').upsert({
+  await writeRows(writer, {
     worker_name: name, status: 'running', last_heartbeat: new Date().toISOString(),
     jobs_processed: 142, error_count: 0, circuit_breaker_open: false, ...extra,
   });
-  assert.equal(error, null);
 }
 
 test('the five seeded workers show, 0/5 Running, before any heartbeat', async () => {

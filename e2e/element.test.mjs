@@ -9,7 +9,7 @@ import path from 'node:path';
 import { build } from 'esbuild';
 import { createClient } from '@supabase/supabase-js';
 import WebSocket from 'ws';
-import { ARTIFACTS, DIST, gatewayOver, launchBrowser, serveHostPage, serveReleaseBundle, startDatabase, until as waitUntil } from './support.mjs';
+import { ARTIFACTS, DIST, gatewayOver, launchBrowser, serveHostPage, serveReleaseBundle, startDatabase, until as waitUntil, writeRows } from './support.mjs';
 
 let database;
 let gateway;
@@ -115,8 +115,7 @@ test('a hostile host page on another origin with a strict CSP: the section works
   const { page, errors } = await openPage(hostile.url);
   await until(async () => (await page.locator('[data-testid="summary"]').textContent()) === '0/5 Running', { what: '0/5 Running' });
   await live(page);
-  const { error } = await writer.from('hp_worker_status').upsert({ worker_name: 'crawl-worker', status: 'running', last_heartbeat: new Date().toISOString() });
-  assert.equal(error, null);
+  await writeRows(writer, { worker_name: 'crawl-worker', status: 'running', last_heartbeat: new Date().toISOString() });
   await until(async () => (await page.locator('[data-worker="crawl-worker"]').getAttribute('data-status')) === 'running', { within: 3_000, what: 'the update followed' });
   await until(async () => (await page.locator('[data-testid="summary"]').textContent()) === '1/5 Running', { within: 3_000, what: '1/5 Running' });
   assert.deepEqual(await page.evaluate(() => window.__violations), [], 'no CSP violation');
@@ -245,11 +244,10 @@ test('two elements on one page both work, and each tells the host page its count
   await live(page, 1);
   assert.equal(await page.evaluate(() => window.__openSockets()), 2);
   await until(async () => (await page.evaluate(() => window.__changes.length)) >= 2, { what: 'first change events' });
-  const { error } = await writer.from('hp_worker_status').upsert([
+  await writeRows(writer, [
     { worker_name: 'x-autopost', status: 'running', circuit_breaker_open: false, last_heartbeat: new Date().toISOString() },
     { worker_name: 'content-worker', status: 'crashed', circuit_breaker_open: true, last_heartbeat: new Date().toISOString() },
   ]);
-  assert.equal(error, null);
   const expected = await (async () => {
     const { data } = await writer.from('hp_worker_status').select('worker_name');
     return data.length;

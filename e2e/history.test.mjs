@@ -6,7 +6,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { ARTIFACTS, startStack, until } from './support.mjs';
+import { ARTIFACTS, startStack, until, writeRows } from './support.mjs';
 
 const HOUR = 3600_000;
 let stack;
@@ -16,11 +16,10 @@ before(async () => {
   stack = await startStack({ separateWriter: true });
   // The worker's row first (its trigger records "first reported Running" now), then a past
   // written by hand: first report 20 h ago, a 1 h silence, 1 h crashed, 1 h with the breaker open.
-  const { error: rowError } = await stack.writer.from('hp_worker_status').upsert({
+  await writeRows(stack.writer, {
     worker_name: 'hist', status: 'running', last_heartbeat: new Date().toISOString(), jobs_processed: 10,
     metadata: { host: 'alpha', version: '1.4.0', region: 'eu', pid: 41, queue: 'crawl', build: '2026-11-30' },
   });
-  assert.equal(rowError, null);
   const { error } = await stack.writer.from('hp_worker_events').insert([
     { worker_name: 'hist', kind: 'status', from_status: null, to_status: 'running', occurred_at: at(20) },
     { worker_name: 'hist', kind: 'silence', silence_started_at: at(15), occurred_at: at(14) },
@@ -68,8 +67,7 @@ test('the strip, the uptime, the detail; live and after a resubscription', async
   assert.deepEqual(metadata.sort(), ['build', 'host', 'pid', 'queue', 'region', 'version'], 'all of it, not folded');
 
   // Live: a crash is a new event and a new band at once; jobs per minute from heartbeats.
-  const { error } = await stack.writer.from('hp_worker_status').upsert({ worker_name: 'hist', status: 'crashed', last_heartbeat: new Date().toISOString(), jobs_processed: 30 });
-  assert.equal(error, null);
+  await writeRows(stack.writer, { worker_name: 'hist', status: 'crashed', last_heartbeat: new Date().toISOString(), jobs_processed: 30 });
   await until(async () => /Running → Crashed$/.test((await events())[0]), { what: 'the crash listed live' });
   await until(async () => (await bands()).at(-1).band === 'crashed', { within: 5_000, what: 'the strip ending Crashed at once' }).catch(async (error) => { throw new Error(`${error.message}: ${JSON.stringify(await bands())}`); });
   const [running, crash] = await card.locator('[data-band]').evaluateAll((items) => items.slice(-2).map((item) => ({ ...item.dataset, title: item.title })));
@@ -77,7 +75,7 @@ test('the strip, the uptime, the detail; live and after a resubscription', async
   assert.equal(running.end, crash.start, 'the stretch before the crash ends when it began, on hover too');
   assert.match(crash.title, /^Crashed: /);
   await until(async () => /now \d+, at most \d+/.test(await card.locator('[data-testid="rate"]').textContent()), { what: 'jobs per minute' });
-  await stack.writer.from('hp_worker_status').upsert({ worker_name: 'hist', status: 'crashed', last_heartbeat: new Date(Date.now() + 1000).toISOString(), jobs_processed: 50 });
+  await writeRows(stack.writer, { worker_name: 'hist', status: 'crashed', last_heartbeat: new Date(Date.now() + 1000).toISOString(), jobs_processed: 50 });
   await until(async () => (await card.locator('[data-testid="sparkline"] polyline').count()) === 1, { what: 'the sparkline, from two rates on' });
   await fs.mkdir(ARTIFACTS, { recursive: true });
   await card.screenshot({ path: path.join(ARTIFACTS, 'history-card.png') });
@@ -85,7 +83,7 @@ test('the strip, the uptime, the detail; live and after a resubscription', async
   // Cut off: an event happens meanwhile; after the resubscription it is there.
   await stack.reader.kill('SIGKILL');
   await until(async () => (await page.locator('[data-testid="connection"]').getAttribute('data-state')) !== 'live', { what: 'offline' });
-  await stack.writer.from('hp_worker_status').upsert({ worker_name: 'hist', status: 'running', last_heartbeat: new Date().toISOString(), jobs_processed: 31 });
+  await writeRows(stack.writer, { worker_name: 'hist', status: 'running', last_heartbeat: new Date().toISOString(), jobs_processed: 31 });
   await stack.restartReader();
   await until(async () => /Crashed → Running$/.test((await events())[0]), { within: 30_000, what: 'the event written while cut off' });
   await page.close();

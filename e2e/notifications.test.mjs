@@ -5,17 +5,16 @@
 // Notifications are real; the test only records their constructor's calls.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startStack, until } from './support.mjs';
+import { startStack, until, writeRows } from './support.mjs';
 
 // Workers the test keeps beating every second (through their own gateway).
 const beating = new Set(['steady', 'crashy', 'held']);
 let stack; let beats;
 
 async function beat(names, fields = {}) {
-  const { error } = await stack.writer.from('hp_worker_status').upsert(names.map((worker_name) => ({
+  await writeRows(stack.writer, names.map((worker_name) => ({
     worker_name, status: 'running', last_heartbeat: new Date().toISOString(), ...fields,
   })));
-  assert.equal(error, null);
 }
 
 before(async () => {

@@ -12,7 +12,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { spawn } from 'node:child_process';
-import { ARTIFACTS, startStack, until, statusOf, statuses } from './support.mjs';
+import { ARTIFACTS, startStack, until, statusOf, statuses, writeRows } from './support.mjs';
 
 const OUTAGES_S = (process.env.WORKER_STATUS_OUTAGES ?? '12,30').split(',').map(Number);
 const BEATING = ['roundtable-worker', 'x-autopost', 'analyze-worker', 'content-worker'];
@@ -25,10 +25,9 @@ const pageErrors = [];
 
 async function beat(names) {
   const now = new Date().toISOString();
-  const { error } = await writer.from('hp_worker_status').upsert(names.map((worker_name) => ({
+  await writeRows(writer, names.map((worker_name) => ({
     worker_name, status: 'running', last_heartbeat: now, jobs_processed: 1, error_count: 0, circuit_breaker_open: false,
   })));
-  assert.equal(error, null);
 }
 
 before(async () => {
@@ -72,7 +71,7 @@ for (const seconds of OUTAGES_S) {
     assert.match(await banner.textContent(), /showing the state as of .*\d{1,2}:\d{2}:\d{2}/);
     // During the outage: crawl-worker really dies, a worker is added, one is removed. The page
     // cannot know, and must not guess: every status stays as it was last known.
-    await writer.from('hp_worker_status').upsert({ worker_name: `born-${seconds}`, status: 'running', last_heartbeat: new Date().toISOString(), jobs_processed: seconds });
+    await writeRows(writer, { worker_name: `born-${seconds}`, status: 'running', last_heartbeat: new Date().toISOString(), jobs_processed: seconds });
     const gone = BEATING[seconds % BEATING.length];
     await writer.from('hp_worker_status').delete().eq('worker_name', gone);
     const deadline = Date.now() + seconds * 1000;
@@ -136,10 +135,10 @@ test('Realtime unreachable but REST fine: the section polls every 15 s and says 
   await until(() => banner.isVisible(), { within: 15_000, what: 'the banner saying live updates are paused' });
   // A worker appears; with no realtime, the next poll (12-18 s later) brings it.
   const name = `polled-${Date.now()}`;
-  await writer.from('hp_worker_status').upsert({ worker_name: name, status: 'running', last_heartbeat: new Date().toISOString() });
+  await writeRows(writer, { worker_name: name, status: 'running', last_heartbeat: new Date().toISOString() });
   await until(async () => (await rows()).includes(name), { within: 20_000, what: 'the new worker, by polling' });
   // It crashes; the next poll shows it, but the page is not live: no notification yet.
-  await writer.from('hp_worker_status').upsert({ worker_name: name, status: 'crashed', last_heartbeat: new Date().toISOString() });
+  await writeRows(writer, { worker_name: name, status: 'crashed', last_heartbeat: new Date().toISOString() });
   await until(async () => requests.length >= 3, { within: 20_000, what: "a third snapshot request" });
   const gaps = requests.slice(1).map((at, i) => at - requests[i]);
   assert.ok(gaps.slice(1).every((gap) => gap >= 11_000 && gap <= 19_500), `polls every 15 s ± 20 %: ${gaps}`);
@@ -169,7 +168,7 @@ test('a page the browser froze in the background is right within 2 s of waking',
   await fetch(`${stack.reader.url}/__faults/drop-sockets`, { method: 'POST' });
   await new Promise((resolve) => setTimeout(resolve, 500));
   const name = `while-frozen-${Date.now()}`;
-  await writer.from('hp_worker_status').upsert({ worker_name: name, status: 'running', last_heartbeat: new Date().toISOString(), jobs_processed: 7 });
+  await writeRows(writer, { worker_name: name, status: 'running', last_heartbeat: new Date().toISOString(), jobs_processed: 7 });
   await new Promise((resolve) => setTimeout(resolve, 10_000));
   const woke = Date.now();
   await cdp.send('Page.setWebLifecycleState', { state: 'active' });

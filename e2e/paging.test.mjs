@@ -7,7 +7,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createClient } from '@supabase/supabase-js';
 import WebSocket from 'ws';
-import { startStack } from './support.mjs';
+import { startStack, writeRows } from './support.mjs';
 
 const WORKERS = 250;
 let stack;
@@ -24,8 +24,7 @@ before(async () => {
     worker_name: `fleet-${String(i).padStart(4, '0')}`, status: 'running', last_heartbeat: now,
     jobs_processed: i, error_count: 0, circuit_breaker_open: false, metadata: {},
   }));
-  const { error } = await writer.from('hp_worker_status').upsert(rows);
-  assert.equal(error, null);
+  await writeRows(writer, rows);
 });
 
 after(() => stack?.stop());
@@ -87,7 +86,7 @@ test('rows written and deleted while the section pages converge to exactly the t
   await page.waitForFunction(() => window.__summaries.some((text) => text.startsWith('Loading')), null, { timeout: 5_000 });
   const heartbeat = { status: 'running', last_heartbeat: new Date().toISOString(), jobs_processed: 1, error_count: 0, circuit_breaker_open: false, metadata: {} };
   // Behind the cursor, ahead of it, and a delete of a row already loaded.
-  assert.equal((await writer.from('hp_worker_status').upsert([{ worker_name: 'aaa-early', ...heartbeat }, { worker_name: 'zzz-late', ...heartbeat }])).error, null);
+  await writeRows(writer, [{ worker_name: 'aaa-early', ...heartbeat }, { worker_name: 'zzz-late', ...heartbeat }]);
   assert.equal((await writer.from('hp_worker_status').delete().eq('worker_name', 'fleet-0003')).error, null);
   const expected = await tableNames();
   const deadline = Date.now() + 10_000;
@@ -108,7 +107,7 @@ test('10,000 workers: all counted, a screenful in the DOM, and scrolling reaches
       worker_name: `zz-fleet-${String(from + i).padStart(5, '0')}`, status: 'running', last_heartbeat: now,
       jobs_processed: 0, error_count: 0, circuit_breaker_open: false, metadata: {},
     }));
-    assert.equal((await writer.from('hp_worker_status').upsert(rows)).error, null);
+    await writeRows(writer, rows);
   }
   const names = await tableNames();
   assert.equal(names.length, 10_000);

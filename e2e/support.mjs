@@ -97,8 +97,8 @@ export async function startStack({ gatewayArgs = [], attributes = '', writerKey 
 }
 
 /** Writes rows as the workers do (an upsert by `worker_name`); fails the test on an error. */
-export async function writeRows(writer, rows) {
-  const { error } = await writer.from('hp_worker_status').upsert(rows);
+export async function writeRows(writer, rows, options) {
+  const { error } = await writer.from('hp_worker_status').upsert(rows, options);
   if (error) throw new Error(`upsert refused: ${error.message}`);
 }
 

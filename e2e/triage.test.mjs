@@ -5,7 +5,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { ARTIFACTS, startStack, serveHostPage, until } from './support.mjs';
+import { ARTIFACTS, startStack, serveHostPage, until, writeRows } from './support.mjs';
 
 let stack;
 const now = () => new Date().toISOString();
@@ -15,14 +15,13 @@ before(async () => {
   stack = await startStack();
   // Besides the five seeded workers (Unknown until their first heartbeat, among them
   // crawl-worker, "Web crawling"):
-  const { error } = await stack.writer.from('hp_worker_status').upsert([
+  await writeRows(stack.writer, [
     { worker_name: 'crawl-eu', description: 'Crawls EU sites', status: 'running', last_heartbeat: now(), metadata: { host: 'alpha', version: '1.4.0' } },
     { worker_name: 'crawl-us', description: 'Crawls US sites', status: 'crashed', last_heartbeat: now(), metadata: { host: 'beta', version: '1.4.0' } },
     { worker_name: 'mailer', description: 'Sends the newsletters', status: 'running', last_heartbeat: ago(120), metadata: { host: 'alpha', version: '1.3.9' } },
     { worker_name: 'sender', description: 'Sends receipts', status: 'running', last_heartbeat: now(), metadata: { host: 'alpha', version: '1.4.0' } },
     { worker_name: 'indexer', description: 'Search index', status: 'stopped', last_heartbeat: now(), metadata: { host: 'beta', version: '1.4.0' } },
   ]);
-  assert.equal(error, null);
   // A day of history, so that the strips (and README's screenshot) show one.
   const hours = (n) => new Date(Date.now() - n * 3600_000).toISOString();
   const { error: historyError } = await stack.writer.from('hp_worker_events').insert(['crawl-eu', 'crawl-us', 'mailer', 'sender', 'indexer']
@@ -80,10 +79,9 @@ test('chips count live, filter, search, and the address holds the view', async (
   await until(async () => (await shownNames(page)).length === 10, { what: 'back to everyone' });
 
   // A chip's count follows the data live.
-  const { error } = await stack.writer.from('hp_worker_status').upsert({ worker_name: 'sender', status: 'crashed', last_heartbeat: now() });
-  assert.equal(error, null);
+  await writeRows(stack.writer, { worker_name: 'sender', status: 'crashed', last_heartbeat: now() });
   await until(async () => (await chip(page, 'crashed').locator('.wsm-chip-count').textContent()) === '2', { what: 'the Crashed count going up' });
-  await stack.writer.from('hp_worker_status').upsert({ worker_name: 'sender', status: 'running', last_heartbeat: now() });
+  await writeRows(stack.writer, { worker_name: 'sender', status: 'running', last_heartbeat: now() });
   await until(async () => (await chip(page, 'crashed').locator('.wsm-chip-count').textContent()) === '1', { what: 'and down' });
   await context.close();
 });
@@ -95,14 +93,13 @@ test('cards do not move under the pointer; they move once it leaves', async () =
   await until(async () => (await shownNames(page)).length === 10, { what: 'the list' });
   const before = await shownNames(page);
   await page.locator('[data-worker="crawl-eu"]').hover();
-  const { error } = await stack.writer.from('hp_worker_status').upsert({ worker_name: 'crawl-eu', status: 'crashed', last_heartbeat: now() });
-  assert.equal(error, null);
+  await writeRows(stack.writer, { worker_name: 'crawl-eu', status: 'crashed', last_heartbeat: now() });
   await until(async () => (await page.locator('[data-worker="crawl-eu"]').getAttribute('data-status')) === 'crashed', { what: 'the card turning Crashed in place' });
   await page.waitForTimeout(300);
   assert.deepEqual(await shownNames(page), before, 'the order waits while the pointer is in the list');
   await page.mouse.move(5, 5);
   await until(async () => (await shownNames(page))[0] === 'crawl-eu' || (await shownNames(page))[1] === 'crawl-eu', { what: 'the crashed card moving up once the pointer left' });
-  await stack.writer.from('hp_worker_status').upsert({ worker_name: 'crawl-eu', status: 'running', last_heartbeat: now() });
+  await writeRows(stack.writer, { worker_name: 'crawl-eu', status: 'running', last_heartbeat: now() });
   await context.close();
 });
 

@@ -1,11 +1,11 @@
-//! REST transport: the status table, one keyset page at a time (`dashboard_core::paging`), and
+//! REST transport: the status table, one keyset page at a time (`dashboard_core::wire::paging`), and
 //! the history table's last week, requested with the headers supabase-js sends. The only file that calls `fetch`. Rows that cannot be read
 //! are skipped and reported, so one bad row never hides the others.
 
 use dashboard_core::history::WorkerEvent;
-use dashboard_core::json::Json;
-use dashboard_core::paging::{self, PAGE_SIZE, PageOutcome};
-use dashboard_core::row::WorkerRow;
+use dashboard_core::wire::json::Json;
+use dashboard_core::wire::paging::{self, PAGE_SIZE, PageOutcome};
+use dashboard_core::wire::row::WorkerRow;
 
 use crate::browser::now_ms;
 use crate::config::{Config, HISTORY_TABLE, SNAPSHOT_TIMEOUT_MS, TABLE};

@@ -4,7 +4,7 @@
 //! builds fall back to the local stack and its publishable key. Only a public key (publishable,
 //! or the legacy anon JWT) ever belongs here: secret keys are refused.
 
-use dashboard_core::status::Thresholds;
+use dashboard_core::rules::status::Thresholds;
 
 /// Table the section shows.
 pub const TABLE: &str = "hp_worker_status";
@@ -121,7 +121,7 @@ impl Config {
         let base = self.supabase_url.replacen("http", "ws", 1);
         format!(
             "{base}{}?apikey={}&vsn=2.0.0",
-            dashboard_core::protocol::WEBSOCKET_PATH,
+            dashboard_core::wire::protocol::WEBSOCKET_PATH,
             self.key
         )
     }
@@ -131,7 +131,7 @@ impl Config {
 fn key_role(key: &str) -> Option<String> {
     let payload = key.split('.').nth(1)?;
     let bytes = base64_url_decode(payload)?;
-    let json = dashboard_core::json::Json::parse_bytes(&bytes).ok()?;
+    let json = dashboard_core::wire::json::Json::parse_bytes(&bytes).ok()?;
     json.get("role")?.as_str().map(str::to_owned)
 }
 

@@ -9,16 +9,16 @@
 //! workers, none folded away as long silent, every row readable, no grouping, filter or wall
 //! view. Anything else (and every error) waits for the section itself, which shows it.
 
-use dashboard_core::board::Board;
 use dashboard_core::channel::ConnectionStatus;
-use dashboard_core::clock::ClockOffset;
-use dashboard_core::connection_text;
-use dashboard_core::fold;
-use dashboard_core::relative_time::last_seen;
-use dashboard_core::row::WorkerRow;
-use dashboard_core::triage::{SEARCH_PARAM, STATUS_PARAM};
-use dashboard_core::window::ALL_CARDS_UP_TO;
-use dashboard_core::workers::Workers;
+use dashboard_core::rules::clock::ClockOffset;
+use dashboard_core::rules::workers::Workers;
+use dashboard_core::view::board::Board;
+use dashboard_core::view::connection_text;
+use dashboard_core::view::fold;
+use dashboard_core::view::relative_time::last_seen;
+use dashboard_core::view::triage::{SEARCH_PARAM, STATUS_PARAM};
+use dashboard_core::view::window::ALL_CARDS_UP_TO;
+use dashboard_core::wire::row::WorkerRow;
 use wasm_bindgen::JsValue;
 use web_sys::{Document, Element};
 
@@ -50,7 +50,7 @@ pub fn is_plain_view(config: &Config) -> bool {
 /// Draws `page` into `container` if it is the plain case; returns whether it did.
 pub fn draw(container: &Element, config: &Config, page: &Page) -> bool {
     // One page holds the whole table (the same rule the loader's paging follows).
-    let complete = dashboard_core::paging::next_cursor(&page.outcome).is_none();
+    let complete = dashboard_core::wire::paging::next_cursor(&page.outcome).is_none();
     if !complete
         || !page.skipped.is_empty()
         || page.rows.is_empty()
@@ -179,7 +179,7 @@ fn section(
 fn card(
     document: &Document,
     row: &WorkerRow,
-    status: dashboard_core::status::Status,
+    status: dashboard_core::rules::status::Status,
     now: i64,
 ) -> Result<Element, JsValue> {
     let card = element(

@@ -67,7 +67,7 @@ where
             Ok(part) => return Some(part),
             Err(error) => {
                 leptos::logging::warn!("worker status: {what} did not load: {error}");
-                let delay = dashboard_core::backoff::scheduled(attempt) as u32;
+                let delay = dashboard_core::rules::backoff::scheduled(attempt) as u32;
                 gloo_timers::future::TimeoutFuture::new(delay).await;
                 attempt += 1;
             }

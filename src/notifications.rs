@@ -1,10 +1,10 @@
 //! Opt-in browser notifications (issue 13): a button asks for the permission, only when clicked;
 //! once on (remembered in the browser), a worker turning Crashed or Stopped, or Late for more than
-//! a minute, shows one notification naming it (`dashboard_core::alerts` decides which and when).
+//! a minute, shows one notification naming it (`dashboard_core::rules::alerts` decides which and when).
 //! Nothing is shown while the page's own connection is down; what still holds is told once it
 //! is back.
 
-use dashboard_core::alerts::{Alert, Alerts};
+use dashboard_core::rules::alerts::{Alert, Alerts};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 

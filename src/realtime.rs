@@ -9,9 +9,9 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use dashboard_core::change::ChangeEvent;
 use dashboard_core::channel::{Channel, ChannelOptions, Command, ConnectionStatus, Input};
 use dashboard_core::history::WorkerEvent;
+use dashboard_core::wire::change::ChangeEvent;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::closure::Closure;
 use web_sys::{MessageEvent, WebSocket};

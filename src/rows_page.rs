@@ -2,8 +2,8 @@
 //! starts, and what the answer tells about the server's clock. Made by `api`, or by `prefetch`
 //! from the loader's request.
 
-use dashboard_core::paging::PageOutcome;
-use dashboard_core::row::WorkerRow;
+use dashboard_core::wire::paging::PageOutcome;
+use dashboard_core::wire::row::WorkerRow;
 
 /// One page of the table and what it tells about the server's clock.
 #[derive(Debug, Clone)]

@@ -6,7 +6,7 @@
 
 use std::any::Any;
 
-use dashboard_core::workers::Counts;
+use dashboard_core::rules::workers::Counts;
 use leptos::prelude::*;
 use send_wrapper::SendWrapper;
 use wasm_bindgen::JsCast;

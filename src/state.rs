@@ -24,7 +24,7 @@ pub mod fold;
 pub mod history;
 pub mod loader;
 
-use dashboard_core::change::ChangeEvent;
+use dashboard_core::wire::change::ChangeEvent;
 use leptos::prelude::*;
 
 use crate::browser::now_ms;

@@ -5,8 +5,8 @@
 //! or focus is in the list, and which groups are collapsed (remembered in the browser). The rules
 //! are in `dashboard_core::{triage, grouping}`; the workers come from the fleet (`state::fleet`).
 
-use dashboard_core::grouping::{self, Group};
-use dashboard_core::triage::{self, Search, StatusFilter};
+use dashboard_core::view::grouping::{self, Group};
+use dashboard_core::view::triage::{self, Search, StatusFilter};
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 

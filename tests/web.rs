@@ -4,16 +4,16 @@
 
 use dashboard::components::worker_status::WorkerStatus;
 use dashboard::config::Config;
-use dashboard::store::Store;
+use dashboard::state::State;
 use dashboard_core::local_stack::{ANON_KEY, SECRET_KEY, SERVICE_ROLE_KEY};
-use dashboard_core::row::WorkerRow;
+use dashboard_core::wire::row::WorkerRow;
 use leptos::prelude::*;
 use serde_json::json;
 
 /// A row from a `json!` value, read as the app reads the wire.
 fn row_of(value: serde_json::Value) -> WorkerRow {
-    let json =
-        dashboard_core::json::Json::parse(&value.to_string()).expect("serde_json writes JSON");
+    let json = dashboard_core::wire::json::Json::parse(&value.to_string())
+        .expect("serde_json writes JSON");
     WorkerRow::from_json(&json).expect("a valid test row")
 }
 use wasm_bindgen::JsCast;
@@ -21,22 +21,22 @@ use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-/// Mounts the section into a fresh element and returns it with the store.
-fn mount(config: Config) -> (web_sys::HtmlElement, Store) {
+/// Mounts the section into a fresh element and returns it with its state.
+fn mount(config: Config) -> (web_sys::HtmlElement, State) {
     let document = web_sys::window().unwrap().document().unwrap();
     let element: web_sys::HtmlElement = document.create_element("div").unwrap().dyn_into().unwrap();
     document.body().unwrap().append_child(&element).unwrap();
-    // Created inside the mount, as the app does: the store's effects need its executor and owner.
+    // Created inside the mount, as the app does: the state's effects need its executor and owner.
     let slot = std::rc::Rc::new(std::cell::Cell::new(None));
     let filled = slot.clone();
     leptos::mount::mount_to(element.clone(), move || {
-        let store = dashboard::provide_section_state(&config, None);
-        filled.set(Some(store));
+        let state = dashboard::provide_section_state(&config, None);
+        filled.set(Some(state));
         view! { <WorkerStatus /> }
     })
     .forget();
-    let store = slot.get().expect("the mount ran");
-    (element, store)
+    let state = slot.get().expect("the mount ran");
+    (element, state)
 }
 
 async fn settle() {
@@ -65,14 +65,14 @@ fn local() -> Config {
 
 #[wasm_bindgen_test]
 async fn every_status_renders_with_its_word_and_hook() {
-    let (root, store) = mount(local());
+    let (root, state) = mount(local());
     let row = |name: &str, status: &str, age_ms: Option<f64>, breaker: bool| {
         row_of(
             json!({"worker_name": name, "status": status, "circuit_breaker_open": breaker,
             "last_heartbeat": age_ms.map(iso_ago), "description": "does things", "jobs_processed": 7, "error_count": 1}),
         )
     };
-    store.apply_snapshot(vec![
+    state.loader.apply_snapshot(vec![
         row("fresh", "running", Some(15_000.0), false),
         row("slow", "running", Some(90_000.0), false),
         row("quiet", "running", Some(400_000.0), false),
@@ -129,11 +129,11 @@ async fn every_status_renders_with_its_word_and_hook() {
 
 #[wasm_bindgen_test]
 async fn long_metadata_is_collapsed_and_stays_text() {
-    let (root, store) = mount(local());
+    let (root, state) = mount(local());
     let metadata: serde_json::Map<String, serde_json::Value> = (0..8)
         .map(|i| (format!("key{i}"), json!(format!("<i>value {i}</i>"))))
         .collect();
-    store.apply_snapshot(vec![row_of(
+    state.loader.apply_snapshot(vec![row_of(
         json!({"worker_name": "meta", "metadata": metadata}),
     )]);
     settle().await;
@@ -147,8 +147,8 @@ async fn long_metadata_is_collapsed_and_stays_text() {
 
 #[wasm_bindgen_test]
 async fn an_empty_table_says_how_to_fill_it() {
-    let (root, store) = mount(local());
-    store.apply_snapshot(Vec::new());
+    let (root, state) = mount(local());
+    state.loader.apply_snapshot(Vec::new());
     settle().await;
     assert!(text(&root, "[data-testid=empty-state]").contains("No workers have reported yet"));
     assert_eq!(text(&root, "[data-testid=summary]"), "0/0 Running");
@@ -156,8 +156,8 @@ async fn an_empty_table_says_how_to_fill_it() {
 
 #[wasm_bindgen_test]
 async fn an_unreachable_service_shows_the_error_with_a_retry() {
-    let (root, store) = mount(local());
-    store.refresh();
+    let (root, state) = mount(local());
+    state.loader.refresh();
     for _ in 0..50 {
         settle().await;
         if query(&root, "[data-testid=error-panel]").is_some() {
@@ -194,7 +194,7 @@ async fn secret_keys_in_the_browser_are_refused_with_what_to_use() {
 #[wasm_bindgen_test]
 async fn the_first_rows_show_what_the_section_shows() {
     use dashboard::api::Page;
-    use dashboard_core::paging::PageOutcome;
+    use dashboard_core::wire::paging::PageOutcome;
     let document = web_sys::window().unwrap().document().unwrap();
     let container = document.create_element("div").unwrap();
     document.body().unwrap().append_child(&container).unwrap();

@@ -7,8 +7,8 @@
 
 use std::time::{Duration, Instant};
 
-use dashboard_core::frame::{Frame, Vsn};
 use dashboard_core::local_stack::ANON_KEY;
+use dashboard_core::wire::frame::{Frame, Vsn};
 use futures_util::{SinkExt, StreamExt};
 use serde_json::json;
 use throwaway_db::{DbOptions, ThrowawayDb};

@@ -13,9 +13,9 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use dashboard_core::frame::{Frame, Vsn};
 use dashboard_core::local_stack::ANON_KEY;
-use dashboard_core::user_broadcast::UserBroadcast;
+use dashboard_core::wire::frame::{Frame, Vsn};
+use dashboard_core::wire::user_broadcast::UserBroadcast;
 use futures_util::{SinkExt, StreamExt};
 use serde_json::json;
 use throwaway_db::{DbOptions, ThrowawayDb};

@@ -55,7 +55,9 @@ impl Default for GatewayConfig {
             channel_error_backoff: Duration::from_millis(5_000),
             connect_error_backoff: Duration::from_millis(2_000),
             poll_interval: Duration::from_millis(100),
-            idle_timeout: Duration::from_millis(dashboard_core::protocol::SERVER_IDLE_TIMEOUT_MS),
+            idle_timeout: Duration::from_millis(
+                dashboard_core::wire::protocol::SERVER_IDLE_TIMEOUT_MS,
+            ),
             client_limits: crate::realtime::limits::ClientLimits::default(),
         }
     }

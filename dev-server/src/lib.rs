@@ -42,7 +42,7 @@ pub fn app(state: AppState) -> Router {
         .route("/rest/v1/", any(rest::invalid_path))
         .route("/rest/v1/{table}/{*rest}", any(rest::invalid_path))
         .route(
-            dashboard_core::protocol::WEBSOCKET_PATH,
+            dashboard_core::wire::protocol::WEBSOCKET_PATH,
             get(realtime::websocket),
         )
         .route("/health", get(|| async { "ok" }));

@@ -24,7 +24,7 @@ use axum::extract::ws::rejection::WebSocketUpgradeRejection;
 use axum::extract::{RawQuery, State, WebSocketUpgrade};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
-use dashboard_core::frame::Vsn;
+use dashboard_core::wire::frame::Vsn;
 use serde_json::json;
 
 use crate::auth::api_key;

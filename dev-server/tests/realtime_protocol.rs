@@ -5,8 +5,8 @@
 
 use std::time::Duration;
 
-use dashboard_core::frame::{Frame, Vsn};
 use dashboard_core::local_stack::{ANON_KEY, SERVICE_ROLE_KEY};
+use dashboard_core::wire::frame::{Frame, Vsn};
 use dev_server::{Gateway, GatewayConfig};
 use futures_util::{SinkExt, StreamExt};
 use serde_json::{Value, json};

@@ -1,7 +1,7 @@
 //! The live-connection indicator: connecting, live, reconnecting in N s, offline, in the words of
-//! `dashboard_core::connection_text`.
+//! `dashboard_core::view::connection_text`.
 
-use dashboard_core::connection_text;
+use dashboard_core::view::connection_text;
 use leptos::prelude::*;
 
 use crate::state::State;

@@ -1,8 +1,8 @@
 //! A worker's metadata as key/value pairs, collapsed when long. Keys and values are text nodes,
 //! never markup.
 
-use dashboard_core::json::Object;
-use dashboard_core::metadata::MetadataPairs;
+use dashboard_core::view::metadata::MetadataPairs;
+use dashboard_core::wire::json::Object;
 use leptos::prelude::*;
 
 use crate::config::METADATA_VISIBLE;

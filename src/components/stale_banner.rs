@@ -29,7 +29,7 @@ pub fn StaleBanner() -> impl IntoView {
                 "Live updates paused: showing the state as of {} ({}). Statuses are held at that \
                  moment until the connection is back; reconnecting automatically.",
                 local_clock_time(at),
-                dashboard_core::relative_time::ago(now.get() - at)
+                dashboard_core::view::relative_time::ago(now.get() - at)
             )
         })
     };

@@ -2,8 +2,8 @@
 //! Escape clears it), the group picker and the notifications switch. The wall-screen view has
 //! none of them.
 
-use dashboard_core::grouping;
-use dashboard_core::triage::StatusFilter;
+use dashboard_core::view::grouping;
+use dashboard_core::view::triage::StatusFilter;
 use leptos::prelude::*;
 
 use crate::lazy::lazy_part;

@@ -1,9 +1,9 @@
 //! The compact rows of a large fleet, rendered only where they are on screen
-//! (`dashboard_core::window`): a spacer as tall as every row, and inside it the visible rows
+//! (`dashboard_core::view::window`): a spacer as tall as every row, and inside it the visible rows
 //! moved into place. It follows scrolling of the page or of any scrolling ancestor, and resizes;
 //! its listeners end when the section unmounts.
 
-use dashboard_core::window::visible_rows;
+use dashboard_core::view::window::visible_rows;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::closure::Closure;

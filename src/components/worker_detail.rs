@@ -2,7 +2,7 @@
 //! minute as a sparkline over the heartbeats seen since the page opened.
 
 use dashboard_core::history::RECENT_EVENTS;
-use dashboard_core::metadata::display;
+use dashboard_core::view::metadata::display;
 use leptos::prelude::*;
 
 use crate::components::worker_texts::local_time;
@@ -65,8 +65,9 @@ pub fn WorkerDetail(name: String) -> impl IntoView {
     });
     let rates = Memo::new(move |_| state.fleet.jobs_per_minute(&name));
     let points = move || {
-        rates
-            .with(|rates| dashboard_core::rates::sparkline_points(rates, SPARK_WIDTH, SPARK_HEIGHT))
+        rates.with(|rates| {
+            dashboard_core::rules::rates::sparkline_points(rates, SPARK_WIDTH, SPARK_HEIGHT)
+        })
     };
     let rate_words = move || {
         rates.with(|rates| match (rates.last(), rates.iter().max()) {

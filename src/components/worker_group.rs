@@ -1,8 +1,8 @@
 //! One group of workers sharing a metadata value (`group-by`): a header that collapses it, with
 //! the group's worst status and counts, and its workers.
 
-use dashboard_core::grouping::Group;
-use dashboard_core::window::full_cards_in_group;
+use dashboard_core::view::grouping::Group;
+use dashboard_core::view::window::full_cards_in_group;
 use leptos::prelude::*;
 
 use crate::components::worker_list::WorkerList;

@@ -1,7 +1,7 @@
 //! A list of workers: the first ones as full cards (problems first), the rest of a large list as
-//! windowed compact rows (`dashboard_core::window`). Used for the whole list and for each group.
+//! windowed compact rows (`dashboard_core::view::window`). Used for the whole list and for each group.
 
-use dashboard_core::window::full_cards;
+use dashboard_core::view::window::full_cards;
 use leptos::prelude::*;
 
 use crate::components::windowed_list::WindowedList;

@@ -1,9 +1,9 @@
 //! The words a worker's card and its compact row show, as signals over that worker's row and
 //! the clock: one place for both, and type-erased so every card shares one compiled copy.
 
-use dashboard_core::relative_time::last_seen;
-use dashboard_core::row::WorkerRow;
-use dashboard_core::status::{Status, Thresholds, status_of};
+use dashboard_core::rules::status::{Status, Thresholds, status_of};
+use dashboard_core::view::relative_time::last_seen;
+use dashboard_core::wire::row::WorkerRow;
 use leptos::prelude::*;
 
 use crate::state::State;

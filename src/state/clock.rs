@@ -1,13 +1,13 @@
 //! The shared clock: browser time ticking once a second, the estimate of the server's clock
-//! (from `Date` headers and commit times, `dashboard_core::clock`), the connection's status and
-//! what it means for the data's freshness (`dashboard_core::freshness`). Statuses, "Last seen"
+//! (from `Date` headers and commit times, `dashboard_core::rules::clock`), the connection's status and
+//! what it means for the data's freshness (`dashboard_core::rules::freshness`). Statuses, "Last seen"
 //! and the 7-day fold are judged at its server time. It stops ticking when the section unmounts.
 
 use std::rc::Rc;
 
 use dashboard_core::channel::ConnectionStatus;
-use dashboard_core::clock::ClockOffset;
-use dashboard_core::freshness::Freshness;
+use dashboard_core::rules::clock::ClockOffset;
+use dashboard_core::rules::freshness::Freshness;
 use leptos::prelude::*;
 
 use crate::browser::now_ms;
@@ -188,7 +188,7 @@ impl Clock {
     }
 
     /// The server time statuses are judged at, in ms, ticking once a second while the data is
-    /// current, and held at the last moment it was while it is not (`dashboard_core::freshness`).
+    /// current, and held at the last moment it was while it is not (`dashboard_core::rules::freshness`).
     pub fn server_now(self) -> Signal<i64> {
         let (freshness, offset, local_now) = (self.freshness, self.offset, self.local_now);
         Signal::derive(move || {

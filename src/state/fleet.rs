@@ -1,18 +1,18 @@
 //! The fleet: the workers the section knows (through the core reducer,
-//! `dashboard_core::workers`), one reactive cell per worker (a heartbeat updates that worker's
-//! card in place, nothing else), the display order and counts (`dashboard_core::board`,
+//! `dashboard_core::rules::workers`), one reactive cell per worker (a heartbeat updates that worker's
+//! card in place, nothing else), the display order and counts (`dashboard_core::view::board`,
 //! re-sorted only when a place changes), the status changes in words, and each worker's
 //! heartbeats seen since the page opened (jobs per minute). Statuses are judged at the clock's
 //! server time; the loader and the live channel feed it rows.
 
 use std::rc::Rc;
 
-use dashboard_core::board::Board;
-use dashboard_core::change::Change;
-use dashboard_core::row::WorkerRow;
-use dashboard_core::status::{Status, Thresholds};
-use dashboard_core::transition::Transition;
-use dashboard_core::workers::{Applied, Counts, Workers};
+use dashboard_core::rules::status::{Status, Thresholds};
+use dashboard_core::rules::transition::Transition;
+use dashboard_core::rules::workers::{Applied, Counts, Workers};
+use dashboard_core::view::board::Board;
+use dashboard_core::wire::change::Change;
+use dashboard_core::wire::row::WorkerRow;
 use leptos::prelude::*;
 use rustc_hash::FxHashMap as HashMap;
 
@@ -119,7 +119,10 @@ impl Fleet {
             .with_value(|workers| workers.get(&name).cloned());
         if let Some(row) = &row {
             self.samples.update_value(|samples| {
-                dashboard_core::rates::add_sample(samples.entry(name.clone()).or_default(), row);
+                dashboard_core::rules::rates::add_sample(
+                    samples.entry(name.clone()).or_default(),
+                    row,
+                );
             });
         }
         self.cells.update_value(|cells| match row {
@@ -152,7 +155,7 @@ impl Fleet {
             self.samples.update_value(|samples| {
                 samples.retain(|name, _| workers.get(name).is_some());
                 for row in workers.iter() {
-                    dashboard_core::rates::add_sample(
+                    dashboard_core::rules::rates::add_sample(
                         samples.entry(row.worker_name.clone()).or_default(),
                         row,
                     );
@@ -200,7 +203,9 @@ impl Fleet {
             .unwrap_or_default();
         if !transitions.is_empty() {
             self.announcement
-                .set(dashboard_core::transition::announcement(&transitions));
+                .set(dashboard_core::rules::transition::announcement(
+                    &transitions,
+                ));
             for listener in self.transition_listeners.get_value() {
                 listener(&transitions);
             }
@@ -267,7 +272,7 @@ impl Fleet {
         self.samples.with_value(|samples| {
             samples
                 .get(name)
-                .map(|samples| dashboard_core::rates::jobs_per_minute(samples))
+                .map(|samples| dashboard_core::rules::rates::jobs_per_minute(samples))
                 .unwrap_or_default()
         })
     }
@@ -277,8 +282,8 @@ impl Fleet {
 mod tests {
     use std::cell::RefCell;
 
-    use dashboard_core::change::Change;
-    use dashboard_core::json::Json;
+    use dashboard_core::wire::change::Change;
+    use dashboard_core::wire::json::Json;
 
     use super::*;
 

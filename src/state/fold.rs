@@ -3,7 +3,7 @@
 //! re-evaluated when the minute turns (plenty for that threshold) or the order changes (a
 //! silent worker that reports again changes status), not on every tick of the clock.
 
-use dashboard_core::fold;
+use dashboard_core::view::fold;
 use leptos::prelude::*;
 
 use crate::browser::local_storage;
@@ -81,8 +81,8 @@ impl Fold {
 
 #[cfg(test)]
 mod tests {
-    use dashboard_core::json::Json;
-    use dashboard_core::row::WorkerRow;
+    use dashboard_core::wire::json::Json;
+    use dashboard_core::wire::row::WorkerRow;
 
     use super::*;
 

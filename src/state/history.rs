@@ -171,7 +171,7 @@ impl WorkerHistory {
                     Batch::Stop => break,
                     // Asked for again on the reconnect schedule (the batch went back to pending).
                     Batch::Failed => {
-                        let delay = dashboard_core::backoff::scheduled(attempt) as u32;
+                        let delay = dashboard_core::rules::backoff::scheduled(attempt) as u32;
                         attempt += 1;
                         gloo_timers::future::TimeoutFuture::new(delay).await;
                     }

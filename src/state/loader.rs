@@ -5,10 +5,10 @@
 //! of a table of several pages and the rows that could not be read; the pages go to the fleet,
 //! their `Date` headers and the snapshot's time to the clock.
 
-use dashboard_core::paging::{self, Progress};
-use dashboard_core::poll::PollFallback;
-use dashboard_core::row::WorkerRow;
-use dashboard_core::workers::Counts;
+use dashboard_core::rules::poll::PollFallback;
+use dashboard_core::rules::workers::Counts;
+use dashboard_core::wire::paging::{self, Progress};
+use dashboard_core::wire::row::WorkerRow;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -167,6 +167,13 @@ impl Loader {
                 self.refresh();
             }
         });
+    }
+
+    /// A complete snapshot of the table, from elsewhere than `refresh` (the browser tests): the
+    /// fleet takes it and the load has settled.
+    pub fn apply_snapshot(self, rows: Vec<WorkerRow>) {
+        self.fleet.apply_snapshot(rows);
+        self.load.set(LoadState::Loaded);
     }
 
     /// Whether a snapshot may start now; if one is out, the next is owed instead (a snapshot
@@ -368,8 +375,8 @@ impl Loader {
 
 #[cfg(test)]
 mod tests {
-    use dashboard_core::json::Json;
-    use dashboard_core::paging::PageOutcome;
+    use dashboard_core::wire::json::Json;
+    use dashboard_core::wire::paging::PageOutcome;
 
     use super::*;
 

@@ -1,5 +1,15 @@
 //! Pure code shared by the dashboard (wasm) and the dev server (native): no I/O, no clock, no
-//! browser. Everything here is tested with plain `#[test]`.
+//! browser. Everything here is tested with plain `#[test]`. By layer, each folder's `mod.rs` a
+//! map of it:
+//!
+//! - `wire`: JSON, rows, changes, pages, Phoenix frames and the Realtime protocol (the gateway
+//!   shares this layer);
+//! - `rules`: statuses, thresholds, the reducer, the server clock, freshness, polling,
+//!   backoff, transitions and alerts;
+//! - `view`: the board, the window, triage, grouping, the fold, and the words shown;
+//! - `history`: status events, the per-worker store, strips, uptime and loading on demand;
+//! - `channel`: the Realtime channel's state machine (sans I/O);
+//! - `local_stack`: the local stack's URL and keys.
 
 #![warn(missing_docs)]
 
@@ -7,37 +17,14 @@
 #[cfg(test)]
 macro_rules! j {
     ($($json:tt)+) => {
-        $crate::json::Json::parse(&serde_json::json!($($json)+).to_string())
+        $crate::wire::json::Json::parse(&serde_json::json!($($json)+).to_string())
             .expect("serde_json writes JSON")
     };
 }
 
-pub mod alerts;
-pub mod backoff;
-pub mod board;
-pub mod change;
 pub mod channel;
-pub mod clock;
-pub mod connection_text;
-pub mod fold;
-pub mod frame;
-pub mod freshness;
-pub mod grouping;
 pub mod history;
-pub mod json;
 pub mod local_stack;
-pub mod metadata;
-pub mod paging;
-pub mod poll;
-pub mod protocol;
-pub mod rates;
-pub mod relative_time;
-pub mod row;
-pub mod status;
-pub mod thresholds;
-pub mod timestamp;
-pub mod transition;
-pub mod triage;
-pub mod user_broadcast;
-pub mod window;
-pub mod workers;
+pub mod rules;
+pub mod view;
+pub mod wire;

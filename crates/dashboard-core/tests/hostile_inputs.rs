@@ -9,14 +9,14 @@
 
 use std::collections::BTreeMap;
 
-use dashboard_core::change::parse_change;
 use dashboard_core::channel::{Channel, ChannelOptions, Command, ConnectionStatus, Input};
-use dashboard_core::frame::{Frame, Vsn};
-use dashboard_core::json::Json;
-use dashboard_core::paging::content_range_total;
-use dashboard_core::row::WorkerRow;
-use dashboard_core::status::Thresholds;
-use dashboard_core::timestamp::parse_timestamp_ms;
+use dashboard_core::rules::status::Thresholds;
+use dashboard_core::wire::change::parse_change;
+use dashboard_core::wire::frame::{Frame, Vsn};
+use dashboard_core::wire::json::Json;
+use dashboard_core::wire::paging::content_range_total;
+use dashboard_core::wire::row::WorkerRow;
+use dashboard_core::wire::timestamp::parse_timestamp_ms;
 
 const TABLE: &str = "hp_worker_status";
 const TOPIC: &str = "realtime:worker-status";

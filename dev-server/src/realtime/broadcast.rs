@@ -4,9 +4,9 @@
 //! payload and `meta.id` (the session writes it as a binary user-broadcast frame in protocol
 //! 2.0.0). No row-level check per message and viewer: a private channel was authorized at join.
 
-use dashboard_core::json::Json;
-use dashboard_core::protocol::TOPIC_PREFIX;
-use dashboard_core::user_broadcast::UserBroadcast;
+use dashboard_core::wire::json::Json;
+use dashboard_core::wire::protocol::TOPIC_PREFIX;
+use dashboard_core::wire::user_broadcast::UserBroadcast;
 use serde_json::Value;
 
 use crate::realtime::hub::ChangeKind;

@@ -15,9 +15,9 @@
 //! payload (the rest)
 //! ```
 
-use dashboard_core::frame::Frame;
-use dashboard_core::json::Json;
-use dashboard_core::user_broadcast::UserBroadcast;
+use dashboard_core::wire::frame::Frame;
+use dashboard_core::wire::json::Json;
+use dashboard_core::wire::user_broadcast::UserBroadcast;
 
 use crate::realtime::hub::{ChannelKey, Hub};
 

@@ -6,8 +6,8 @@
 
 use std::collections::HashMap;
 
-use dashboard_core::frame::Frame;
-use dashboard_core::protocol::event;
+use dashboard_core::wire::frame::Frame;
+use dashboard_core::wire::protocol::event;
 use serde_json::{Map, Value, json};
 use tokio_postgres::Client;
 

@@ -7,7 +7,7 @@
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
-use dashboard_core::frame::Frame;
+use dashboard_core::wire::frame::Frame;
 use tokio::sync::mpsc;
 
 /// Frames queued for one socket before it counts as not reading.
@@ -114,5 +114,5 @@ mod tests {
         );
     }
 
-    use dashboard_core::json::Json;
+    use dashboard_core::wire::json::Json;
 }

@@ -10,11 +10,11 @@ use std::collections::HashMap;
 use std::time::Duration;
 
 use axum::extract::ws::{CloseFrame, Message, WebSocket, close_code};
-use dashboard_core::frame::{Frame, Vsn};
-use dashboard_core::protocol::{
+use dashboard_core::wire::frame::{Frame, Vsn};
+use dashboard_core::wire::protocol::{
     PHOENIX_TOPIC, SUBSCRIBED_MESSAGE, TOPIC_PREFIX, UNMATCHED_TOPIC, event,
 };
-use dashboard_core::user_broadcast::{BROADCAST_EVENT, UserBroadcast};
+use dashboard_core::wire::user_broadcast::{BROADCAST_EVENT, UserBroadcast};
 use futures_util::stream::{SplitSink, SplitStream};
 use futures_util::{SinkExt, StreamExt};
 use serde_json::json;

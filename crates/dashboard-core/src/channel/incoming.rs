@@ -3,12 +3,12 @@
 //! (text in 1.0.0, binary user-broadcast frames in 2.0.0).
 
 use super::{Channel, Command, Phase};
-use crate::change::{parse_broadcast_change, parse_change};
-use crate::frame::Frame;
 use crate::history::WorkerEvent;
-use crate::json::Json;
-use crate::protocol::{PHOENIX_TOPIC, SUBSCRIBED_MESSAGE, event};
-use crate::user_broadcast::{BROADCAST_EVENT, UserBroadcast};
+use crate::wire::change::{parse_broadcast_change, parse_change};
+use crate::wire::frame::Frame;
+use crate::wire::json::Json;
+use crate::wire::protocol::{PHOENIX_TOPIC, SUBSCRIBED_MESSAGE, event};
+use crate::wire::user_broadcast::{BROADCAST_EVENT, UserBroadcast};
 
 impl Channel {
     /// A binary frame: in broadcast mode, a user broadcast of the channel; else ignored.

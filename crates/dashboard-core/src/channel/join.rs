@@ -2,9 +2,9 @@
 //! one for the history's inserts; or, in broadcast mode, the private topic), in its key order.
 
 use super::{Channel, Command, Phase};
-use crate::frame::Frame;
-use crate::json::Json;
-use crate::protocol::event;
+use crate::wire::frame::Frame;
+use crate::wire::json::Json;
+use crate::wire::protocol::event;
 
 impl Channel {
     pub(super) fn join(&mut self, now_ms: u64, commands: &mut Vec<Command>) {

@@ -18,11 +18,11 @@ mod tests;
 
 pub use status::ConnectionStatus;
 
-use crate::backoff::Backoff;
-use crate::change::ChangeEvent;
-use crate::frame::{Frame, Vsn};
 use crate::history::WorkerEvent;
-use crate::protocol::HEARTBEAT_INTERVAL_MS;
+use crate::rules::backoff::Backoff;
+use crate::wire::change::ChangeEvent;
+use crate::wire::frame::{Frame, Vsn};
+use crate::wire::protocol::HEARTBEAT_INTERVAL_MS;
 
 /// How long a join may wait for its reply (realtime-js `DEFAULT_TIMEOUT`).
 pub const JOIN_TIMEOUT_MS: u64 = 10_000;
@@ -36,7 +36,7 @@ pub const OFFLINE_REASON: &str = "This device is offline";
 /// What to subscribe to.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ChannelOptions {
-    /// Seeds the reconnect jitter (`crate::backoff`); a random number per dashboard, 0 for none.
+    /// Seeds the reconnect jitter (`crate::rules::backoff`); a random number per dashboard, 0 for none.
     pub jitter_seed: u64,
     /// Channel topic, `realtime:<name>`.
     pub topic: String,

@@ -1,8 +1,8 @@
 //! The channel's behaviour, input by input.
 
 use super::*;
-use crate::json::Json;
-use crate::user_broadcast::UserBroadcast;
+use crate::wire::json::Json;
+use crate::wire::user_broadcast::UserBroadcast;
 
 fn options() -> ChannelOptions {
     ChannelOptions {

@@ -1,8 +1,9 @@
 //! One row of `hp_worker_events` as the section reads it (a status change, a circuit-breaker
 //! change, a silence), and the words a worker's detail lists it with.
 
-use crate::json::Json;
-use crate::timestamp::parse_timestamp_ms;
+use crate::wire::json::Json;
+use crate::wire::reported_status::ReportedStatus;
+use crate::wire::timestamp::parse_timestamp_ms;
 
 /// What happened.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -10,9 +11,9 @@ pub enum EventKind {
     /// The reported status changed (`from` is `None` for a worker's first row).
     Status {
         /// Before.
-        from: Option<String>,
+        from: Option<ReportedStatus>,
         /// After.
-        to: String,
+        to: ReportedStatus,
     },
     /// The circuit breaker opened or closed.
     CircuitBreaker {
@@ -56,10 +57,10 @@ impl WorkerEvent {
             time("occurred_at").ok_or_else(|| format!("event {id}: no occurred_at"))?;
         let kind = match text("kind") {
             Some("status") => EventKind::Status {
-                from: text("from_status").map(str::to_owned),
+                from: text("from_status").map(ReportedStatus::parse),
                 to: text("to_status")
-                    .ok_or_else(|| format!("event {id}: a status event without to_status"))?
-                    .to_owned(),
+                    .map(ReportedStatus::parse)
+                    .ok_or_else(|| format!("event {id}: a status event without to_status"))?,
             },
             Some("circuit_breaker") => EventKind::CircuitBreaker {
                 open: value
@@ -88,30 +89,19 @@ impl WorkerEvent {
     /// The event in words: "Running → Crashed", "Circuit breaker opened", "Silent for 12 min".
     pub fn describe(&self) -> String {
         match &self.kind {
-            EventKind::Status { from: None, to } => format!("First reported {}", word(to)),
+            EventKind::Status { from: None, to } => format!("First reported {}", to.word()),
             EventKind::Status {
                 from: Some(from),
                 to,
-            } => format!("{} → {}", word(from), word(to)),
+            } => format!("{} → {}", from.word(), to.word()),
             EventKind::CircuitBreaker { open: true } => "Circuit breaker opened".to_owned(),
             EventKind::CircuitBreaker { open: false } => "Circuit breaker closed".to_owned(),
             EventKind::Silence { started_ms } => {
                 format!(
                     "Silent for {}",
-                    crate::relative_time::duration_words(self.occurred_ms - started_ms)
+                    crate::view::relative_time::duration_words(self.occurred_ms - started_ms)
                 )
             }
         }
-    }
-}
-
-/// A reported status as the card words it.
-fn word(status: &str) -> &str {
-    match status {
-        "running" => "Running",
-        "stopped" => "Stopped",
-        "crashed" => "Crashed",
-        "unknown" => "Unknown",
-        other => other,
     }
 }

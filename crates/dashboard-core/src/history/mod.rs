@@ -30,7 +30,8 @@ pub const RECENT_EVENTS: usize = 20;
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::row::WorkerRow;
+    use crate::wire::reported_status::ReportedStatus;
+    use crate::wire::row::WorkerRow;
 
     const MIN: i64 = 60_000;
     const T0: i64 = 1_800_000_000_000;
@@ -49,8 +50,8 @@ mod tests {
             id,
             at_min,
             EventKind::Status {
-                from: from.map(str::to_owned),
-                to: to.to_owned(),
+                from: from.map(ReportedStatus::parse),
+                to: ReportedStatus::parse(to),
             },
         )
     }

@@ -2,7 +2,8 @@
 //! (Running, silent, Stopped, Crashed, nothing known).
 
 use super::{EventKind, WorkerEvent};
-use crate::row::WorkerRow;
+use crate::wire::reported_status::ReportedStatus;
+use crate::wire::row::WorkerRow;
 
 /// A band of the strip.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -81,7 +82,7 @@ pub fn strip(
         EventKind::Status { from, .. } if event.occurred_ms > since_ms => Some(from.clone()),
         _ => None,
     });
-    let mut status: Option<String> = before(since_ms)
+    let mut status: Option<ReportedStatus> = before(since_ms)
         .rev()
         .find_map(|event| match &event.kind {
             EventKind::Status { to, .. } => Some(Some(to.clone())),
@@ -101,11 +102,11 @@ pub fn strip(
         })
         .or(first_breaker_after)
         .unwrap_or(row.circuit_breaker_open);
-    let band_of = |status: &Option<String>, breaker: bool| match status.as_deref() {
+    let band_of = |status: &Option<ReportedStatus>, breaker: bool| match status {
         _ if breaker => Band::Crashed,
-        Some("crashed") => Band::Crashed,
-        Some("running") => Band::Running,
-        Some("stopped") => Band::Stopped,
+        Some(ReportedStatus::Crashed) => Band::Crashed,
+        Some(ReportedStatus::Running) => Band::Running,
+        Some(ReportedStatus::Stopped) => Band::Stopped,
         _ => Band::Unknown,
     };
     let mut segments = Vec::new();

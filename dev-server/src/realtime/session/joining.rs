@@ -4,9 +4,9 @@
 //! Changes bindings, checked against the publication, live once the replication slot is).
 //! Also a channel's token refresh, which authorizes again.
 
-use dashboard_core::frame::Frame;
-use dashboard_core::json::Json;
-use dashboard_core::protocol::{TOPIC_PREFIX, UNMATCHED_TOPIC, event};
+use dashboard_core::wire::frame::Frame;
+use dashboard_core::wire::json::Json;
+use dashboard_core::wire::protocol::{TOPIC_PREFIX, UNMATCHED_TOPIC, event};
 use serde_json::{Value, json};
 use tokio::time::Instant;
 

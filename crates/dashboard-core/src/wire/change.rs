@@ -1,9 +1,9 @@
 //! A `postgres_changes` payload turned into a typed change of a worker row (the validated layer
 //! above `frame`). Anything unexpected is an error with a reason; the caller logs and counts it.
 
-use crate::json::Json;
+use crate::wire::json::Json;
 
-use crate::row::{RowError, WorkerRow, parse_timestamp_ms};
+use crate::wire::row::{RowError, WorkerRow, parse_timestamp_ms};
 
 /// One change to apply.
 #[derive(Debug, Clone, PartialEq)]
@@ -152,7 +152,7 @@ mod tests {
             "record": {"worker_name": "w", "status": "crashed"}, "old_record": {"worker_name": "w"}});
         let event = parse_broadcast_change(&update, TABLE).unwrap();
         assert!(
-            matches!(event.change, Change::Upsert(ref row) if row.reported_status == "crashed")
+            matches!(event.change, Change::Upsert(ref row) if row.reported_status == crate::wire::reported_status::ReportedStatus::Crashed)
         );
         assert_eq!(event.commit_ms, None);
         let delete = j!({"operation": "DELETE", "schema": "public", "table": TABLE, "record": null,

@@ -7,10 +7,10 @@
 use rustc_hash::FxHashMap as HashMap;
 use std::cmp::Ordering;
 
-use crate::row::WorkerRow;
-use crate::status::{Status, Thresholds, status_of};
-use crate::transition::Transition;
-use crate::workers::{Counts, Workers};
+use crate::rules::status::{Status, Thresholds, status_of};
+use crate::rules::transition::Transition;
+use crate::rules::workers::{Counts, Workers};
+use crate::wire::row::WorkerRow;
 
 /// Where a worker sorts: its status and seeded place.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -243,8 +243,8 @@ mod tests {
             "b did not change and c is new"
         );
     }
-    use crate::change::Change;
-    use crate::row::parse_timestamp_ms;
+    use crate::wire::change::Change;
+    use crate::wire::row::parse_timestamp_ms;
 
     const NOW: &str = "2026-11-28T15:00:00Z";
 

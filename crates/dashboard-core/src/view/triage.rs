@@ -5,9 +5,9 @@
 
 use rustc_hash::FxHashSet as HashSet;
 
-use crate::row::WorkerRow;
-use crate::status::Status;
-use crate::workers::Counts;
+use crate::rules::status::Status;
+use crate::rules::workers::Counts;
+use crate::wire::row::WorkerRow;
 
 /// The address parameter holding the status filter.
 pub const STATUS_PARAM: &str = "status";

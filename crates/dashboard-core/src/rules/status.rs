@@ -1,8 +1,9 @@
 //! The status rules: one pure function of a row, the server-time "now" and the thresholds
 //! (docs/architecture.md, "Status rules"). The first matching rule wins, in the table's order.
 
-use crate::row::WorkerRow;
-pub use crate::thresholds::Thresholds;
+pub use crate::rules::thresholds::Thresholds;
+use crate::wire::reported_status::ReportedStatus;
+use crate::wire::row::WorkerRow;
 
 /// What the dashboard shows for a worker.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -61,20 +62,23 @@ impl Status {
 
 /// The status of `row` at `now_ms` (server clock).
 pub fn status_of(row: &WorkerRow, now_ms: i64, thresholds: Thresholds) -> Status {
-    // A worker that reports its own heartbeat interval is judged by it (`crate::thresholds`).
-    let thresholds = crate::thresholds::thresholds_for(row, thresholds);
-    if row.circuit_breaker_open || row.reported_status == "crashed" {
+    // A worker that reports its own heartbeat interval is judged by it (`crate::rules::thresholds`).
+    let thresholds = crate::rules::thresholds::thresholds_for(row, thresholds);
+    if row.circuit_breaker_open || row.reported_status == ReportedStatus::Crashed {
         return Status::Crashed;
     }
     let Some(last) = row.last_heartbeat_ms else {
         return Status::Unknown;
     };
-    if !matches!(row.reported_status.as_str(), "running" | "stopped") {
+    if !matches!(
+        row.reported_status,
+        ReportedStatus::Running | ReportedStatus::Stopped
+    ) {
         return Status::Unknown;
     }
     // A heartbeat stamped slightly in the future (clock skew between worker and server) is fresh.
     let age = (now_ms - last).max(0);
-    if row.reported_status == "stopped" || age > thresholds.stopped_after_ms {
+    if row.reported_status == ReportedStatus::Stopped || age > thresholds.stopped_after_ms {
         return Status::Stopped;
     }
     if age > thresholds.late_after_ms {
@@ -208,8 +212,8 @@ mod tests {
 mod cadence_tests {
     //! A worker's own cadence, as the status it gets.
     use super::*;
-    use crate::json::Json;
-    use crate::thresholds::INTERVAL_KEY;
+    use crate::rules::thresholds::INTERVAL_KEY;
+    use crate::wire::json::Json;
 
     fn worker(interval: &str, age_ms: i64) -> (WorkerRow, i64) {
         let mut row =

@@ -2,7 +2,7 @@
 //! transition, naming the worker, never the ticking clock. A burst (a whole fleet turning Late at
 //! once) is named up to a few workers and then counted, so the announcement stays listenable.
 
-use crate::status::Status;
+use crate::rules::status::Status;
 
 /// Workers named in one announcement before the rest are counted.
 pub const NAMED_AT_MOST: usize = 5;

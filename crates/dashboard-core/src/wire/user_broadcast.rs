@@ -8,8 +8,8 @@
 //! topic | event | metadata (JSON) | payload (the rest)
 //! ```
 
-use crate::frame::Frame;
-use crate::json::Json;
+use crate::wire::frame::Frame;
+use crate::wire::json::Json;
 
 /// The first byte of a server user-broadcast frame.
 pub const USER_BROADCAST_KIND: u8 = 4;

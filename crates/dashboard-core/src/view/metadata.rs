@@ -2,7 +2,7 @@
 //! anything else as compact JSON, long values shortened), the first few shown and the rest
 //! folded away when the list is long.
 
-use crate::json::{Json, Object};
+use crate::wire::json::{Json, Object};
 
 /// Longest value shown, in characters.
 const VALUE_CHARS: usize = 120;

@@ -2,7 +2,8 @@
 //! A malformed row becomes a `RowError` that names the problem; it never panics and never takes
 //! the other rows down with it.
 
-use crate::json::{Json, Object};
+use crate::wire::json::{Json, Object};
+use crate::wire::reported_status::ReportedStatus;
 
 /// A worker row, validated.
 #[derive(Debug, Clone, PartialEq)]
@@ -11,9 +12,9 @@ pub struct WorkerRow {
     pub worker_name: String,
     /// What the worker does.
     pub description: Option<String>,
-    /// The status the worker reported, as stored (`running`, `stopped`, `crashed`, `unknown`, or
-    /// anything else, which the status rules call Unknown).
-    pub reported_status: String,
+    /// The status the worker reported (anything but the four known ones the status rules call
+    /// Unknown).
+    pub reported_status: ReportedStatus,
     /// Last heartbeat, milliseconds since the epoch (server clock).
     pub last_heartbeat_ms: Option<i64>,
     /// Jobs done.
@@ -104,7 +105,9 @@ impl WorkerRow {
         };
         Ok(Self {
             description: text("description")?,
-            reported_status: text("status")?.unwrap_or_else(|| "unknown".to_owned()),
+            reported_status: text("status")?.map_or(ReportedStatus::Unknown, |status| {
+                ReportedStatus::parse(&status)
+            }),
             last_heartbeat_ms: time("last_heartbeat")?,
             jobs_processed: count("jobs_processed")?,
             error_count: count("error_count")?,
@@ -118,7 +121,7 @@ impl WorkerRow {
 }
 
 /// RFC 3339 / PostgreSQL JSON timestamps (`2026-11-28T15:00:00.123456+00:00`) to milliseconds.
-pub use crate::timestamp::parse_timestamp_ms;
+pub use crate::wire::timestamp::parse_timestamp_ms;
 
 fn shorten(text: &str) -> String {
     if text.chars().count() <= 40 {

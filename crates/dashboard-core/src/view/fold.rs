@@ -2,8 +2,8 @@
 //! "N hidden", reversibly, so a fleet does not fill up with machines that are gone. A worker that
 //! never reported is not silent (it is Unknown, and new); one that reports again comes back.
 
-use crate::row::WorkerRow;
-use crate::workers::Workers;
+use crate::rules::workers::Workers;
+use crate::wire::row::WorkerRow;
 
 /// Silence after which a worker is folded away.
 pub const SILENT_AFTER_MS: i64 = 7 * 24 * 60 * 60 * 1000;

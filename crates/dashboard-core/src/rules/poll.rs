@@ -1,6 +1,6 @@
 //! The polling fallback: while the live connection is down but REST may still answer, the
 //! snapshot is fetched again every 15 s (±20 % jitter, so many open dashboards spread out),
-//! which keeps the list and the held statuses moving forward (`crate::freshness`). Live again,
+//! which keeps the list and the held statuses moving forward (`crate::rules::freshness`). Live again,
 //! polling stops; realtime's own snapshot after resubscribing takes over.
 
 /// Time between polls before jitter.

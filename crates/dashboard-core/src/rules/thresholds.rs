@@ -8,8 +8,8 @@
 //! (5 minutes) unless the interval is longer than 2.5 minutes; then Stopped comes after twice the
 //! Late time. Workers that report nothing keep the section's thresholds.
 
-use crate::json::Json;
-use crate::row::WorkerRow;
+use crate::wire::json::Json;
+use crate::wire::row::WorkerRow;
 
 /// When a silent worker turns Late and Stopped.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

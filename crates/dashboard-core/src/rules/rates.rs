@@ -1,7 +1,7 @@
 //! Jobs per minute from consecutive heartbeats seen by the page (not from the history table), and
 //! the sparkline's points.
 
-use crate::row::WorkerRow;
+use crate::wire::row::WorkerRow;
 
 /// Jobs-per-minute samples kept per worker.
 pub const RATE_SAMPLES: usize = 60;
@@ -54,7 +54,7 @@ pub fn sparkline_points(values: &[i64], width: i64, height: i64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::json::Json;
+    use crate::wire::json::Json;
 
     fn row(status: &str) -> WorkerRow {
         WorkerRow::from_json(

@@ -4,11 +4,11 @@
 
 use rustc_hash::FxHashMap as HashMap;
 
-use crate::json::Json;
-use crate::metadata::display;
-use crate::row::WorkerRow;
-use crate::status::Status;
-use crate::workers::{Counts, Workers};
+use crate::rules::status::Status;
+use crate::rules::workers::{Counts, Workers};
+use crate::view::metadata::display;
+use crate::wire::json::Json;
+use crate::wire::row::WorkerRow;
 
 /// The group of the workers that do not report the key.
 pub const NOT_SET: &str = "(not set)";

@@ -4,9 +4,9 @@
 //! a typed change or reply happens above it. Unknown events and extra keys are kept or ignored,
 //! never an error, because the server may add them at any time.
 
-use crate::json::Json;
+use crate::wire::json::Json;
 
-use crate::protocol::{PHOENIX_TOPIC, event};
+use crate::wire::protocol::{PHOENIX_TOPIC, event};
 
 /// The serializer version named by the socket URL's `vsn` parameter.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -47,7 +47,7 @@ pub struct Frame {
     pub r#ref: Option<String>,
     /// `realtime:<name>` or `phoenix`.
     pub topic: String,
-    /// See [`crate::protocol::event`].
+    /// See [`crate::wire::protocol::event`].
     pub event: String,
     /// Event-specific JSON.
     pub payload: Json,

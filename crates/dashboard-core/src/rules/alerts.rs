@@ -5,8 +5,8 @@
 //! polling fallback still reads the table) is told once the page is live again, if it still
 //! holds.
 
-use crate::status::Status;
-use crate::transition::Transition;
+use crate::rules::status::Status;
+use crate::rules::transition::Transition;
 
 /// How long a worker must have been Late before it is worth a notification (ms).
 pub const LATE_FOR_MS: i64 = 60_000;

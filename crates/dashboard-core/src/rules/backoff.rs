@@ -4,7 +4,7 @@
 //! the schedule says. The randomness is a seeded xorshift, so tests are deterministic; seed 0
 //! means no jitter (the plain schedule).
 
-use crate::protocol::RECONNECT_AFTER_MS;
+use crate::wire::protocol::RECONNECT_AFTER_MS;
 
 /// The scheduled delay for the `attempt`-th retry (0-based), before jitter.
 pub fn scheduled(attempt: usize) -> u64 {

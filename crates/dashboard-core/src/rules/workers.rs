@@ -5,9 +5,9 @@
 
 use rustc_hash::FxHashMap as HashMap;
 
-use crate::change::Change;
-use crate::row::WorkerRow;
-use crate::status::{Status, Thresholds, status_of};
+use crate::rules::status::{Status, Thresholds, status_of};
+use crate::wire::change::Change;
+use crate::wire::row::WorkerRow;
 
 /// What one change did to the known workers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -227,7 +227,7 @@ mod tests {
             row("gone", "2026-01-01T00:00:00Z", 1),
             row("kept", "2026-01-01T00:00:00Z", 1),
         ];
-        let deleted_at = crate::row::parse_timestamp_ms("2026-01-01T00:00:03Z").unwrap();
+        let deleted_at = crate::wire::row::parse_timestamp_ms("2026-01-01T00:00:03Z").unwrap();
         workers.apply(Change::Delete {
             worker_name: "gone".into(),
             commit_ms: deleted_at,
@@ -263,7 +263,10 @@ mod tests {
         assert_eq!(workers.apply(upsert(described)), Applied::Reshaped);
         let mut versioned = row("a", "2026-01-01T00:01:30Z", 3);
         versioned.description = Some("crawls".into());
-        versioned.metadata = vec![("version".into(), crate::json::Json::String("2".into()))];
+        versioned.metadata = vec![(
+            "version".into(),
+            crate::wire::json::Json::String("2".into()),
+        )];
         assert_eq!(workers.apply(upsert(versioned)), Applied::Reshaped);
         assert_eq!(workers.apply(upsert(beat)), Applied::Unchanged, "older");
         let delete = |name: &str| Change::Delete {
@@ -374,7 +377,7 @@ mod tests {
     fn a_delete_removes_and_a_late_older_update_does_not_resurrect() {
         let mut workers = Workers::default();
         workers.apply(Change::Upsert(row("a", T1, 1)));
-        let deleted_at = crate::row::parse_timestamp_ms(T2).unwrap();
+        let deleted_at = crate::wire::row::parse_timestamp_ms(T2).unwrap();
         let delete = Change::Delete {
             worker_name: "a".into(),
             commit_ms: deleted_at,
@@ -393,7 +396,7 @@ mod tests {
     #[test]
     fn problems_come_first_then_the_seeded_order() {
         let mut workers = Workers::default();
-        let now = crate::row::parse_timestamp_ms(T2).unwrap();
+        let now = crate::wire::row::parse_timestamp_ms(T2).unwrap();
         let mut seeded = |name: &str, order: i64, status: &str, breaker: bool| {
             let mut row = WorkerRow::from_json(
                 &j!({"worker_name": name, "status": status, "display_order": order,
