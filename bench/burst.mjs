@@ -15,31 +15,21 @@
 import os from 'node:os';
 import { createClient } from '@supabase/supabase-js';
 import WebSocket from 'ws';
-import { gatewayOver, launchBrowser, serveHostPage, serveReleaseBundle, startDatabase } from '../e2e/support.mjs';
+import { gatewayOver, launchBrowser, serveHostPage, serveReleaseBundle, startDatabase, writeRows } from '../e2e/support.mjs';
+import { WORKERS, fleetShown, heartbeatRow as row, seedFleet, workerName } from './fleet.mjs';
 import { servePeer } from './peer-site.mjs';
 
-const WORKERS = 10_000;
 const PER_BATCH = 100;
 const BATCHES = 100; // 10 s at 10 batches a second
 const MEMORY_CHANGES = 100_000;
 const CONVERGE_TIMEOUT_MS = 60_000;
 const LOAD_TIMEOUT_MS = 90_000;
-const FIRST = 'w-00000';
-const name = (i) => `w-${String(i).padStart(5, '0')}`;
-const row = (i, jobs) => ({ worker_name: name(i), status: 'running', last_heartbeat: new Date().toISOString(),
-  jobs_processed: jobs, error_count: 0, circuit_breaker_open: false, metadata: {} });
+const FIRST = workerName(0);
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function upsert(writer, rows) {
-  const { error } = await writer.from('hp_worker_status').upsert(rows);
-  if (error) throw new Error(error.message);
-}
 
 /** Runs the burst against one page; the table is reset to job counts of 0 first. */
 async function burst(browser, page, writer, gateway, final) {
-  for (let from = 0; from < WORKERS; from += 2_000) {
-    await upsert(writer, Array.from({ length: 2_000 }, (_, i) => row(from + i, 0)));
-  }
+  await seedFleet(writer);
   const tab = await browser.newPage({ viewport: { width: 1280, height: 900 } });
   await tab.addInitScript(() => {
     window.__longest = 0;
@@ -49,11 +39,7 @@ async function burst(browser, page, writer, gateway, final) {
   });
   console.error(`burst: ${page.name}`);
   await tab.goto(page.url);
-  // The section's root: the element's shadow root, or the document for the peers.
-  const loaded = await tab.waitForFunction((n) => ((document.querySelector('worker-status')?.shadowRoot ?? document)
-    .querySelector('[data-testid="summary"]')?.textContent ?? '').endsWith(`/${n} Running`), WORKERS + 5, { timeout: LOAD_TIMEOUT_MS })
-    .then(() => true, () => false);
-  if (!loaded) {
+  if (!(await fleetShown(tab, LOAD_TIMEOUT_MS))) {
     // A page that cannot even show the fleet has no burst figures; it is reported, not waited for.
     await tab.close();
     return { notLoaded: true };
@@ -82,7 +68,7 @@ async function burst(browser, page, writer, gateway, final) {
     await sleep(Math.max(0, started + batch * 100 - Date.now()));
     const rows = Array.from({ length: PER_BATCH }, (_, i) => row((batch * PER_BATCH + i * 97) % WORKERS, batch * PER_BATCH + i + 1));
     if (batch === BATCHES - 1) rows[0] = row(0, final);
-    await upsert(writer, rows);
+    await writeRows(writer, rows);
     if (batch === 9) afterFirstThousand = await memory();
   }
   const burstMs = Date.now() - started;
@@ -93,7 +79,7 @@ async function burst(browser, page, writer, gateway, final) {
   const busy = (await metric('TaskDuration')) - busyBefore;
   const longest = await tab.evaluate(() => window.__longest);
   for (let written = PER_BATCH * BATCHES; written < MEMORY_CHANGES; written += 500) {
-    await upsert(writer, Array.from({ length: 500 }, (_, i) => row((written + i * 13) % WORKERS, written + i)));
+    await writeRows(writer, Array.from({ length: 500 }, (_, i) => row((written + i * 13) % WORKERS, written + i)));
     await sleep(100);
   }
   await tab.waitForTimeout(2_000);

@@ -12,15 +12,11 @@
 // before the tests or make bench: such a build is heavier and its trap reports lose their name.
 import { createClient } from '@supabase/supabase-js';
 import WebSocket from 'ws';
-import { gatewayOver, launchBrowser, serveHostPage, serveReleaseBundle, startDatabase } from '../e2e/support.mjs';
+import { gatewayOver, launchBrowser, serveHostPage, serveReleaseBundle, startDatabase, writeRows } from '../e2e/support.mjs';
+import { WORKERS, fleetShown, heartbeatRow as row, seedFleet } from './fleet.mjs';
 
-const WORKERS = 10_000;
-const SEEDED = 5; // the migration's example workers
 const BATCHES = 50; // 100-row upserts every 100 ms
 const TOP = 30;
-const name = (i) => `w-${String(i).padStart(5, '0')}`;
-const row = (i, jobs) => ({ worker_name: name(i), status: 'running', last_heartbeat: new Date().toISOString(),
-  jobs_processed: jobs, error_count: 0, circuit_breaker_open: false, metadata: {} });
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 const mib = (bytes) => `${(bytes / 1048576).toFixed(1)} MiB`;
 
@@ -31,16 +27,11 @@ const gateway = await gatewayOver(database, 0, { faults: false });
 const site = await serveHostPage({ bundle, gatewayUrl: gateway.url, key: gateway.publishableKey });
 const writer = createClient(gateway.url, gateway.secretKey, { auth: { persistSession: false }, realtime: { transport: WebSocket } });
 try {
-  const upsert = async (rows) => {
-    const { error } = await writer.from('hp_worker_status').upsert(rows);
-    if (error) throw new Error(error.message);
-  };
-  for (let from = 0; from < WORKERS; from += 2_000) await upsert(Array.from({ length: 2_000 }, (_, i) => row(from + i, 0)));
+  await seedFleet(writer);
 
   const tab = await browser.newPage({ viewport: { width: 1280, height: 900 } });
   await tab.goto(site.url);
-  await tab.waitForFunction((n) => (document.querySelector('worker-status')?.shadowRoot
-    ?.querySelector('[data-testid="summary"]')?.textContent ?? '').endsWith(`/${n} Running`), WORKERS + SEEDED, { timeout: 60_000 });
+  if (!(await fleetShown(tab, 60_000))) throw new Error(`the section did not show ${WORKERS} workers within 60 s`);
   await tab.waitForTimeout(3_000); // subscribed and settled
   const cdp = await tab.context().newCDPSession(tab);
   await cdp.send('HeapProfiler.collectGarbage');
@@ -55,7 +46,7 @@ try {
     const started = Date.now();
     for (let batch = 0; batch < BATCHES; batch += 1) {
       await sleep(Math.max(0, started + batch * 100 - Date.now()));
-      await upsert(Array.from({ length: 100 }, (_, i) => row((batch * 100 + i * 97) % WORKERS, batch * 100 + i + 1)));
+      await writeRows(writer, Array.from({ length: 100 }, (_, i) => row((batch * 100 + i * 97) % WORKERS, batch * 100 + i + 1)));
     }
     await sleep(1_000);
     const { profile } = await cdp.send('Profiler.stop');

@@ -78,7 +78,7 @@ struct TableRequest<'a> {
 
 impl TableRequest<'_> {
     fn is_read(&self) -> bool {
-        matches!(*self.method, Method::GET | Method::HEAD)
+        edge::is_read(self.method)
     }
 }
 

@@ -58,6 +58,22 @@ struct Reading {
     after: Option<String>,
 }
 
+/// A snapshot read to its end: the rows that could not be read, and the rows of a table of one
+/// page (a table of several has been merged into the fleet page by page).
+struct ReadSnapshot {
+    skipped: Vec<String>,
+    one_page: Option<Vec<WorkerRow>>,
+}
+
+impl Reading {
+    fn finished(self, one_page: Option<Vec<WorkerRow>>) -> ReadSnapshot {
+        ReadSnapshot {
+            skipped: self.skipped,
+            one_page,
+        }
+    }
+}
+
 /// What one page did to a reading.
 enum Read {
     /// Another page follows.
@@ -169,8 +185,8 @@ impl Loader {
         });
     }
 
-    /// A complete snapshot of the table, from elsewhere than `refresh` (the browser tests): the
-    /// fleet takes it and the load has settled.
+    /// A complete snapshot of the table (a one-page refresh, or the browser tests): the fleet
+    /// takes it and the load has settled.
     pub fn apply_snapshot(self, rows: Vec<WorkerRow>) {
         self.fleet.apply_snapshot(rows);
         self.load.set(LoadState::Loaded);
@@ -189,15 +205,11 @@ impl Loader {
 
     /// Takes a finished snapshot (requested at browser time `requested_ms`), or its error;
     /// returns whether another is owed.
-    fn finish_refresh(
-        self,
-        outcome: Result<(Vec<String>, Option<Vec<WorkerRow>>), ApiError>,
-        requested_ms: i64,
-    ) -> bool {
+    fn finish_refresh(self, outcome: Result<ReadSnapshot, ApiError>, requested_ms: i64) -> bool {
         self.refreshing.set(false);
         self.progress.set(None);
         match outcome {
-            Ok((skipped, one_page)) => {
+            Ok(ReadSnapshot { skipped, one_page }) => {
                 for problem in &skipped {
                     leptos::logging::warn!("worker status: skipped a row: {problem}");
                 }
@@ -205,10 +217,10 @@ impl Loader {
                 // The rows, then the moment they are current as of: in this order a worker
                 // first seen while polling is judged at the previous moment first, so what
                 // happened to it since is a status change (that notifications tell).
-                if let Some(rows) = one_page {
-                    self.fleet.apply_snapshot(rows);
+                match one_page {
+                    Some(rows) => self.apply_snapshot(rows),
+                    None => self.load.set(LoadState::Loaded),
                 }
-                self.load.set(LoadState::Loaded);
                 self.clock.on_snapshot(requested_ms);
             }
             Err(error) => {
@@ -221,12 +233,8 @@ impl Loader {
         again
     }
 
-    /// Reads the whole table, page after page: returns the skipped rows, and the rows of a
-    /// table of one page (a table of several has been merged into the fleet by then).
-    async fn read_every_page(
-        self,
-        config: &Config,
-    ) -> Result<(Vec<String>, Option<Vec<WorkerRow>>), ApiError> {
+    /// Reads the whole table, page after page.
+    async fn read_every_page(self, config: &Config) -> Result<ReadSnapshot, ApiError> {
         let mut reading = Reading::default();
         loop {
             // The first page as the start left it (the loader's request, or its answer), taken
@@ -243,12 +251,12 @@ impl Loader {
                 None => api::fetch_page(config, reading.after.as_deref(), None).await?,
             };
             if self.load.is_disposed() {
-                return Ok((reading.skipped, None));
+                return Ok(reading.finished(None));
             }
             match self.take_page(&mut reading, page) {
                 Read::More => {}
-                Read::OnePage(rows) => return Ok((reading.skipped, Some(rows))),
-                Read::Merged => return Ok((reading.skipped, None)),
+                Read::OnePage(rows) => return Ok(reading.finished(Some(rows))),
+                Read::Merged => return Ok(reading.finished(None)),
             }
         }
     }
@@ -404,6 +412,13 @@ mod tests {
         }
     }
 
+    fn one_page(rows: Vec<WorkerRow>) -> ReadSnapshot {
+        ReadSnapshot {
+            skipped: Vec::new(),
+            one_page: Some(rows),
+        }
+    }
+
     fn loader() -> (Owner, Loader) {
         let owner = Owner::new();
         owner.set();
@@ -422,13 +437,13 @@ mod tests {
         assert!(!loader.begin_refresh(), "one snapshot at a time");
         assert!(!loader.begin_refresh());
         assert!(loader.is_refreshing().get_untracked());
-        let again = loader.finish_refresh(Ok((Vec::new(), Some(vec![row("a")]))), 0);
+        let again = loader.finish_refresh(Ok(one_page(vec![row("a")])), 0);
         assert!(
             again,
             "the snapshots asked for meanwhile run once, after it"
         );
         assert!(loader.begin_refresh());
-        let again = loader.finish_refresh(Ok((Vec::new(), Some(vec![row("a")]))), 0);
+        let again = loader.finish_refresh(Ok(one_page(vec![row("a")])), 0);
         assert!(!again, "nothing more was asked for");
         assert_eq!(loader.load().get_untracked(), LoadState::Loaded);
     }
@@ -437,7 +452,7 @@ mod tests {
     fn a_failed_refresh_keeps_the_rows_and_says_why() {
         let (_owner, loader) = loader();
         assert!(loader.begin_refresh());
-        loader.finish_refresh(Ok((Vec::new(), Some(vec![row("a")]))), 0);
+        loader.finish_refresh(Ok(one_page(vec![row("a")])), 0);
         assert!(loader.begin_refresh());
         let error = ApiError::Network("connection refused".into());
         loader.finish_refresh(Err(error.clone()), 0);
@@ -468,7 +483,13 @@ mod tests {
             loader.take_page(&mut reading, page(&["c"], 1)),
             Read::Merged
         ));
-        loader.finish_refresh(Ok((Vec::new(), None)), 0);
+        loader.finish_refresh(
+            Ok(ReadSnapshot {
+                skipped: Vec::new(),
+                one_page: None,
+            }),
+            0,
+        );
         assert_eq!(loader.loading_progress().get_untracked(), None);
         assert_eq!(loader.summary().get_untracked(), "3/3 Running");
 

@@ -31,6 +31,12 @@ pub async fn inject_faults(
     next.run(request).await
 }
 
+/// Whether `method` reads (PostgREST's GET and HEAD), which decides the profile header, the
+/// read-only transaction and the `Content-Location` of the answer.
+pub fn is_read(method: &Method) -> bool {
+    matches!(*method, Method::GET | Method::HEAD)
+}
+
 /// The role a request's key (and bearer token) stands for, as Kong and PostgREST decide it.
 pub struct Authenticated(pub Claims);
 
@@ -58,7 +64,7 @@ impl<S: Send + Sync> FromRequestParts<S> for Profile {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, ApiError> {
-        let header = if matches!(parts.method, Method::GET | Method::HEAD) {
+        let header = if is_read(&parts.method) {
             "accept-profile"
         } else {
             "content-profile"
