@@ -61,6 +61,44 @@ function named(wasm, name) {
   return Buffer.concat([wasm, Buffer.from([0, ...leb(payload.length), ...payload])]);
 }
 
+/**
+ * `wasm` without the exports whose names `drop` accepts: what only they reached, wasm-opt then
+ * removes. (Exports are roots: unused exported code stays otherwise.)
+ */
+function withoutExports(wasm, drop) {
+  const leb = (n) => { const bytes = []; do { let byte = n & 0x7f; n >>>= 7; if (n) byte |= 0x80; bytes.push(byte); } while (n); return bytes; };
+  let offset = 8;
+  const read = () => { let value = 0; let shift = 0; let byte; do { byte = wasm[offset++]; value += (byte & 0x7f) * 2 ** shift; shift += 7; } while (byte & 0x80); return value; };
+  const parts = [wasm.subarray(0, 8)];
+  let dropped = 0;
+  while (offset < wasm.length) {
+    const start = offset;
+    const id = wasm[offset++];
+    const size = read();
+    const end = offset + size;
+    if (id !== 7) {
+      parts.push(wasm.subarray(start, end));
+      offset = end;
+      continue;
+    }
+    const kept = [];
+    const count = read();
+    for (let index = 0; index < count; index += 1) {
+      const entryStart = offset;
+      const nameLength = read();
+      const name = wasm.subarray(offset, offset + nameLength).toString();
+      offset += nameLength + 1; // the name, then the kind
+      read(); // the index
+      if (drop(name)) dropped += 1;
+      else kept.push(wasm.subarray(entryStart, offset));
+    }
+    const payload = Buffer.concat([Buffer.from(leb(kept.length)), ...kept]);
+    parts.push(Buffer.from([7, ...leb(payload.length)]), payload);
+    offset = end;
+  }
+  return { wasm: Buffer.concat(parts), dropped };
+}
+
 function run(command, args, env = {}) {
   execFileSync(command, args, { cwd: root, stdio: ['ignore', 'inherit', 'inherit'], env: { ...process.env, ...env } });
 }
@@ -142,6 +180,14 @@ if (release) {
   run('wasm-split-cli', [built, split]);
   run('wasm-bindgen', ['--target', 'web', '--keep-lld-exports', '--no-demangle', '--no-typescript',
     '--out-dir', bindgen, '--out-name', 'dashboard', path.join(split, 'main.wasm')]);
+  // Leptos 0.8 always builds server functions' browser side (server_fn's `browser` feature),
+  // whose wasm-streams exports three JavaScript classes (IntoUnderlyingSource, …Sink,
+  // …ByteSource) with their code in the main module. Nothing here streams a request body or
+  // calls a server function, so their exports go, and wasm-opt drops their code.
+  const mainWasm = path.join(bindgen, 'dashboard_bg.wasm');
+  const { wasm: lighter, dropped } = withoutExports(await fs.readFile(mainWasm), (name) => /^(__wbg_)?intounderlying/.test(name));
+  if (dropped === 0) throw new Error('build-app: the wasm-streams exports are gone; drop withoutExports');
+  await fs.writeFile(mainWasm, lighter);
   const chunkNames = (await fs.readdir(split)).filter((name) => name.endsWith('.wasm') && name !== 'main.wasm').sort();
   for (const file of [path.join(bindgen, 'dashboard_bg.wasm'), ...chunkNames.map((name) => path.join(split, name))]) {
     run('wasm-opt', ['-Oz', ...(keepNames ? ['-g'] : []), '--strip-producers', '--strip-target-features', '--enable-reference-types', '--enable-bulk-memory', '--enable-nontrapping-float-to-int', '--enable-sign-ext', '--enable-mutable-globals', file, '-o', file]);

@@ -5,6 +5,10 @@
 //! module carries only what this needs: the REST answer, the rows, the status rules and
 //! "Last seen" (`dashboard-core`), and a few DOM calls.
 //!
+//! It also draws the empty slots the section fills once loaded (the triage bar's, each card's
+//! history strip's and "Details" row's), which hold their height (style/worker-status.css), so
+//! the rows do not move when those parts arrive.
+//!
 //! Only the plain case is drawn here: a table of one page with at most `ALL_CARDS_UP_TO`
 //! workers, none folded away as long silent, every row readable, no grouping, filter or wall
 //! view. Anything else (and every error) waits for the section itself, which shows it.
@@ -15,9 +19,11 @@ use dashboard_core::rules::workers::Workers;
 use dashboard_core::view::board::Board;
 use dashboard_core::view::connection_text;
 use dashboard_core::view::fold;
+use dashboard_core::view::metadata::MetadataPairs;
 use dashboard_core::view::relative_time::last_seen;
 use dashboard_core::view::triage::{SEARCH_PARAM, STATUS_PARAM};
 use dashboard_core::view::window::ALL_CARDS_UP_TO;
+use dashboard_core::wire::json::Object;
 use dashboard_core::wire::row::WorkerRow;
 use wasm_bindgen::JsValue;
 use web_sys::{Document, Element};
@@ -25,7 +31,7 @@ use web_sys::{Document, Element};
 use crate::api::Page;
 use crate::browser::now_ms;
 use crate::components::worker_texts::{counts_text, exact_last_heartbeat, iso_last_heartbeat};
-use crate::config::Config;
+use crate::config::{Config, METADATA_VISIBLE};
 use crate::triage::{GROUP_PARAM, VIEW_PARAM};
 
 /// Address parameters that change what the list shows (`triage`): with any of them the section
@@ -159,6 +165,12 @@ fn section(
             )?,
         )?;
     }
+    let triage_slot = element(document, "div", &[("class", "wsm-triage-slot")])?;
+    append(
+        &triage_slot,
+        element(document, "div", &[("class", "wsm-triage-room")])?,
+    )?;
+    append(&section, triage_slot)?;
     let list_area = element(document, "div", &[("class", "wsm-workers")])?;
     let list = element(
         document,
@@ -251,7 +263,45 @@ fn card(
             &counts_text(row),
         )?,
     )?;
+    append(
+        &card,
+        element(document, "div", &[("class", "wsm-history-slot")])?,
+    )?;
+    if let Some(list) = metadata(document, &row.metadata)? {
+        append(&card, list)?;
+    }
+    append(&card, element(document, "div", &[("class", "wsm-extras")])?)?;
     Ok(card)
+}
+
+/// A card's metadata, as `MetadataList` renders it (`None` when there is none).
+fn metadata(document: &Document, metadata: &Object) -> Result<Option<Element>, JsValue> {
+    let MetadataPairs { visible, hidden } = MetadataPairs::of(metadata, METADATA_VISIBLE);
+    if visible.is_empty() {
+        return Ok(None);
+    }
+    let pairs = |pairs: &[(String, String)]| -> Result<Element, JsValue> {
+        let list = element(document, "dl", &[("class", "wsm-meta")])?;
+        for (key, value) in pairs {
+            let pair = element(document, "div", &[("class", "wsm-meta-pair")])?;
+            append(&pair, text_element(document, "dt", &[], key)?)?;
+            append(&pair, text_element(document, "dd", &[], value)?)?;
+            append(&list, pair)?;
+        }
+        Ok(list)
+    };
+    let wrapper = element(document, "div", &[("data-testid", "metadata")])?;
+    append(&wrapper, pairs(&visible)?)?;
+    if !hidden.is_empty() {
+        let more = element(document, "details", &[("class", "wsm-meta-more")])?;
+        append(
+            &more,
+            text_element(document, "summary", &[], &format!("{} more", hidden.len()))?,
+        )?;
+        append(&more, pairs(&hidden)?)?;
+        append(&wrapper, more)?;
+    }
+    Ok(Some(wrapper))
 }
 
 /// Appends `child` to `parent`.

@@ -1,6 +1,9 @@
 //! One worker: name, description, status (icon and word), "Last seen" ticking with the exact
-//! local time on hover and focus, jobs and errors, the circuit-breaker badge, "version differs",
-//! the 24-hour history strip with uptime, metadata, and its detail on request.
+//! local time on hover and focus, jobs and errors, the circuit-breaker badge, the 24-hour history
+//! strip with uptime, metadata, "version differs", and its detail on request.
+//!
+//! The strip and the "Details" row are lazily loaded into slots that hold their height from the
+//! first render on (and `first_rows` draws the same slots), so nothing moves when they arrive.
 
 use leptos::prelude::*;
 
@@ -36,7 +39,12 @@ pub fn WorkerCard(name: String) -> impl IntoView {
         let row = row.clone();
         move || row.with(|row| row.description.is_some())
     });
-    let breaker = Signal::derive(move || row.with(|row| row.circuit_breaker_open));
+    let breaker = Signal::derive({
+        let row = row.clone();
+        move || row.with(|row| row.circuit_breaker_open)
+    });
+    let metadata = Memo::new(move |_| row.with(|row| row.metadata.clone()));
+    let history = State::expect().history;
     let display_name = name.clone();
     let strip = deferred({
         let name = name.clone();
@@ -64,8 +72,11 @@ pub fn WorkerCard(name: String) -> impl IntoView {
                 <time datetime=iso title=exact tabindex="0" data-exact=exact>{seen}</time>
             </p>
             <p class="wsm-counts" data-testid="counts">{counts}</p>
-            {strip}
-            {extras}
+            <div class="wsm-history-slot" class:wsm-history-none=move || history.table_unavailable()>
+                {strip}
+            </div>
+            {move || view! { <MetadataList metadata=metadata.get() /> }}
+            <div class="wsm-extras">{extras}</div>
         </li>
     }
     .into_any()
@@ -73,20 +84,16 @@ pub fn WorkerCard(name: String) -> impl IntoView {
 
 lazy_part! {
     module section;
-    /// A card's "version differs" line, metadata and detail, loaded once the first rows are
-    /// on screen.
+    /// A card's "Details" row ("version differs" beside it) and the detail on request, loaded
+    /// once the first rows are on screen.
     pub fn card_extras(name: String) -> AnyView {
         view! { <CardExtras name=name /> }.into_any()
     }
 }
 
-/// "Version differs", the metadata, and the detail on request.
+/// The "Details" toggle with "version differs" beside it, and the detail on request.
 #[component]
 fn CardExtras(name: String) -> impl IntoView {
-    let Some(row) = State::expect().fleet.row(&name) else {
-        return ().into_any();
-    };
-    let metadata = Memo::new(move |_| row.with(|row| row.metadata.clone()));
     let version_differs = {
         let outliers = use_context::<VersionOutliers>();
         let name = name.clone();
@@ -98,19 +105,20 @@ fn CardExtras(name: String) -> impl IntoView {
     };
     let open = RwSignal::new(false);
     view! {
-        <Show when=version_differs>
-            <p class="wsm-version-differs" data-testid="version-differs">"Version differs from the rest of its group"</p>
-        </Show>
-        {move || view! { <MetadataList metadata=metadata.get() /> }}
-        <button
-            type="button"
-            class="wsm-fold-toggle wsm-open"
-            data-testid="open-detail"
-            aria-expanded=move || if open.get() { "true" } else { "false" }
-            on:click=move |_| open.update(|open| *open = !*open)
-        >
-            {move || if open.get() { "Hide details" } else { "Details" }}
-        </button>
+        <div class="wsm-actions">
+            <button
+                type="button"
+                class="wsm-fold-toggle wsm-open"
+                data-testid="open-detail"
+                aria-expanded=move || if open.get() { "true" } else { "false" }
+                on:click=move |_| open.update(|open| *open = !*open)
+            >
+                {move || if open.get() { "Hide details" } else { "Details" }}
+            </button>
+            <Show when=version_differs>
+                <p class="wsm-version-differs" data-testid="version-differs">"Version differs from the rest of its group"</p>
+            </Show>
+        </div>
         <Show when=move || open.get()>
             {deferred({
                 let name = name.clone();

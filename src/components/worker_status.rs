@@ -80,8 +80,13 @@ pub fn WorkerStatus() -> impl IntoView {
                 <ErrorPanel />
             </Show>
             <Show when=show_list>
+                // Its room is kept from the first render on (`first_rows` draws it too): the rows
+                // below do not move when the bar arrives.
                 <Show when=controls>
-                    {deferred(triage_bar)}
+                    <div class="wsm-triage-slot">
+                        <div class="wsm-triage-room"></div>
+                        {deferred(triage_bar)}
+                    </div>
                 </Show>
                 // Places hold while the pointer or keyboard focus is in the list: nothing jumps
                 // under it. Focus left by a click does not hold them (a wall screen someone once

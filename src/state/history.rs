@@ -98,6 +98,13 @@ impl WorkerHistory {
         }
     }
 
+    /// Whether the history table is known not to answer (tracked): the cards then keep no room
+    /// for a strip.
+    pub fn table_unavailable(self) -> bool {
+        self.table
+            .with(|table| matches!(table, Table::Unavailable(_)))
+    }
+
     /// Runs `read` over a worker's events (oldest first), tracking changes.
     pub fn with_events<R>(self, name: &str, read: impl FnOnce(&[WorkerEvent]) -> R) -> R {
         self.revision.track();
