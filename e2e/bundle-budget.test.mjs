@@ -1,16 +1,20 @@
 // The release bundle's weight is a budget, checked on every `make test`, in two numbers: the
 // critical path (what the first rows wait for: loader, bindings, split loader, main wasm, the
-// section's styles) and the total (every file of dist/), both brotli as Vercel serves them.
+// section's styles) and the total (every file of dist/ a browser fetches; not the element's
+// TypeScript types), both brotli as Vercel serves them.
 // Deterministic, not a timing. Each is lowered as diet steps land and raised only with a
 // measured reason in the commit. Goals (issue 19): critical path at most 80 KiB, total no
-// heavier than before the split (181.8 KiB).
+// heavier than before the split (181.8 KiB). Raised to 182.2 KiB for issue 21: the title kept
+// right when the host changes its own (Next.js on navigation) and a socket closed quietly when the
+// section goes while it connects, +0.7 KiB, after -0.3 KiB from dropping the unused wasm-streams
+// classes from the bindings.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { bundleSize, kib } from '../scripts/bundle-size.mjs';
 import { DIST } from './support.mjs';
 
 const CRITICAL_BUDGET_BYTES = 50 * 1024;
-const TOTAL_BUDGET_BYTES = Math.round(181.8 * 1024);
+const TOTAL_BUDGET_BYTES = Math.round(182.2 * 1024);
 
 const breakdown = (files) => Object.entries(files).map(([name, size]) => `${name} ${kib(size.brotli)}`).join(', ');
 

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { build } from 'esbuild';
 import { createClient } from '@supabase/supabase-js';
 import WebSocket from 'ws';
-import { ARTIFACTS, DIST, gatewayOver, launchBrowser, serveHostPage, serveReleaseBundle, startDatabase, until as waitUntil, writeRows } from './support.mjs';
+import { ARTIFACTS, DIST, INSTRUMENT, gatewayOver, launchBrowser, serveHostPage, serveReleaseBundle, startDatabase, until as waitUntil, writeRows } from './support.mjs';
 
 let database;
 let gateway;
@@ -40,40 +40,6 @@ async function host(options = {}) {
   servers.push(server);
   return server;
 }
-
-/** Counts CSP violations, WebSockets and live intervals in the page, from before any script runs. */
-const INSTRUMENT = () => {
-  window.__violations = [];
-  document.addEventListener('securitypolicyviolation', (event) => {
-    window.__violations.push(`${event.violatedDirective} ${event.blockedURI}`);
-  });
-  const NativeWebSocket = window.WebSocket;
-  window.__sockets = [];
-  window.WebSocket = class extends NativeWebSocket {
-    constructor(...args) {
-      super(...args);
-      window.__sockets.push(this);
-    }
-  };
-  const intervals = new Set();
-  const setInterval = window.setInterval;
-  const clearInterval = window.clearInterval;
-  window.setInterval = function (...args) {
-    const id = setInterval.apply(this, args);
-    intervals.add(id);
-    return id;
-  };
-  window.clearInterval = function (id) {
-    intervals.delete(id);
-    return clearInterval.call(this, id);
-  };
-  window.__openSockets = () => window.__sockets.filter((socket) => socket.readyState <= 1).length;
-  window.__intervals = () => intervals.size;
-  window.__changes = [];
-  document.addEventListener('worker-status-change', (event) => {
-    window.__changes.push({ target: event.target.localName, composed: event.composed, detail: event.detail });
-  });
-};
 
 async function openPage(url, { colorScheme = 'light' } = {}) {
   const page = await browser.newPage({ viewport: { width: 1200, height: 900 }, colorScheme });
@@ -145,6 +111,43 @@ test('theme follows the system preference, and the theme attribute overrides it'
   assert.equal(await background('#light'), 'rgb(255, 255, 255)', 'theme="light" wins');
   await page.locator('#light').evaluate((element) => element.setAttribute('theme', 'dark'));
   assert.equal(await background('#light'), 'rgb(13, 17, 23)');
+  await page.close();
+});
+
+test('removed while its socket is still connecting: the socket closes once open, and the console stays quiet', async () => {
+  // Closing a WebSocket that is still connecting makes Chromium log "WebSocket is closed before
+  // the connection is established" in the host's console (issue 21 saw it in a Next.js host).
+  const site = await host({ elements: 0 });
+  const { page, errors } = await openPage(site.url);
+  const noise = [];
+  page.on('console', (message) => {
+    if (['warning', 'error'].includes(message.type())) noise.push(message.text());
+  });
+  let whileConnecting = 0;
+  for (let round = 0; round < 10; round += 1) {
+    const state = await page.evaluate(([url, key]) => new Promise((resolve) => {
+      const seen = window.__sockets.length;
+      const element = document.createElement('worker-status');
+      element.setAttribute('supabase-url', url);
+      element.setAttribute('supabase-key', key);
+      document.body.append(element);
+      const check = () => {
+        if (window.__sockets.length > seen) {
+          const { readyState } = window.__sockets.at(-1);
+          element.remove();
+          resolve(readyState);
+        } else requestAnimationFrame(check);
+      };
+      check();
+    }), [gateway.url, gateway.publishableKey]);
+    if (state === 0) whileConnecting += 1;
+    await page.waitForTimeout(200);
+  }
+  assert.ok(whileConnecting > 0, 'at least one removal while the socket was connecting');
+  await until(async () => (await page.evaluate(() => window.__openSockets())) === 0, { within: 3_000, what: 'every socket closed' });
+  await page.waitForTimeout(500);
+  assert.deepEqual(noise, []);
+  assert.deepEqual(errors, []);
   await page.close();
 });
 
@@ -378,6 +381,14 @@ test('the standalone page and the assets carry vercel.json\'s headers, and the p
   assert.equal(loader.headers.get('access-control-allow-origin'), '*');
   assert.equal(loader.headers.get('cross-origin-resource-policy'), 'cross-origin');
   assert.doesNotMatch(loader.headers.get('cache-control'), /immutable/, 'the stable loader is revalidated');
+  // Its TypeScript types, beside it under the same stable name, as a TypeScript file another
+  // origin may fetch (a static host's MIME table would call .ts an MPEG stream).
+  const types = await fetch(`${bundle.origin}/worker-status.d.ts`);
+  assert.equal(types.status, 200);
+  assert.match(types.headers.get('content-type'), /^application\/typescript/);
+  assert.equal(types.headers.get('access-control-allow-origin'), '*');
+  assert.doesNotMatch(types.headers.get('cache-control'), /immutable/);
+  assert.match(await types.text(), /'worker-status': WorkerStatusElement/);
   // The hashed names the loader points to (it is minified: read them by their shapes).
   const source = await loader.text();
   const names = [/dashboard-[0-9a-f]+\.js/, /dashboard-[0-9a-f]+_bg\.wasm/, /worker-status-[0-9a-f]+\.css/].map((shape) => source.match(shape)?.[0]);

@@ -188,6 +188,40 @@ section { border: 5px dotted green !important; display: block !important; paddin
 worker-status { color: blue !important; font-size: 40px !important; line-height: 4 !important; font-weight: 900 !important; }
 `;
 
+/** Counts CSP violations, WebSockets and live intervals in the page, from before any script runs. */
+export const INSTRUMENT = () => {
+  window.__violations = [];
+  document.addEventListener('securitypolicyviolation', (event) => {
+    window.__violations.push(`${event.violatedDirective} ${event.blockedURI}`);
+  });
+  const NativeWebSocket = window.WebSocket;
+  window.__sockets = [];
+  window.WebSocket = class extends NativeWebSocket {
+    constructor(...args) {
+      super(...args);
+      window.__sockets.push(this);
+    }
+  };
+  const intervals = new Set();
+  const setInterval = window.setInterval;
+  const clearInterval = window.clearInterval;
+  window.setInterval = function (...args) {
+    const id = setInterval.apply(this, args);
+    intervals.add(id);
+    return id;
+  };
+  window.clearInterval = function (id) {
+    intervals.delete(id);
+    return clearInterval.call(this, id);
+  };
+  window.__openSockets = () => window.__sockets.filter((socket) => socket.readyState <= 1).length;
+  window.__intervals = () => intervals.size;
+  window.__changes = [];
+  document.addEventListener('worker-status-change', (event) => {
+    window.__changes.push({ target: event.target.localName, composed: event.composed, detail: event.detail });
+  });
+};
+
 /** Polls `check` (errors count as "not yet") until it returns something truthy, which it returns. */
 export async function until(check, { within = 5_000, what = 'condition' } = {}) {
   const deadline = Date.now() + within;

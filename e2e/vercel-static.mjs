@@ -22,6 +22,7 @@ const TYPES = {
   '.wasm': 'application/wasm',
   '.json': 'application/json',
   '.png': 'image/png',
+  '.ts': 'video/mp2t', // what a static host's MIME table says of .ts; vercel.json overrides it
 };
 
 /** vercel.json's `headers`, compiled as Vercel compiles them: `[{ pattern, headers }]`. */
@@ -32,17 +33,18 @@ export async function vercelHeaderRoutes(file = path.join(root, 'vercel.json')) 
   return routes.map((route) => ({ pattern: new RegExp(route.src), headers: route.headers ?? {} }));
 }
 
-/** The headers Vercel would add to a response for `pathname`. */
+/** The headers Vercel would add to a response for `pathname` (names in lower case: one per name). */
 export function headersFor(routes, pathname) {
   const headers = {};
   for (const route of routes) {
-    if (route.pattern.test(pathname)) Object.assign(headers, route.headers);
+    if (!route.pattern.test(pathname)) continue;
+    for (const [name, value] of Object.entries(route.headers)) headers[name.toLowerCase()] = value;
   }
   return headers;
 }
 
 /** Whether a response of this type is compressed (Vercel compresses text, scripts and wasm). */
-const compressible = (type) => /^(text\/|application\/(wasm|json|javascript))/.test(type);
+const compressible = (type) => /^(text\/|application\/(wasm|json|javascript|typescript))/.test(type);
 
 /**
  * Brotli (quality 11, as the budget counts and as a static deployment serves it) of `body`,
@@ -88,13 +90,14 @@ export async function serveBundle(dir) {
     }
     try {
       let body = await fs.readFile(resolved);
-      const type = TYPES[path.extname(resolved)] ?? 'application/octet-stream';
+      const configured = headersFor(routes, pathname);
+      const type = configured['content-type'] ?? TYPES[path.extname(resolved)] ?? 'application/octet-stream';
       const encoding = {};
       if (compressible(type) && acceptsBrotli(request)) {
         body = brotliOf(resolved, body);
         Object.assign(encoding, { 'content-encoding': 'br', vary: 'Accept-Encoding' });
       }
-      response.writeHead(200, { 'content-type': type, ...encoding, ...headersFor(routes, pathname) });
+      response.writeHead(200, { 'content-type': type, ...encoding, ...configured });
       response.end(request.method === 'HEAD' ? undefined : body);
     } catch {
       response.writeHead(404, headersFor(routes, pathname)).end('not found');

@@ -115,6 +115,22 @@ function rewrite(text, from, to, what) {
   return text.split(from).join(to);
 }
 
+/**
+ * `js` (wasm-bindgen's bindings) without the exported class `name`: its definition, its
+ * `Symbol.dispose` line and its finalization registry, which must all be there.
+ */
+function withoutClass(js, name) {
+  const lines = js.split('\n');
+  const start = lines.indexOf(`export class ${name} {`);
+  const dispose = lines.indexOf(`if (Symbol.dispose) ${name}.prototype[Symbol.dispose] = ${name}.prototype.free;`);
+  const registry = lines.indexOf(`const ${name}Finalization = (typeof FinalizationRegistry === 'undefined')`);
+  if (start < 0 || dispose < start || registry < 0) throw new Error(`build-app: the bindings no longer define ${name} as expected`);
+  const kept = lines.filter((_, index) => !(index >= start && index <= dispose) && !(index >= registry && index < registry + 3));
+  const rest = kept.join('\n');
+  if (rest.includes(name)) throw new Error(`build-app: the bindings still use ${name}`);
+  return rest;
+}
+
 async function minify(code) {
   return (await transform(code, { minify: true, format: 'esm', target: 'es2022', legalComments: 'none' })).code;
 }
@@ -199,6 +215,10 @@ if (release) {
   run('wasm-bindgen', ['--target', 'web', '--no-typescript', '--out-dir', bindgen, '--out-name', 'dashboard', built]);
 }
 let js = await fs.readFile(path.join(bindgen, 'dashboard.js'), 'utf8');
+// The JavaScript side of the wasm-streams classes whose exports the release build drops (above).
+if (release) {
+  for (const name of ['IntoUnderlyingByteSource', 'IntoUnderlyingSink', 'IntoUnderlyingSource']) js = withoutClass(js, name);
+}
 const wasm = await fs.readFile(path.join(bindgen, 'dashboard_bg.wasm'));
 
 // One hash for the whole build: the files name each other, so they change together. It covers

@@ -3,7 +3,9 @@
 // the page, and split by when it is fetched: the critical path (what the first rows wait for:
 // loader, bindings, the split loader, the main wasm, the section's styles), the lazily loaded
 // wasm modules (fetched once the first rows are on screen, or on first use), and the standalone
-// page's own HTML and styles. `node scripts/bundle-size.mjs [dist]` prints the table;
+// page's own HTML and styles. Files no browser fetches (the element's TypeScript types,
+// worker-status.d.ts, for the host's build) are listed apart and weigh nothing here.
+// `node scripts/bundle-size.mjs [dist]` prints the table;
 // `bundleSize()` is what the budget test and `make bench` use.
 import fs from 'node:fs/promises';
 import path from 'node:path';
@@ -29,14 +31,18 @@ export function phase(file) {
 
 const brotli = (body) => zlib.brotliCompressSync(body, { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 11 } }).length;
 
+/** Whether a browser fetches `file` at all (not the TypeScript types). */
+export const isFetched = (file) => !file.endsWith('.d.ts');
+
 /**
- * `{ parts: { loader, wasm, js, css, html }, phases: { critical, lazy, page }, total, files }`,
- * each `{raw, brotli}` in bytes (`files` by name).
+ * `{ parts: { loader, wasm, js, css, html }, phases: { critical, lazy, page }, total, files, unfetched }`,
+ * each `{raw, brotli}` in bytes (`files` and `unfetched` by name).
  */
 export async function bundleSize(dir = path.join(root, 'dist')) {
   const parts = {};
   const phases = {};
   const files = {};
+  const unfetched = {};
   const total = { raw: 0, brotli: 0 };
   const add = (into, key, size) => {
     const entry = (into[key] ??= { raw: 0, brotli: 0 });
@@ -47,22 +53,28 @@ export async function bundleSize(dir = path.join(root, 'dist')) {
   for (const file of entries.filter((entry) => entry.isFile()).map((entry) => entry.name).sort()) {
     const body = await fs.readFile(path.join(dir, file));
     const size = { raw: body.length, brotli: brotli(body) };
+    if (!isFetched(file)) {
+      unfetched[file] = size;
+      continue;
+    }
     files[file] = size;
     add(parts, part(file), size);
     add(phases, phase(file), size);
     total.raw += size.raw;
     total.brotli += size.brotli;
   }
-  return { parts, phases, total, files };
+  return { parts, phases, total, files, unfetched };
 }
 
 export const kib = (bytes) => `${(bytes / 1024).toFixed(1)} KiB`;
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const { parts, phases, total } = await bundleSize(process.argv[2]);
+  const { parts, phases, total, unfetched } = await bundleSize(process.argv[2]);
   const line = (name, size) => console.log(`  ${name.padEnd(9)} raw ${kib(size.raw).padStart(10)}   brotli ${kib(size.brotli).padStart(9)}`);
   for (const [name, size] of Object.entries(parts)) line(name, size);
   line('total', total);
   console.log('  by when it is fetched:');
   for (const name of ['critical', 'lazy', 'page']) if (phases[name]) line(name, phases[name]);
+  console.log('  never fetched by a browser:');
+  for (const [name, size] of Object.entries(unfetched)) line(name, size);
 }

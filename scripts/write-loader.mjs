@@ -1,8 +1,8 @@
 // Trunk post_build hook (Trunk.toml): writes the <worker-status> element's files into the build
 // before Trunk moves it to dist/: the section's stylesheet under a content-hashed name, the
 // loader worker-status.js (loader/worker-status.js with the hashed names of the app's JS, wasm
-// and stylesheet and the build's Supabase defaults filled in), and the standalone page's preload
-// hints. The loader keeps its stable name: it is the one URL a host page uses.
+// and stylesheet and the build's Supabase defaults filled in), its TypeScript types
+// worker-status.d.ts, and the standalone page's preload hints. The loader keeps its stable name: it is the one URL a host page uses.
 import crypto from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
@@ -53,6 +53,8 @@ if (process.env.TRUNK_PROFILE === 'release') {
   loader = (await transform(loader, { minify: true, format: 'esm', target: 'es2022', legalComments: 'none' })).code;
 }
 await fs.writeFile(path.join(staging, 'worker-status.js'), loader);
+// The element's TypeScript types, beside it under the same stable name.
+await fs.copyFile(path.join(root, 'loader/worker-status.d.ts'), path.join(staging, 'worker-status.d.ts'));
 
 // The standalone page: the bindings and the wasm are fetched while the loader is, each hint with
 // the mode of the request it stands for (a module import; the loader's fetch(), CORS mode), so

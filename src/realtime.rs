@@ -143,7 +143,26 @@ fn close(shared: &Shared) {
         connection.socket.set_onclose(None);
         connection.socket.set_onerror(None);
         connection.socket.set_onmessage(None);
-        let _ = connection.socket.close();
+        if connection.socket.ready_state() == WebSocket::CONNECTING {
+            // Closing a socket still connecting makes the browser log "closed before the
+            // connection is established" in the host's console: it closes itself once open
+            // (its own `close`, bound to it, as the open handler: no closure to keep).
+            let close = js_sys::Reflect::get(&connection.socket, &"close".into())
+                .ok()
+                .and_then(|close| close.dyn_into::<js_sys::Function>().ok());
+            if let Some(close) = close {
+                let close_once_open = close.bind2(
+                    &connection.socket,
+                    &wasm_bindgen::JsValue::from(1000),
+                    &wasm_bindgen::JsValue::from_str(""),
+                );
+                connection
+                    .socket
+                    .set_onopen(Some(close_once_open.unchecked_ref()));
+            }
+        } else {
+            let _ = connection.socket.close();
+        }
     }
 }
 
