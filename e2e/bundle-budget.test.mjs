@@ -7,14 +7,15 @@
 // heavier than before the split (181.8 KiB). Raised to 182.2 KiB for issue 21: the title kept
 // right when the host changes its own (Next.js on navigation) and a socket closed quietly when the
 // section goes while it connects, +0.7 KiB, after -0.3 KiB from dropping the unused wasm-streams
-// classes from the bindings.
+// classes from the bindings; then to 182.5 KiB for Trusted Types (the bindings' template setter
+// through a worker-status policy, and the loader's message when a host allows none), +0.3 KiB.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { bundleSize, kib } from '../scripts/bundle-size.mjs';
 import { DIST } from './support.mjs';
 
 const CRITICAL_BUDGET_BYTES = 50 * 1024;
-const TOTAL_BUDGET_BYTES = Math.round(182.2 * 1024);
+const TOTAL_BUDGET_BYTES = Math.round(182.5 * 1024);
 
 const breakdown = (files) => Object.entries(files).map(([name, size]) => `${name} ${kib(size.brotli)}`).join(', ');
 

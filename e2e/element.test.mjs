@@ -114,6 +114,49 @@ test('theme follows the system preference, and the theme attribute overrides it'
   await page.close();
 });
 
+test('a host enforcing Trusted Types: the section works with one policy named worker-status, and data never becomes markup', async () => {
+  // Hostile text where markup could hide: a worker's name, description and metadata.
+  const hostile = '<img src=x onerror="window.__pwned=1">';
+  await writeRows(writer, [{
+    worker_name: `tt-${hostile}`,
+    status: 'running',
+    last_heartbeat: new Date().toISOString(),
+    description: hostile,
+    metadata: { note: hostile, [hostile]: 'key' },
+  }], { onConflict: 'worker_name' });
+  try {
+    const site = await host({ extraCsp: ["require-trusted-types-for 'script'", 'trusted-types worker-status'] });
+    const { page, errors } = await openPage(site.url);
+    const noise = [];
+    page.on('console', (message) => {
+      if (['warning', 'error'].includes(message.type())) noise.push(message.text());
+    });
+    await live(page);
+    await until(async () => (await page.locator('[data-worker]').count()) === 6, { what: 'six workers under Trusted Types' });
+    await page.locator('[data-testid="triage"]').waitFor();
+    const card = page.locator('[data-worker^="tt-"]');
+    await card.locator('[data-testid="open-detail"]').click();
+    await card.locator('[data-testid="detail"]').waitFor();
+    assert.match(await card.textContent(), /<img src=x onerror/, 'the hostile strings show as text');
+    assert.equal(await card.locator('img').count(), 0, 'and never as an element');
+    assert.equal(await page.evaluate(() => window.__pwned), undefined);
+    assert.deepEqual(await page.evaluate(() => window.__violations), [], 'no Trusted Types violation');
+    assert.deepEqual(noise, []);
+    assert.deepEqual(errors, []);
+    await page.close();
+    // A host that allows no policy of ours: the section says why it cannot start.
+    const strict = await host({ extraCsp: ["require-trusted-types-for 'script'", "trusted-types 'none'"] });
+    const refused = await openPage(strict.url);
+    const shown = () => refused.page.evaluate(() => document.querySelector('worker-status').shadowRoot?.textContent ?? '');
+    await until(async () => /Trusted Types.*trusted-types worker-status/s.test(await shown()), { what: 'the reason shown' }).catch(async (error) => {
+      throw new Error(`${error.message}: ${await shown()} ${JSON.stringify(refused.errors)} ${JSON.stringify(await refused.page.evaluate(() => window.__violations))}`);
+    });
+    await refused.page.close();
+  } finally {
+    await writer.from('hp_worker_status').delete().eq('worker_name', `tt-${hostile}`);
+  }
+});
+
 test('removed while its socket is still connecting: the socket closes once open, and the console stays quiet', async () => {
   // Closing a WebSocket that is still connecting makes Chromium log "WebSocket is closed before
   // the connection is established" in the host's console (issue 21 saw it in a Next.js host).

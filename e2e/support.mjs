@@ -123,9 +123,10 @@ export function serveReleaseBundle(dir = DIST) {
  * placed with the one script tag README documents. `/` has the element(s); `/bare` is the same
  * page without them (to compare the host's own styles); `/static/*` serves `files`.
  * @param {{ bundle: {origin: string}, gatewayUrl: string, key: string, hostileCss?: boolean,
- *   elements?: number, body?: string, files?: Record<string, string>, script?: string }} options
+ *   elements?: number, body?: string, files?: Record<string, string>, script?: string,
+ *   attributes?: string, extraCsp?: string[] }} options
  */
-export async function serveHostPage({ bundle, gatewayUrl, key, hostileCss = false, elements = 1, body = '', files = {}, script, attributes = '' }) {
+export async function serveHostPage({ bundle, gatewayUrl, key, hostileCss = false, elements = 1, body = '', files = {}, script, attributes = '', extraCsp = [] }) {
   const ws = gatewayUrl.replace(/^http/, 'ws');
   const csp = [
     "default-src 'none'",
@@ -134,6 +135,7 @@ export async function serveHostPage({ bundle, gatewayUrl, key, hostileCss = fals
     `connect-src ${bundle.origin} ${gatewayUrl} ${ws}`,
     "img-src 'self' data:",
     "base-uri 'none'",
+    ...extraCsp,
   ].join('; ');
   const element = `<worker-status supabase-url="${gatewayUrl}" supabase-key="${key}"${attributes ? ` ${attributes}` : ''}></worker-status>`;
   const page = (withElements) => `<!doctype html>

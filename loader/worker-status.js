@@ -101,20 +101,27 @@ const STOPPED = 'The Worker Status section stopped because of an internal error.
 // Our modules are named (V8 shows wasm://wasm/worker_status-<hash> in the stack), so a trap of
 // another wasm on the host page is not taken for ours. Every section stops (the module's state
 // is not to be trusted any more) and says so, instead of freezing silently.
+// The bindings stop the same way, with their own words, when the host page refuses what the
+// section needs to draw (an error they mark `workerStatusStop`: Trusted Types without our policy).
 function stopOnTrap(error) {
-  if (!(error instanceof WebAssembly.RuntimeError) || !String(error.stack).includes('wasm://wasm/worker_status-')) return;
+  const refusal = error?.workerStatusStop === true;
+  if (!refusal && (!(error instanceof WebAssembly.RuntimeError) || !String(error.stack).includes('wasm://wasm/worker_status-'))) return;
   if (mounted.size === 0) return;
-  console.error('worker-status: the app stopped on an internal error', error);
-  for (const stop of [...mounted.values()]) stop();
+  if (refusal) console.error(`worker-status: ${error.message}`);
+  else console.error('worker-status: the app stopped on an internal error', error);
+  for (const stop of [...mounted.values()]) stop(refusal ? error.message : STOPPED);
 }
 addEventListener('error', (event) => stopOnTrap(event.error));
 addEventListener('unhandledrejection', (event) => stopOnTrap(event.reason));
 
-/** `container` says why the section is not there. */
+/** `container` is replaced by one saying why the section is not there (a fresh one: whatever of
+ * the stopped app still runs writes only into the old, detached one). */
 function showStopped(container, text) {
-  container.setAttribute('data-testid', 'worker-status');
-  container.setAttribute('data-crashed', 'true');
-  container.textContent = text;
+  const notice = document.createElement('div');
+  notice.setAttribute('data-testid', 'worker-status');
+  notice.setAttribute('data-crashed', 'true');
+  notice.textContent = text;
+  container.replaceWith(notice);
 }
 
 function stylesheetLoaded(link) {
@@ -165,7 +172,7 @@ class WorkerStatusElement extends HTMLElement {
       const [{ bindings }] = await Promise.all([loadApp(), stylesheetLoaded(style)]);
       if (generation !== this.#generation) return;
       this.#section = bindings.mount(this, container, firstPage);
-      mounted.set(this, () => this.#stopped());
+      mounted.set(this, (text) => this.#stopped(text));
     } catch (error) {
       if (generation !== this.#generation) return;
       showStopped(container, `The Worker Status section could not load: ${error?.message ?? error}`);
@@ -182,8 +189,8 @@ class WorkerStatusElement extends HTMLElement {
     this.shadowRoot?.replaceChildren();
   }
 
-  /** The app stopped on an internal error: what it started is stopped if it can be, and the section says so. */
-  #stopped() {
+  /** The app stopped (an internal error, or the page refused it): what it started is stopped if it can be, and the section says `text`. */
+  #stopped(text) {
     mounted.delete(this);
     const section = this.#section;
     this.#section = null;
@@ -193,7 +200,7 @@ class WorkerStatusElement extends HTMLElement {
       // The module may trap again; the page must not.
     }
     // The section's container, emptied by the unmount (or left as the trap found it).
-    showStopped(this.shadowRoot.lastChild, STOPPED);
+    showStopped(this.shadowRoot.lastChild, text);
   }
 }
 

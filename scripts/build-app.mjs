@@ -116,6 +116,42 @@ function rewrite(text, from, to, what) {
 }
 
 /**
+ * `[start, end)` of the linear memory that `wasm`'s active data segments fill: the strings the
+ * build compiled in. Whatever the app builds at run time (from rows, say) lives elsewhere, on the
+ * stack or the heap.
+ */
+function staticDataRange(wasm) {
+  let offset = 8;
+  const read = () => { let value = 0; let shift = 0; let byte; do { byte = wasm[offset++]; value += (byte & 0x7f) * 2 ** shift; shift += 7; } while (byte & 0x80); return value; };
+  const readSigned = () => { let value = 0; let shift = 0; let byte; do { byte = wasm[offset++]; value |= (byte & 0x7f) << shift; shift += 7; } while (byte & 0x80); return shift < 32 && (byte & 0x40) ? value | (-1 << shift) : value; };
+  let start = Infinity;
+  let end = 0;
+  while (offset < wasm.length) {
+    const id = wasm[offset++];
+    const size = read();
+    const sectionEnd = offset + size;
+    if (id === 11) {
+      const count = read();
+      for (let index = 0; index < count; index += 1) {
+        const flags = read();
+        if (flags === 1) { offset += read(); continue; } // passive: not placed by the linker
+        if (flags === 2) read(); // the memory's index
+        if (wasm[offset++] !== 0x41) throw new Error('build-app: a data segment whose offset is not a constant');
+        const at = readSigned() >>> 0;
+        if (wasm[offset++] !== 0x0b) throw new Error('build-app: a data segment offset of more than one instruction');
+        const length = read();
+        offset += length;
+        start = Math.min(start, at);
+        end = Math.max(end, at + length);
+      }
+    }
+    offset = sectionEnd;
+  }
+  if (!(end > start)) throw new Error('build-app: no data segment found');
+  return [start, end];
+}
+
+/**
  * `js` (wasm-bindgen's bindings) without the exported class `name`: its definition, its
  * `Symbol.dispose` line and its finalization registry, which must all be there.
  */
@@ -218,6 +254,61 @@ let js = await fs.readFile(path.join(bindgen, 'dashboard.js'), 'utf8');
 // The JavaScript side of the wasm-streams classes whose exports the release build drops (above).
 if (release) {
   for (const name of ['IntoUnderlyingByteSource', 'IntoUnderlyingSink', 'IntoUnderlyingSource']) js = withoutClass(js, name);
+}
+// Trusted Types. Leptos writes the static parts of its views through `innerHTML` (a <template>),
+// which a page enforcing `require-trusted-types-for 'script'` refuses as a plain string. The
+// bindings' one `innerHTML` setter goes through one policy, `worker-status`, made on first use
+// where the browser has Trusted Types (harmless where they are not enforced), and it passes only
+// text that lies in the wasm's static data: the view templates the build compiled in. A string
+// built at run time (from a worker's name, say) is refused, never markup. A host that allows no
+// such policy gets plain strings, and a message naming the CSP line if it refuses them.
+{
+  const [start, end] = staticDataRange(await fs.readFile(built));
+  const setter = /( *)(__wbg_set_innerHTML_[0-9a-f]+): function\(arg0, arg1, arg2\) \{\n *arg0\.innerHTML = getStringFromWasm0\(arg1, arg2\);\n *\}/;
+  const found = js.match(setter);
+  if (!found) throw new Error("build-app: the bindings' innerHTML setter changed; see the Trusted Types note");
+  js = js.replace(setter, `${found[1]}${found[2]}: function(arg0, arg1, arg2) {
+${found[1]}    setTemplateHtml(arg0, arg1, arg2);
+${found[1]}}`);
+  js += `
+/** The static data of the wasm (build time): where the view templates are. */
+const STATIC_DATA = [${start}, ${end}];
+/** The policy, once asked for: null where there is none. */
+let templatePolicy;
+function setTemplateHtml(element, pointer, length) {
+    pointer >>>= 0;
+    const html = getStringFromWasm0(pointer, length);
+    if (templatePolicy === undefined) {
+        templatePolicy = null;
+        if (typeof trustedTypes !== 'undefined') {
+            try {
+                templatePolicy = trustedTypes.createPolicy('worker-status', {
+                    createHTML: (text, pointer, length) => {
+                        if (!(pointer >= STATIC_DATA[0] && pointer + length <= STATIC_DATA[1])) {
+                            throw new TypeError('worker-status: not one of its templates');
+                        }
+                        return text;
+                    },
+                });
+            } catch {
+                // The host's CSP lists other policies only: plain strings, below.
+            }
+        }
+    }
+    if (templatePolicy !== null) {
+        element.innerHTML = templatePolicy.createHTML(html, pointer, length);
+        return;
+    }
+    try {
+        element.innerHTML = html;
+    } catch (refused) {
+        if (typeof trustedTypes === 'undefined') throw refused;
+        const stop = new TypeError("This page enforces Trusted Types and allows no policy named worker-status: add 'trusted-types worker-status' to its Content-Security-Policy.");
+        stop.workerStatusStop = true; // the loader stops every section with this message
+        throw stop;
+    }
+}
+`;
 }
 const wasm = await fs.readFile(path.join(bindgen, 'dashboard_bg.wasm'));
 
