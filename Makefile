@@ -46,7 +46,7 @@ test: deps node_modules/.package-lock.json lint test-fast test-db test-e2e
 test-fast:
 	$(CARGO) test --workspace --locked --lib --bins
 	$(CARGO) test --locked -p dashboard-core --tests
-	node --test scripts/doc-links.test.mjs
+	node --test scripts/doc-links.test.mjs scripts/page-csp.test.mjs
 
 # Against a real PostgreSQL: SQL/RLS and migrations, the throwaway database, the gateway's HTTP
 # and WebSocket protocol, conformance with the official supabase-js client, the heartbeat

@@ -413,7 +413,11 @@ test('the standalone page and the assets carry vercel.json\'s headers, and the p
   const index = await fetch(bundle.url);
   const csp = index.headers.get('content-security-policy');
   assert.match(csp, /script-src 'self' 'wasm-unsafe-eval'/);
-  assert.match(csp, /connect-src 'self' https:\/\/\*\.supabase\.co wss:\/\/\*\.supabase\.co/);
+  // The header is the ceiling (any https: or wss: origin); the page narrows it to the project the
+  // bundle was built for (scripts/page-csp.mjs), whatever its domain.
+  assert.match(csp, /connect-src 'self' https: wss:(;|$)/);
+  const html = await index.text();
+  assert.match(html, /<head><meta http-equiv="Content-Security-Policy" content="connect-src 'self' http:\/\/127\.0\.0\.1:54321 ws:\/\/127\.0\.0\.1:54321">/);
   assert.match(csp, /frame-ancestors 'none'/);
   assert.doesNotMatch(csp, /unsafe-inline|'unsafe-eval'/);
   assert.equal(index.headers.get('x-content-type-options'), 'nosniff');
@@ -453,6 +457,10 @@ test('the standalone page and the assets carry vercel.json\'s headers, and the p
   }, { what: 'the build-time Supabase URL tried' });
   assert.deepEqual(blocked.filter((line) => !line.startsWith('connect-src')), [], 'only the local stack is blocked');
   assert.ok(blocked.some((line) => line.includes('127.0.0.1:54321')), `without attributes the build-time URL applies: ${blocked}`);
+  // The section says why it cannot connect, naming what the page's connect-src must admit.
+  const panel = page.locator('[data-testid="error-panel"]');
+  await until(async () => /security policy blocks/.test(await panel.textContent()), { within: 15_000, what: 'the policy named in the error panel' });
+  assert.match(await panel.textContent(), /Add http:\/\/127\.0\.0\.1:54321 and ws:\/\/127\.0\.0\.1:54321 to connect-src/);
   assert.deepEqual(errors, []);
   await page.close();
 });

@@ -2,12 +2,13 @@
 // before Trunk moves it to dist/: the section's stylesheet under a content-hashed name, the
 // loader worker-status.js (loader/worker-status.js with the hashed names of the app's JS, wasm
 // and stylesheet and the build's Supabase defaults filled in), its TypeScript types
-// worker-status.d.ts, and the standalone page's preload hints. The loader keeps its stable name: it is the one URL a host page uses.
+// worker-status.d.ts, and the standalone page's preload hints and connect-src. The loader keeps its stable name: it is the one URL a host page uses.
 import crypto from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { transform } from 'esbuild';
+import { withConnectPolicy } from './page-csp.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const staging = process.env.TRUNK_STAGING_DIR;
@@ -72,5 +73,8 @@ if (!html.includes('</head>')) {
 const skipped = /\s*<link data-trunk rel="rust" data-trunk-skip[^>]*>/;
 let written = html.replace(skipped, '').replace('</head>', `${hints}</head>`);
 if (process.env.TRUNK_PROFILE === 'release') written = written.replace(/\s*<!--[\s\S]*?-->/g, '');
+// The page may connect to the project the bundle is built for, and to nothing else
+// (scripts/page-csp.mjs; vercel.json's header is only the ceiling).
+if (process.env.TRUNK_PROFILE === 'release') written = withConnectPolicy(written, defaults.url);
 await fs.writeFile(page, written);
 console.log(`write-loader: worker-status.js -> ${js}, ${wasm}, ${cssName}`);

@@ -9,6 +9,7 @@ pub mod api;
 pub mod browser;
 pub mod components;
 pub mod config;
+pub mod connect_policy;
 pub mod error;
 pub mod first_rows;
 pub mod http;

@@ -70,6 +70,10 @@ impl State {
             clock.start(move |tick| loader.on_tick(tick));
             let now = clock.server_now();
             Effect::new(move |_| fleet.judge_at(now.get()));
+            // A connection the page's Content-Security-Policy refuses is named as such.
+            crate::connect_policy::watch(config, move |origins| {
+                loader.note_refused_by_policy(origins)
+            });
         }
         let state = Self {
             clock,

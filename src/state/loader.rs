@@ -102,6 +102,9 @@ pub struct Loader {
     settled: Memo<bool>,
     /// Whether the first rows are on screen (`first_rows_shown`).
     rows_shown: Memo<bool>,
+    /// What to add to the page's Content-Security-Policy, once it refused a connection to the
+    /// project.
+    refused_by_policy: RwSignal<Option<String>>,
 }
 
 impl Loader {
@@ -133,6 +136,7 @@ impl Loader {
             refresh_again: StoredValue::new(false),
             poll: StoredValue::new(PollFallback::default()),
             first_page: StoredValue::new_local(first_page),
+            refused_by_policy: RwSignal::new(None),
             settled,
             rows_shown,
         }
@@ -335,6 +339,27 @@ impl Loader {
     /// A memo: it notifies once, when it turns true, not on every later snapshot.
     pub fn first_load_settled(self) -> Signal<bool> {
         self.settled.into()
+    }
+
+    /// Notes that the page's Content-Security-Policy refused a connection to the project's
+    /// `origins` (REST, WebSocket; `connect_policy`): the error panel names them. (The
+    /// browser's console already names each refused connection.)
+    pub fn note_refused_by_policy(self, (rest, socket): (String, String)) {
+        if self.refused_by_policy.with_untracked(Option::is_none) {
+            self.refused_by_policy.set(Some(
+                "Add ".to_owned()
+                    + &rest
+                    + " and "
+                    + &socket
+                    + " to connect-src in this page's Content-Security-Policy.",
+            ));
+        }
+    }
+
+    /// What to add to the page's Content-Security-Policy, once it refused a connection to the
+    /// project.
+    pub fn refused_by_policy(self) -> ReadSignal<Option<String>> {
+        self.refused_by_policy.read_only()
     }
 
     /// The load state.
