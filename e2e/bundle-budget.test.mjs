@@ -10,14 +10,15 @@
 // classes from the bindings; then to 182.5 KiB for Trusted Types (the bindings' template setter
 // through a worker-status policy, and the loader's message when a host allows none), +0.3 KiB;
 // then to 183.4 KiB for the error panel naming the origins a host's CSP refused (the listener,
-// the loader's note and the panel's words), +0.9 KiB.
+// the loader's note and the panel's words), +0.9 KiB; then to 183.7 KiB for reading the database
+// sweep's Late and Stopped records (issue 22) into a worker's detail, +0.3 KiB.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { bundleSize, kib } from '../scripts/bundle-size.mjs';
 import { DIST } from './support.mjs';
 
 const CRITICAL_BUDGET_BYTES = 50 * 1024;
-const TOTAL_BUDGET_BYTES = Math.round(183.4 * 1024);
+const TOTAL_BUDGET_BYTES = Math.round(183.7 * 1024);
 
 const breakdown = (files) => Object.entries(files).map(([name, size]) => `${name} ${kib(size.brotli)}`).join(', ');
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the project needs and the machine lacks; skips whatever is already there, so a
 # warm machine pays only for the checks. Usage: scripts/install-deps.sh [db] [build] [web] [all]
-#   db   PostgreSQL 15 server and wal2json (the throwaway database, the gateway, SQL tests)
+#   db   PostgreSQL 15 server, wal2json and pg_cron (the throwaway database, the gateway, SQL tests)
 #   build  wasm target, Trunk, wasm-bindgen CLI, wasm-split-cli (enough for `make release`, e.g.
 #          in a deploy job)
 #   web    build, plus Chromium and chromedriver, brotli, an emoji font
@@ -36,7 +36,7 @@ apt_install() {
 }
 
 install_db() {
-  apt_install "postgresql-$PG_MAJOR" "postgresql-$PG_MAJOR-wal2json"
+  apt_install "postgresql-$PG_MAJOR" "postgresql-$PG_MAJOR-wal2json" "postgresql-$PG_MAJOR-cron"
   # Debian starts a system cluster on install; ours never uses it, and it is left alone.
 }
 

@@ -22,7 +22,8 @@
 --   * adds the table to the supabase_realtime publication;
 --   * adds the history table hp_worker_events with its trigger, as the migration does;
 --   * adds the broadcast trigger and the realtime.messages read policy of the private topic;
---   * adds the status rules in SQL (public.hp_worker_status_at), as the migration does.
+--   * adds the status rules in SQL (public.hp_worker_status_at), as the migration does;
+--   * adds the silence sweep and, where pg_cron is preloaded, its job (or a notice saying how).
 -- The last statement lists what it did (nothing, on a second run). Then run supabase/check.sql.
 
 drop table if exists pg_temp.hp_adoption_report;
@@ -490,19 +491,26 @@ create policy "worker-status broadcasts are readable by the dashboard"
 -- A worker's own heartbeat interval in milliseconds: `metadata.heartbeat_interval_s` when it is a
 -- plain positive number (digits, optionally a fraction; its first three decimals count) of at most
 -- a day; NULL otherwise, and the section's thresholds apply.
+--
+-- Both functions are single SQL expressions without a SET clause, so that PostgreSQL inlines them
+-- into the query that calls them (the sweep judges every worker each run: 10,000 calls of a
+-- function that cannot be inlined took 2.7 s). They name nothing outside pg_catalog but each
+-- other, schema-qualified. The status is STABLE, not IMMUTABLE: extract(epoch from timestamptz)
+-- is stable, and a function declared stricter than its body is not inlined.
 create or replace function public.hp_worker_interval_ms(metadata jsonb)
 returns bigint
 language sql
 immutable
 parallel safe
-set search_path = ''
 as $$
-  select case when milliseconds between 1 and 86400000 then milliseconds::bigint end
-    from (select case
-                   when jsonb_typeof(metadata -> 'heartbeat_interval_s') = 'number'
-                        and (metadata ->> 'heartbeat_interval_s') ~ '^[0-9]+(\.[0-9]+)?$'
-                   then trunc((metadata ->> 'heartbeat_interval_s')::numeric * 1000)
-                 end as milliseconds) reported
+  select case
+           when jsonb_typeof(metadata -> 'heartbeat_interval_s') = 'number'
+                and (metadata ->> 'heartbeat_interval_s') ~ '^[0-9]+(\.[0-9]+)?$'
+           then case
+                  when trunc((metadata ->> 'heartbeat_interval_s')::numeric * 1000) between 1 and 86400000
+                  then trunc((metadata ->> 'heartbeat_interval_s')::numeric * 1000)::bigint
+                end
+         end
 $$;
 
 -- The status the section shows for a worker's row at `at`: 'crashed', 'late', 'stopped',
@@ -527,29 +535,135 @@ create or replace function public.hp_worker_status_at(
 )
 returns text
 language sql
-immutable
+stable
 parallel safe
-set search_path = ''
 as $$
   select case
            when coalesce(circuit_breaker_open, false) or status = 'crashed' then 'crashed'
            when last_heartbeat is null or status is null or status not in ('running', 'stopped') then 'unknown'
-           when status = 'stopped' or silent_ms > stopped_ms then 'stopped'
-           when silent_ms > late_ms then 'late'
+           when status = 'stopped'
+                or greatest(floor(extract(epoch from at) * 1000) - floor(extract(epoch from last_heartbeat) * 1000), 0)
+                   > case
+                       when public.hp_worker_interval_ms(metadata) is null then stopped_after_s::bigint * 1000
+                       when public.hp_worker_interval_ms(metadata) > 150000
+                         then 2 * (2 * public.hp_worker_interval_ms(metadata) + 5000)
+                       else greatest(stopped_after_s::bigint * 1000, 2 * public.hp_worker_interval_ms(metadata) + 5000 + 1)
+                     end
+             then 'stopped'
+           when greatest(floor(extract(epoch from at) * 1000) - floor(extract(epoch from last_heartbeat) * 1000), 0)
+                > coalesce(2 * public.hp_worker_interval_ms(metadata) + 5000, late_after_s::bigint * 1000)
+             then 'late'
            else 'running'
          end
-    from (select greatest(floor(extract(epoch from at) * 1000)
-                            - floor(extract(epoch from last_heartbeat) * 1000), 0) as silent_ms,
-                 coalesce(2 * interval_ms + 5000, late_after_s::bigint * 1000) as late_ms,
-                 case
-                   when interval_ms is null then stopped_after_s::bigint * 1000
-                   when interval_ms > 150000 then 2 * (2 * interval_ms + 5000)
-                   else greatest(stopped_after_s::bigint * 1000, 2 * interval_ms + 5000 + 1)
-                 end as stopped_ms
-            from (select public.hp_worker_interval_ms(metadata) as interval_ms) cadence) judged
 $$;
 
 comment on function public.hp_worker_status_at(text, timestamptz, boolean, jsonb, timestamptz, integer, integer) is
   'The status the Worker Status section shows for a worker at a given time (running, late, stopped, crashed, unknown): the same rules as the section.';
+
+-- The silence sweep (migration 20261206000000_silence_sweep.sql, the same statements): the
+-- database records Late and Stopped by silence with nobody watching, where pg_cron is there.
+-- The new kind of history row.
+alter table public.hp_worker_events drop constraint if exists kind_must_be_status_circuit_breaker_or_silence;
+alter table public.hp_worker_events drop constraint if exists kind_is_known;
+alter table public.hp_worker_events
+  add constraint kind_is_known check (kind in ('status', 'circuit_breaker', 'silence', 'overdue'));
+alter table public.hp_worker_events drop constraint if exists an_overdue_event_names_late_or_stopped;
+alter table public.hp_worker_events
+  add constraint an_overdue_event_names_late_or_stopped
+  check (kind <> 'overdue' or (to_status in ('late', 'stopped') and silence_started_at is not null));
+
+-- The sweep's own role: it may read the workers and add history rows, and nothing else. It owns
+-- the sweep function, which runs as it (SECURITY DEFINER) whoever calls it.
+do $role$
+begin
+  if not exists (select from pg_roles where rolname = 'hp_worker_sweeper') then
+    create role hp_worker_sweeper nologin noinherit;
+  end if;
+end
+$role$;
+grant usage on schema public to hp_worker_sweeper;
+grant select on table public.hp_worker_status to hp_worker_sweeper;
+grant select, insert on table public.hp_worker_events to hp_worker_sweeper;
+-- Row level security is on for both tables: the sweeper reads every worker and every event, and
+-- adds overdue rows only.
+drop policy if exists "hp_worker_status is readable by the sweep" on public.hp_worker_status;
+create policy "hp_worker_status is readable by the sweep"
+  on public.hp_worker_status for select to hp_worker_sweeper using (true);
+drop policy if exists "hp_worker_events is readable by the sweep" on public.hp_worker_events;
+create policy "hp_worker_events is readable by the sweep"
+  on public.hp_worker_events for select to hp_worker_sweeper using (true);
+drop policy if exists "the sweep adds overdue events" on public.hp_worker_events;
+create policy "the sweep adds overdue events"
+  on public.hp_worker_events for insert to hp_worker_sweeper with check (kind = 'overdue');
+
+-- One run: writes the crossings not yet recorded; returns how many it wrote.
+create or replace function public.hp_worker_status_sweep()
+returns integer
+language sql
+security definer
+set search_path = ''
+as $$
+  with judged as (
+    select w.worker_name,
+           w.last_heartbeat,
+           public.hp_worker_status_at(w.status, w.last_heartbeat, w.circuit_breaker_open, w.metadata) as shown
+      from public.hp_worker_status w
+     where w.status = 'running'
+       and not w.circuit_breaker_open
+       and w.last_heartbeat is not null
+       and w.last_heartbeat < now() - interval '7 seconds' -- the shortest Late time (interval 1 s)
+  ),
+  crossings as (
+    -- Stopped is reached through Late: a worker found Stopped at once gets both rows.
+    select j.worker_name, j.last_heartbeat, crossed.to_status
+      from judged j
+      cross join lateral (values ('late'), ('stopped')) as crossed(to_status)
+     where j.shown = 'stopped' or (j.shown = 'late' and crossed.to_status = 'late')
+  ),
+  written as (
+    insert into public.hp_worker_events (worker_name, kind, to_status, silence_started_at)
+    select c.worker_name, 'overdue', c.to_status, c.last_heartbeat
+      from crossings c
+     where not exists (select from public.hp_worker_events e
+                        where e.worker_name = c.worker_name
+                          and e.kind = 'overdue'
+                          and e.to_status = c.to_status
+                          and e.silence_started_at = c.last_heartbeat)
+    returning 1
+  )
+  select count(*)::integer from written
+$$;
+
+-- Whoever runs this (postgres, not a superuser on hosted Supabase) must belong to the role to make
+-- it the owner.
+do $member$
+begin
+  execute format('grant hp_worker_sweeper to %I', current_user);
+end
+$member$;
+alter function public.hp_worker_status_sweep() owner to hp_worker_sweeper;
+-- Not callable through the API: only the job (and a superuser) runs it.
+revoke all on function public.hp_worker_status_sweep() from public, anon, authenticated, service_role;
+
+-- The job, where pg_cron is preloaded; otherwise a notice with what to do.
+do $job$
+declare
+  version text;
+begin
+  if not exists (select from pg_available_extensions where name = 'pg_cron')
+     or current_setting('shared_preload_libraries', true) not like '%pg_cron%' then
+    raise notice 'pg_cron is not available here, so nothing sweeps for silent workers. On hosted Supabase: Database > Extensions > enable pg_cron, then run this migration again (or supabase/adopt.sql). Elsewhere: install pg_cron, add it to shared_preload_libraries, set cron.database_name to this database, restart, and run this again.';
+    return;
+  end if;
+  create extension if not exists pg_cron;
+  select extversion into version from pg_extension where extname = 'pg_cron';
+  -- pg_cron 1.5 and later take an interval in seconds; 1.4 takes cron syntax, a minute at finest.
+  if (regexp_match(version, '^(\d+)\.(\d+)'))::int[] >= array[1, 5] then
+    perform cron.schedule('hp-worker-status-sweep', '10 seconds', 'select public.hp_worker_status_sweep()');
+  else
+    perform cron.schedule('hp-worker-status-sweep', '* * * * *', 'select public.hp_worker_status_sweep()');
+  end if;
+end
+$job$;
 
 select step, detail from hp_adoption_report order by n;

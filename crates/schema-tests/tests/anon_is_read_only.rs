@@ -109,18 +109,27 @@ async fn grants_and_the_single_policy_are_exactly_as_designed() {
         )
         .await
         .expect("policy query");
-    assert_eq!(policies.len(), 1, "exactly one policy");
-    assert_eq!(
-        policies[0].get::<_, String>(0),
-        "r",
-        "the policy is for SELECT only"
-    );
-    assert_eq!(
-        policies[0].get::<_, Vec<String>>(1),
-        ["anon", "authenticated"]
+    // One for the dashboard's roles, and one for the silence sweep's own role (issue 22); both
+    // read only.
+    assert_eq!(policies.len(), 2, "exactly two policies");
+    let roles: Vec<Vec<String>> = policies.iter().map(|policy| policy.get(1)).collect();
+    assert!(
+        roles.contains(&vec!["anon".to_owned(), "authenticated".to_owned()]),
+        "{roles:?}"
     );
     assert!(
-        !policies[0].get::<_, bool>(2),
-        "no policy may apply to PUBLIC (a missing TO clause)"
+        roles.contains(&vec!["hp_worker_sweeper".to_owned()]),
+        "{roles:?}"
     );
+    for policy in &policies {
+        assert_eq!(
+            policy.get::<_, String>(0),
+            "r",
+            "every policy is for SELECT only"
+        );
+        assert!(
+            !policy.get::<_, bool>(2),
+            "no policy may apply to PUBLIC (a missing TO clause)"
+        );
+    }
 }

@@ -52,11 +52,21 @@ impl Binaries {
         self.bindir.join(name)
     }
 
-    fn check_wal2json(&self) -> Result<(), DbError> {
-        let pkglibdir = pg_config_value(&self.program("pg_config"), "--pkglibdir")
+    /// The server's library folder (extensions' shared objects).
+    fn pkglibdir(&self) -> PathBuf {
+        pg_config_value(&self.program("pg_config"), "--pkglibdir")
             .map(PathBuf::from)
-            .unwrap_or_else(|| PathBuf::from(format!("/usr/lib/postgresql/{}/lib", self.major)));
-        let path = pkglibdir.join("wal2json.so");
+            .unwrap_or_else(|| PathBuf::from(format!("/usr/lib/postgresql/{}/lib", self.major)))
+    }
+
+    /// Whether pg_cron is installed (`make deps` installs it): the cluster then preloads it, as
+    /// hosted Supabase does, and the migrations schedule the silence sweep.
+    pub fn has_pg_cron(&self) -> bool {
+        self.pkglibdir().join("pg_cron.so").is_file()
+    }
+
+    fn check_wal2json(&self) -> Result<(), DbError> {
+        let path = self.pkglibdir().join("wal2json.so");
         if path.is_file() {
             Ok(())
         } else {

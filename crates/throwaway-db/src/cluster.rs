@@ -272,6 +272,20 @@ fn spawn_postgres(
         "timezone=UTC".to_owned(),
         "log_timezone=UTC".to_owned(),
     ];
+    if binaries.has_pg_cron() {
+        // pg_cron, as hosted Supabase has it: jobs run in background workers of this cluster
+        // (no login over TCP), scheduled in the database the migrations run in.
+        settings.extend(
+            [
+                "shared_preload_libraries=pg_cron",
+                "cron.database_name=postgres",
+                "cron.use_background_workers=on",
+                "max_worker_processes=32",
+                "cron.log_min_messages=warning",
+            ]
+            .map(str::to_owned),
+        );
+    }
     if !durable {
         // A temporary cluster is deleted at the end anyway; skipping flushes makes tests fast.
         // synchronous_commit stays on: logical decoding only sees flushed WAL, and delaying the

@@ -1,5 +1,6 @@
 //! One row of `hp_worker_events` as the section reads it (a status change, a circuit-breaker
-//! change, a silence), and the words a worker's detail lists it with.
+//! change, a silence, a crossing into Late or Stopped recorded by the database's sweep), and the
+//! words a worker's detail lists it with.
 
 use crate::wire::json::Json;
 use crate::wire::reported_status::ReportedStatus;
@@ -23,6 +24,15 @@ pub enum EventKind {
     /// No heartbeat from `started_ms` until the event's time.
     Silence {
         /// The last heartbeat before the gap.
+        started_ms: i64,
+    },
+    /// The database's sweep found the worker silent past its Late (or Stopped) time
+    /// (`kind = 'overdue'`). The strip draws silence from the heartbeats themselves, so this
+    /// adds no stretch of its own: only a line in the detail.
+    Overdue {
+        /// Stopped (else Late).
+        stopped: bool,
+        /// The last heartbeat before the silence.
         started_ms: i64,
     },
 }
@@ -75,6 +85,20 @@ impl WorkerEvent {
                         format!("event {id}: a silence without a start before its end")
                     })?,
             },
+            Some("overdue") => EventKind::Overdue {
+                stopped: match text("to_status") {
+                    Some("late") => false,
+                    Some("stopped") => true,
+                    _ => {
+                        return Err(format!(
+                            "event {id}: an overdue event neither late nor stopped"
+                        ));
+                    }
+                },
+                started_ms: time("silence_started_at").ok_or_else(|| {
+                    format!("event {id}: an overdue event without its silence's start")
+                })?,
+            },
             Some(other) => return Err(format!("event {id}: unknown kind \"{other}\"")),
             None => return Err(format!("event {id}: no kind")),
         };
@@ -102,6 +126,14 @@ impl WorkerEvent {
                     crate::view::relative_time::duration_words(self.occurred_ms - started_ms)
                 )
             }
+            EventKind::Overdue {
+                stopped,
+                started_ms,
+            } => format!(
+                "{} after {} without a heartbeat",
+                if *stopped { "Stopped" } else { "Late" },
+                crate::view::relative_time::duration_words(self.occurred_ms - started_ms)
+            ),
         }
     }
 }

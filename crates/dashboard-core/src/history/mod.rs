@@ -162,6 +162,45 @@ mod tests {
     }
 
     #[test]
+    fn the_sweeps_late_and_stopped_records_are_read_and_told_but_never_draw_a_second_silence() {
+        let late = WorkerEvent::from_json(&j!({"id": 8, "worker_name": "w", "kind": "overdue",
+            "to_status": "late", "silence_started_at": "2026-01-01T00:00:00Z", "occurred_at": "2026-01-01T00:01:30Z"}))
+        .unwrap();
+        assert_eq!(late.describe(), "Late after 1 minute without a heartbeat");
+        for bad in [
+            j!({"id": 1, "worker_name": "w", "kind": "overdue", "to_status": "crashed", "silence_started_at": "2026-01-01T00:00:00Z", "occurred_at": "2026-01-01T00:01:00Z"}),
+            j!({"id": 1, "worker_name": "w", "kind": "overdue", "to_status": "late", "occurred_at": "2026-01-01T00:01:00Z"}),
+        ] {
+            assert!(WorkerEvent::from_json(&bad).is_err(), "{bad:?}");
+        }
+        let heard = vec![status(1, 10, None, "running")];
+        let mut swept = heard.clone();
+        swept.push(event(
+            2,
+            582,
+            EventKind::Overdue {
+                stopped: false,
+                started_ms: T0 + 580 * MIN,
+            },
+        ));
+        swept.push(event(
+            3,
+            586,
+            EventKind::Overdue {
+                stopped: true,
+                started_ms: T0 + 580 * MIN,
+            },
+        ));
+        let row = row("running", Some(580), false);
+        let now = T0 + 600 * MIN;
+        assert_eq!(
+            bands(&strip(&swept, &row, T0, now, MIN)),
+            bands(&strip(&heard, &row, T0, now, MIN)),
+            "the silence from the heartbeat, drawn once"
+        );
+    }
+
+    #[test]
     fn the_newest_change_ends_the_strip_at_once_even_ahead_of_the_clock_estimate() {
         let events = vec![
             status(1, 10, None, "running"),

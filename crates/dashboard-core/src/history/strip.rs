@@ -115,7 +115,8 @@ pub fn strip(
         let (next_status, next_breaker) = match &event.kind {
             EventKind::Status { to, .. } => (Some(to.clone()), breaker),
             EventKind::CircuitBreaker { open } => (status.clone(), *open),
-            EventKind::Silence { .. } => continue,
+            // Silence is drawn from the heartbeats (below); the sweep's record adds no stretch.
+            EventKind::Silence { .. } | EventKind::Overdue { .. } => continue,
         };
         if (&next_status, next_breaker) != (&status, breaker) {
             push(
