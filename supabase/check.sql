@@ -10,6 +10,9 @@
 -- (hp_worker_events) exists: row level security on and no write grant for the public key's roles.
 -- Where Realtime's realtime.messages exists: no unrestricted policy letting the public key's roles
 -- send broadcasts (they could fake worker states on the private topic worker-status).
+-- Nobody watching: the silence sweep exists, its pg_cron job is scheduled and active, and its
+-- runs of the last hour did not fail (severity 'off': silences go unrecorded until fixed). The
+-- cron tables are read through query_to_xml only where they exist, so this runs without pg_cron.
 
 with
 target as (
@@ -110,6 +113,38 @@ findings(severity, finding, fix) as (
      and p.cmd in ('INSERT', 'UPDATE', 'ALL')
      and p.roles && array['public', 'anon', 'authenticated']::name[]
      and coalesce(p.with_check, p.qual, 'true') = 'true'
+
+  union all
+  select 'off', 'the silence sweep public.hp_worker_status_sweep() is missing: nobody records a worker going quiet',
+         'run supabase/migrations/20261206000000_silence_sweep.sql'
+    from target
+   where target.oid is not null and to_regprocedure('public.hp_worker_status_sweep()') is null
+
+  union all
+  select 'off', 'no active pg_cron job runs the silence sweep: a worker going quiet is recorded only if it reports again',
+         'enable pg_cron (hosted Supabase: Database > Extensions > pg_cron; elsewhere: shared_preload_libraries and cron.database_name), then run supabase/migrations/20261206000000_silence_sweep.sql again'
+   where to_regprocedure('public.hp_worker_status_sweep()') is not null
+     and case when to_regclass('cron.job') is null then true
+              else (xpath('/row/n/text()', query_to_xml(
+                      'select count(*) as n from cron.job where jobname = ''hp-worker-status-sweep'' and active',
+                      false, true, '')))[1]::text::int = 0
+         end
+
+  union all
+  select 'off', 'the silence sweep''s job failed in the last hour: ' || coalesce(failures.message, 'no message'),
+         'run select public.hp_worker_status_sweep(); as postgres to see the error, fix it, and check again'
+    from (select (xpath('/table/row/m/text()', query_to_xml(
+                   'select d.return_message as m from cron.job_run_details d join cron.job j using (jobid) '
+                   || 'where j.jobname = ''hp-worker-status-sweep'' and d.status = ''failed'' '
+                   || 'and d.start_time > now() - interval ''1 hour'' order by d.start_time desc limit 1',
+                   false, false, '')))[1]::text as message,
+                 query_to_xml(
+                   'select count(*) as n from cron.job_run_details d join cron.job j using (jobid) '
+                   || 'where j.jobname = ''hp-worker-status-sweep'' and d.status = ''failed'' '
+                   || 'and d.start_time > now() - interval ''1 hour''',
+                   false, true, '') as counted
+            where to_regclass('cron.job_run_details') is not null) failures
+   where (xpath('/row/n/text()', failures.counted))[1]::text::int > 0
 
   union all
   select 'broken', 'the table is not in the supabase_realtime publication: the dashboard gets no live changes',

@@ -49,6 +49,31 @@ async fn the_job_is_scheduled_runs_as_the_sweeper_and_is_not_in_the_api() {
         let refused = as_role(&mut api, role, "select public.hp_worker_status_sweep()").await;
         assert!(refused.is_err(), "{role} must not run the sweep");
     }
+    // supabase/check.sql: nothing to report, until the job is gone.
+    let check = std::fs::read_to_string(
+        throwaway_db::DbOptions::default()
+            .supabase_dir
+            .join("check.sql"),
+    )
+    .expect("read check.sql");
+    let findings = |rows: Vec<tokio_postgres::Row>| -> Vec<(String, String)> {
+        rows.iter().map(|row| (row.get(0), row.get(1))).collect()
+    };
+    assert_eq!(
+        findings(client.query(&check, &[]).await.expect("check runs")),
+        []
+    );
+    client
+        .batch_execute("select cron.unschedule('hp-worker-status-sweep')")
+        .await
+        .expect("unschedule");
+    let reported = findings(client.query(&check, &[]).await.expect("check runs"));
+    assert_eq!(reported.len(), 1, "{reported:?}");
+    assert_eq!(reported[0].0, "off");
+    assert!(
+        reported[0].1.contains("no active pg_cron job"),
+        "{reported:?}"
+    );
     // The sweeper itself may add overdue rows and nothing else.
     client
         .batch_execute("set role hp_worker_sweeper")
