@@ -108,3 +108,33 @@ test('live updates never wait for the history: its week held back 8 s, the page 
   await until(() => page.locator('[data-worker="hist"] [data-testid="strip"]').isVisible(), { within: 10_000, what: 'the strip once the history arrived' });
   await page.close();
 });
+
+test('a page opened after a worker died shows when the database found it Late and Stopped, and draws the silence once', async () => {
+  // `gone` last beat 20 minutes ago; the database's sweep recorded its crossings (written here as
+  // the sweep writes them: crates/schema-tests/tests/silence_sweep.rs runs the real job).
+  const lastBeat = at(20 / 60);
+  await writeRows(stack.writer, { worker_name: 'gone', status: 'running', last_heartbeat: lastBeat });
+  const { error } = await stack.writer.from('hp_worker_events').insert([
+    { worker_name: 'gone', kind: 'overdue', to_status: 'late', silence_started_at: lastBeat, occurred_at: at(19 / 60) },
+    { worker_name: 'gone', kind: 'overdue', to_status: 'stopped', silence_started_at: lastBeat, occurred_at: at(15 / 60) },
+  ]);
+  assert.equal(error, null);
+  const page = await stack.browser.newPage({ viewport: { width: 1280, height: 1000 } });
+  const noise = [];
+  page.on('console', (message) => { if (['warning', 'error'].includes(message.type())) noise.push(message.text()); });
+  await page.goto(stack.site.url);
+  const card = page.locator('[data-worker="gone"]');
+  await until(async () => (await card.getAttribute('data-status')) === 'stopped', { within: 10_000, what: 'Stopped' });
+  await until(async () => (await card.locator('[data-band]').count()) > 0, { within: 10_000, what: 'the strip' });
+  const silent = await card.locator('[data-band="silent"]').count();
+  assert.equal(silent, 1, 'one silent stretch, not one per record');
+  await card.locator('[data-testid="open-detail"]').click();
+  await until(async () => (await card.locator('[data-testid="events"] li').count()) >= 3, { what: 'the events listed' });
+  const listed = (await card.locator('[data-testid="events"] li').allTextContents()).join('\n');
+  assert.match(listed, /Stopped after 5 minutes without a heartbeat/);
+  assert.match(listed, /Late after 1 minute without a heartbeat/);
+  assert.deepEqual(noise, []);
+  await fs.mkdir(ARTIFACTS, { recursive: true });
+  await card.screenshot({ path: path.join(ARTIFACTS, 'history-overdue.png') });
+  await page.close();
+});
