@@ -611,7 +611,7 @@ as $$
      where w.status = 'running'
        and not w.circuit_breaker_open
        and w.last_heartbeat is not null
-       and w.last_heartbeat < now() - interval '7 seconds' -- the shortest Late time (interval 1 s)
+       and w.last_heartbeat < now() - interval '5 seconds' -- no Late time is shorter (2 × 1 ms + 5 s)
   ),
   crossings as (
     -- Stopped is reached through Late: a worker found Stopped at once gets both rows.

@@ -95,12 +95,21 @@ async fn the_job_is_scheduled_runs_as_the_sweeper_and_is_not_in_the_api() {
 async fn a_worker_that_stops_beating_gets_late_and_stopped_from_the_real_job_once_each() {
     let db = fresh_db().await;
     let client = superuser(&db).await;
-    // `quiet` last beat 290 s ago: Late already (60 s), Stopped in 10 s (300 s). `busy` beats.
+    // `quiet` last beat 290 s ago: Late already (60 s), Stopped in 10 s (300 s). `fast` beats
+    // every second by its own account and has just beaten: Late in 7 s (2 intervals + 5 s), a
+    // crossing that happens after the write. `busy` keeps beating.
     client
         .batch_execute(
             "insert into public.hp_worker_status (worker_name, status, last_heartbeat) values \
                ('quiet', 'running', now() - interval '290 seconds'), \
                ('busy', 'running', now())",
+        )
+        .await
+        .expect("the workers are written");
+    client
+        .batch_execute(
+            "insert into public.hp_worker_status (worker_name, status, last_heartbeat, metadata) values \
+               ('fast', 'running', now(), '{\"heartbeat_interval_s\": 1}')",
         )
         .await
         .expect("the workers are written");
@@ -154,6 +163,22 @@ async fn a_worker_that_stops_beating_gets_late_and_stopped_from_the_real_job_onc
             occurred - crossed
         );
     }
+    let fast = client
+        .query(
+            "select extract(epoch from occurred_at)::float8, extract(epoch from silence_started_at)::float8 \
+               from public.hp_worker_events where kind = 'overdue' and worker_name = 'fast' and to_status = 'late'",
+            &[],
+        )
+        .await
+        .expect("fast's events");
+    assert_eq!(fast.len(), 1, "fast's Late, recorded by the job");
+    let (occurred, started): (f64, f64) = (fast[0].get(0), fast[0].get(1));
+    let late_by = occurred - (started + 7.0);
+    assert!(
+        (0.0..=65.0).contains(&late_by),
+        "fast's Late recorded {late_by:.1} s after its crossing"
+    );
+    println!("fast late: recorded {late_by:.1} s after its crossing");
     let busy: i64 = client
         .query_one(
             "select count(*) from public.hp_worker_events where worker_name = 'busy' and kind = 'overdue'",
