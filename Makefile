@@ -122,6 +122,7 @@ bench: deps node_modules/.package-lock.json
 	node e2e/dashboard.bench.mjs
 	node bench/compare.mjs
 	node bench/burst.mjs
+	node bench/soak.mjs
 
 clean:
 	$(CARGO) clean
