@@ -11,14 +11,16 @@
 // through a worker-status policy, and the loader's message when a host allows none), +0.3 KiB;
 // then to 183.4 KiB for the error panel naming the origins a host's CSP refused (the listener,
 // the loader's note and the panel's words), +0.9 KiB; then to 183.7 KiB for reading the database
-// sweep's Late and Stopped records (issue 22) into a worker's detail, +0.3 KiB.
+// sweep's Late and Stopped records (issue 22) into a worker's detail, +0.3 KiB; then to 184.3 KiB
+// for a history strip keyed by place (keyed by value, every heartbeat left a reactive owner
+// behind: the wasm memory grew 1.45x in 6 minutes of the soak), +0.6 KiB.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { bundleSize, kib } from '../scripts/bundle-size.mjs';
 import { DIST } from './support.mjs';
 
 const CRITICAL_BUDGET_BYTES = 50 * 1024;
-const TOTAL_BUDGET_BYTES = Math.round(183.7 * 1024);
+const TOTAL_BUDGET_BYTES = Math.round(184.3 * 1024);
 
 const breakdown = (files) => Object.entries(files).map(([name, size]) => `${name} ${kib(size.brotli)}`).join(', ');
 

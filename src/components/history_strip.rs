@@ -45,14 +45,19 @@ pub fn HistoryStrip(name: String) -> impl IntoView {
     });
     let loaded = move || history.state_of(&name) == HistoryState::Loaded;
     let uptime = move || windows.with(|(_, uptime)| uptime.clone());
-    let segments = move || windows.with(|(day, _)| day.clone());
+    let day = Memo::new(move |_| windows.with(|(day, _)| day.clone()));
+    let stretches = Memo::new(move |_| day.with(Vec::len));
     view! {
         <Show when=loaded>
             <div class="wsm-history" data-testid="history">
                 <p class="wsm-uptime" data-testid="uptime">{uptime}</p>
                 <ol class="wsm-strip" data-testid="strip" aria-label="The last 24 hours">
-                    <For each=segments key=|segment| *segment let(segment)>
-                        <StripSegment segment=segment />
+                    // Keyed by place: each stretch follows its place as the strip moves on
+                    // (a focused one keeps its focus), and a heartbeat creates nothing. Keyed
+                    // by value, the last stretch (whose end is now) was a new element at every
+                    // heartbeat, and its owner's husk stayed until the section unmounted.
+                    <For each=move || 0..stretches.get() key=|at| *at let(at)>
+                        <StripSegment at=at day=day />
                     </For>
                 </ol>
             </div>
@@ -61,31 +66,45 @@ pub fn HistoryStrip(name: String) -> impl IntoView {
     .into_any()
 }
 
-/// One stretch of the strip: as wide as its share of the 24 hours.
+/// The stretch at place `at` of the strip `day`: as wide as its share of the 24 hours.
 #[component]
-fn StripSegment(segment: Segment) -> impl IntoView {
-    let Segment {
-        band,
-        start_ms,
-        end_ms,
-    } = segment;
-    let words = format!(
-        "{}: {} to {}",
-        band.label(),
-        local_time(start_ms),
-        local_time(end_ms)
-    );
+fn StripSegment(at: usize, day: Memo<Vec<Segment>>) -> impl IntoView {
+    let segment = Memo::new(move |_| {
+        day.with(|day| day.get(at).copied()).unwrap_or(Segment {
+            band: history::Band::Unknown,
+            start_ms: 0,
+            end_ms: 0,
+        })
+    });
+    let words = move || {
+        let Segment {
+            band,
+            start_ms,
+            end_ms,
+        } = segment.get();
+        format!(
+            "{}: {} to {}",
+            band.label(),
+            local_time(start_ms),
+            local_time(end_ms)
+        )
+    };
     // Hundredths of a percent, whole: no float formatting in the bundle.
-    let share = (end_ms - start_ms) * 10_000 / STRIP_MS;
-    let width = format!("{}.{:02}%", share / 100, share % 100);
+    let width = move || {
+        let Segment {
+            start_ms, end_ms, ..
+        } = segment.get();
+        let share = (end_ms - start_ms) * 10_000 / STRIP_MS;
+        format!("{}.{:02}%", share / 100, share % 100)
+    };
     view! {
         <li
             class="wsm-band"
-            data-band=band.as_str()
-            data-start=start_ms.to_string()
-            data-end=end_ms.to_string()
+            data-band=move || segment.get().band.as_str()
+            data-start=move || segment.get().start_ms.to_string()
+            data-end=move || segment.get().end_ms.to_string()
             style:width=width
-            title=words.clone()
+            title=words
             aria-label=words
             tabindex="0"
         ></li>
