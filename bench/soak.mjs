@@ -1,6 +1,8 @@
 // make bench: the wall screen for days (issue 23), accelerated. The release bundle's wall view
-// (view="tv") follows 200 workers that each beat every second for an hour (720,000 heartbeats,
-// about what 200 workers beating every 30 s write in 24 hours). Every few minutes it
+// (view="tv", grouped by pool) follows 200 workers that each beat every second for an hour
+// (720,000 heartbeats, about what 200 workers beating every 30 s write in 24 hours); every tenth
+// reports itself crashed while it beats, so the wall draws twenty problem tiles that change every
+// second beside the healthy counted by pool. Every few minutes it
 // samples, after a forced garbage collection, the JS heap, the wasm memory, the DOM nodes and
 // the event listeners, and at the end compares the last sample with the first after warm-up:
 // each must stay within 5 %.
@@ -26,19 +28,19 @@ const database = await startDatabase();
 const gateway = await gatewayOver(database, 0);
 const writer = createClient(gateway.url, gateway.secretKey, { auth: { persistSession: false }, realtime: { transport: WebSocket } });
 const bundle = await serveReleaseBundle();
-const site = await serveHostPage({ bundle, gatewayUrl: gateway.url, key: gateway.publishableKey, attributes: 'view="tv"' });
+const site = await serveHostPage({ bundle, gatewayUrl: gateway.url, key: gateway.publishableKey, attributes: 'view="tv" group-by="pool"', alone: true });
 const browser = await launchBrowser();
 let beats = 0;
 const beat = async () => {
   beats += 1;
   await writeRows(writer, Array.from({ length: WORKERS }, (_, i) => ({
     worker_name: name(i),
-    status: 'running',
+    status: i % 10 === 0 ? 'crashed' : 'running',
     last_heartbeat: new Date().toISOString(),
     jobs_processed: beats,
     error_count: 0,
     circuit_breaker_open: false,
-    metadata: { group: `g${i % 8}` },
+    metadata: { pool: `pool-${i % 8}` },
   })));
 };
 try {

@@ -121,12 +121,13 @@ export function serveReleaseBundle(dir = DIST) {
  * A host page on another origin than the bundle, as an operations dashboard would be: its own
  * strict CSP (no 'unsafe-inline'), optionally hostile global CSS, and `<worker-status>` elements
  * placed with the one script tag README documents. `/` has the element(s); `/bare` is the same
- * page without them (to compare the host's own styles); `/static/*` serves `files`.
+ * page without them (to compare the host's own styles); `/static/*` serves `files`. With `alone`,
+ * the element is all the page holds, edge to edge, as on a wall screen.
  * @param {{ bundle: {origin: string}, gatewayUrl: string, key: string, hostileCss?: boolean,
  *   elements?: number, body?: string, files?: Record<string, string>, script?: string,
- *   attributes?: string, extraCsp?: string[] }} options
+ *   attributes?: string, extraCsp?: string[], alone?: boolean }} options
  */
-export async function serveHostPage({ bundle, gatewayUrl, key, hostileCss = false, elements = 1, body = '', files = {}, script, attributes = '', extraCsp = [] }) {
+export async function serveHostPage({ bundle, gatewayUrl, key, hostileCss = false, elements = 1, body = '', files = {}, script, attributes = '', extraCsp = [], alone = false }) {
   const ws = gatewayUrl.replace(/^http/, 'ws');
   const csp = [
     "default-src 'none'",
@@ -145,17 +146,18 @@ export async function serveHostPage({ bundle, gatewayUrl, key, hostileCss = fals
   <title>Operations</title>
   <link rel="icon" href="data:,">
   ${hostileCss ? '<link rel="stylesheet" href="/static/host.css">' : ''}
+  ${alone ? '<link rel="stylesheet" href="/static/alone.css">' : ''}
   ${withElements ? `<script type="module" src="${bundle.origin}/worker-status.js"></script>` : ''}
   ${script ? `<script type="module" src="/static/${script}"></script>` : ''}
 </head>
 <body>
-  <h1 class="host-heading">Operations</h1>
-  <section class="host-section"><h2 class="host-title">Queues</h2><ul class="host-list"><li class="host-item">mail: 3</li></ul></section>
+  ${alone ? '' : `<h1 class="host-heading">Operations</h1>
+  <section class="host-section"><h2 class="host-title">Queues</h2><ul class="host-list"><li class="host-item">mail: 3</li></ul></section>`}
   ${withElements ? Array.from({ length: elements }, () => element).join('\n  ') : ''}
   ${body}
 </body>
 </html>`;
-  const statics = { 'host.css': HOSTILE_CSS, ...files };
+  const statics = { 'host.css': HOSTILE_CSS, 'alone.css': 'body { margin: 0; }', ...files };
   const server = http.createServer((request, response) => {
     const pathname = new URL(request.url, 'http://x').pathname;
     const headers = { 'content-security-policy': csp, 'x-content-type-options': 'nosniff' };

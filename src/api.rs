@@ -101,6 +101,19 @@ pub async fn probe_events(config: &Config) -> Result<(), ApiError> {
     .map(|_| ())
 }
 
+/// Whether the status table answers (one name asked for): the wall's watchdog asks before it
+/// reloads the page.
+pub async fn probe_rows(config: &Config) -> Result<(), ApiError> {
+    get(
+        config,
+        &format!("{TABLE}?select=worker_name&limit=1"),
+        false,
+        None,
+    )
+    .await
+    .map(|_| ())
+}
+
 /// A successful answer of the REST API.
 struct Answer {
     body: String,

@@ -25,6 +25,8 @@ pub mod rows_page;
 pub mod section;
 pub mod state;
 pub mod triage;
+pub mod wall_styles;
+pub mod wall_watchdog;
 
 use std::cell::RefCell;
 use std::rc::Rc;

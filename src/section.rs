@@ -1,8 +1,8 @@
 //! The whole section, mounted with Leptos: its state (`state`, triage view, notifications)
-//! provided at the root, the change event, the page title, and the history and the live
-//! channel once the first rows are on screen. The release build loads all of it lazily
-//! (`section` module), after `first_rows` drew the first rows, so that the main wasm module
-//! holds no Leptos at all; it then takes the first rows' place in the same task.
+//! provided at the root, the change event, the page title, the history and the live channel
+//! once the first rows are on screen, and a wall screen's watchdog. The release build loads all
+//! of it lazily (`section` module), after `first_rows` drew the first rows, so that the main
+//! wasm module holds no Leptos at all; it then takes the first rows' place in the same task.
 
 use std::any::Any;
 
@@ -16,7 +16,7 @@ use crate::config::Config;
 use crate::lazy::lazy_part;
 use crate::prefetch::FirstAnswer;
 use crate::state::State;
-use crate::{CHANGE_EVENT, live, notifications, page_title, triage};
+use crate::{CHANGE_EVENT, live, notifications, page_title, triage, wall_watchdog};
 
 /// What keeps a mounted section alive; dropping it unmounts it.
 pub type SectionHandle = Box<dyn Any>;
@@ -62,6 +62,9 @@ fn mount_into(
         let state = provide_section_state(&config, first);
         let update_title = config.update_title;
         if config.problem().is_none() {
+            if triage::Triage::expect().tv.get_untracked() {
+                wall_watchdog::start(config.clone(), state);
+            }
             state.loader.refresh();
             // History and the channel once the first rows are on screen, never before.
             live::follow_after_first_load(config, state);

@@ -8,7 +8,7 @@ use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::closure::Closure;
 
-use crate::components::compact_row::CompactRow;
+use crate::components::worker_cells::RowCells;
 use crate::lifetime;
 
 /// A row's height until one has been measured, in px.
@@ -79,11 +79,7 @@ pub fn WindowedList(names: Signal<Vec<String>>) -> impl IntoView {
     view! {
         <div class="wsm-window" node_ref=spacer style:height=height>
             <ul class="wsm-rows" data-testid="compact-list" style:transform=offset>
-                <For
-                    each=move || visible.get()
-                    key=|name| name.clone()
-                    children=move |name| view! { <CompactRow name=name /> }
-                />
+                <RowCells names=visible.into() />
             </ul>
         </div>
     }

@@ -5,7 +5,7 @@ use dashboard_core::view::window::full_cards;
 use leptos::prelude::*;
 
 use crate::components::windowed_list::WindowedList;
-use crate::components::worker_card::WorkerCard;
+use crate::components::worker_cells::CardCells;
 
 /// The workers `names`, in that order; the first `cards` as full cards (by default as
 /// `window::full_cards` says for a list of that length).
@@ -24,13 +24,7 @@ pub fn WorkerList(
         Signal::derive(move || names.with(|names| names[split.get().min(names.len())..].to_vec()));
     view! {
         <ul class="wsm-list" data-testid="worker-list">
-            // Keyed by name: a heartbeat updates its card in place (focus and hover survive);
-            // only a change of place moves a card.
-            <For
-                each=move || cards.get()
-                key=|name| name.clone()
-                children=move |name| view! { <WorkerCard name=name /> }
-            />
+            <CardCells names=cards />
         </ul>
         <Show when=move || !rest.with(Vec::is_empty)>
             <WindowedList names=rest />

@@ -1,6 +1,7 @@
 //! The section root: title, summary, connection indicator, banners, the triage controls, and the
 //! worker list (whole or in groups) or the empty / error / loading state. Carries the stable DOM
-//! hooks of docs/architecture.md. The wall-screen view (`view="tv"`) drops the controls.
+//! hooks of docs/architecture.md. The wall-screen view (`view="tv"`) drops the controls, shows
+//! the workers on one screen (`WallBoard`) and the age of data that is not live.
 
 use leptos::prelude::*;
 
@@ -8,8 +9,9 @@ use crate::components::connection_badge::ConnectionBadge;
 use crate::components::empty_state::EmptyState;
 use crate::components::error_panel::ErrorPanel;
 use crate::components::silent_fold::silent_fold;
-use crate::components::stale_banner::stale_banner;
+use crate::components::stale_banner::{DataAge, stale_banner};
 use crate::components::triage_bar::triage_bar;
+use crate::components::wall_board::WallBoard;
 use crate::components::worker_group::WorkerGroup;
 use crate::components::worker_list::WorkerList;
 use crate::lazy::deferred;
@@ -48,12 +50,19 @@ pub fn WorkerStatus() -> impl IntoView {
     let skipped = state.loader.skipped_rows();
     let none_running = state.loader.none_running();
     let announcement = state.fleet.announcement();
+    // The data is held (not live): a wall screen dims and outlines everything it shows.
+    let held_since = state.clock.held_since();
+    let has_workers = state.fleet.has_workers();
+    let stale = move || held_since.with(Option::is_some) && has_workers.get();
 
     view! {
-        <section class="wsm" class:wsm-tv=tv data-testid="worker-status" aria-labelledby="wsm-title">
+        <section class="wsm" class:wsm-tv=tv class:wsm-stale=stale data-testid="worker-status" aria-labelledby="wsm-title">
             <header class="wsm-header">
                 <h2 id="wsm-title" class="wsm-title">"Worker Status"</h2>
                 <span class="wsm-summary" data-testid="summary" aria-live="polite">{summary}</span>
+                <Show when=tv>
+                    <DataAge />
+                </Show>
                 <ConnectionBadge />
             </header>
             // Above everything else: the one fact that matters most when it is true.
@@ -88,35 +97,37 @@ pub fn WorkerStatus() -> impl IntoView {
                         {deferred(triage_bar)}
                     </div>
                 </Show>
-                // Places hold while the pointer or keyboard focus is in the list: nothing jumps
-                // under it. Focus left by a click does not hold them (a wall screen someone once
-                // clicked would never re-sort).
-                <div
-                    class="wsm-workers"
-                    on:pointerenter=move |_| triage.set_pointer_in_list(true)
-                    on:pointerleave=move |_| triage.set_pointer_in_list(false)
-                    on:focusin=move |event| triage.set_focus_in_list(focus_is_visible(&event))
-                    on:focusout=move |_| triage.set_focus_in_list(false)
-                >
-                    <Show when=no_match>
-                        <p class="wsm-no-match" data-testid="no-match" role="status">
-                            "No worker matches this view. "
-                            <button type="button" class="wsm-fold-toggle" on:click=move |_| triage.clear()>
-                                "Show all workers"
-                            </button>
-                        </p>
-                    </Show>
-                    <Show when=ungrouped>
-                        <WorkerList names=shown.into() />
-                    </Show>
-                    <Show when=grouped>
-                        <For
-                            each=move || groups.with(|groups| groups.iter().map(|group| group.value.clone()).collect::<Vec<_>>())
-                            key=|value| value.clone()
-                            children=move |value| view! { <WorkerGroup value=value groups=groups /> }
-                        />
-                    </Show>
-                </div>
+                <Show when=controls fallback=move || view! { <WallBoard shown=shown /> }>
+                    // Places hold while the pointer or keyboard focus is in the list: nothing jumps
+                    // under it. Focus left by a click does not hold them (a wall screen someone once
+                    // clicked would never re-sort).
+                    <div
+                        class="wsm-workers"
+                        on:pointerenter=move |_| triage.set_pointer_in_list(true)
+                        on:pointerleave=move |_| triage.set_pointer_in_list(false)
+                        on:focusin=move |event| triage.set_focus_in_list(focus_is_visible(&event))
+                        on:focusout=move |_| triage.set_focus_in_list(false)
+                    >
+                        <Show when=no_match>
+                            <p class="wsm-no-match" data-testid="no-match" role="status">
+                                "No worker matches this view. "
+                                <button type="button" class="wsm-fold-toggle" on:click=move |_| triage.clear()>
+                                    "Show all workers"
+                                </button>
+                            </p>
+                        </Show>
+                        <Show when=ungrouped>
+                            <WorkerList names=shown.into() />
+                        </Show>
+                        <Show when=grouped>
+                            <For
+                                each=move || groups.with(|groups| groups.iter().map(|group| group.value.clone()).collect::<Vec<_>>())
+                                key=|value| value.clone()
+                                children=move |value| view! { <WorkerGroup value=value groups=groups /> }
+                            />
+                        </Show>
+                    </div>
+                </Show>
                 {deferred(silent_fold)}
             </Show>
         </section>

@@ -7,7 +7,8 @@
 //! - `clock`: the server clock's estimate; `freshness`: at what moment statuses are judged;
 //! - `poll`: the polling fallback; `backoff`: reconnect delays;
 //! - `transition`: a status change in words; `alerts`: which changes deserve a notification;
-//! - `rates`: jobs per minute from the heartbeats seen.
+//! - `rates`: jobs per minute from the heartbeats seen;
+//! - `watchdog`: when a wall screen that is not live reloads itself.
 
 pub mod alerts;
 pub mod backoff;
@@ -18,4 +19,5 @@ pub mod rates;
 pub mod status;
 pub mod thresholds;
 pub mod transition;
+pub mod watchdog;
 pub mod workers;

@@ -4,6 +4,7 @@
 //! - `window`: which rows of a long list are on screen;
 //! - `triage`: status filters, search and the held order; `grouping`: groups by a metadata
 //!   key and the version check; `fold`: the workers silent for more than seven days;
+//! - `wall`: the wall-screen view's density, grid and cells;
 //! - `connection_text`, `relative_time`, `metadata`: the words the cards and the indicator use.
 
 pub mod board;
@@ -13,4 +14,5 @@ pub mod grouping;
 pub mod metadata;
 pub mod relative_time;
 pub mod triage;
+pub mod wall;
 pub mod window;
