@@ -2,7 +2,10 @@
 // (view="tv", grouped by pool) follows 200 workers that each beat every second for an hour
 // (720,000 heartbeats, about what 200 workers beating every 30 s write in 24 hours); every tenth
 // reports itself crashed while it beats, so the wall draws twenty problem tiles that change every
-// second beside the healthy counted by pool. Every few minutes it
+// second beside the healthy counted by pool. Every ten minutes, and once in the warm-up, the
+// gateway cuts every socket (the network dropping): the page reconnects and takes a fresh
+// snapshot, so the hour covers that path too, and the wasm memory's high-water mark (it never
+// shrinks) includes a resync before the first sample. Every few minutes it
 // samples, after a forced garbage collection, the JS heap, the wasm memory, the DOM nodes and
 // the event listeners, and at the end compares the last sample with the first after warm-up:
 // each must stay within 5 %.
@@ -62,10 +65,17 @@ try {
   const samples = [];
   const started = Date.now();
   let nextSample = 1; // the first sample after a minute of warm-up
+  let nextDrop = 0.5; // minutes
+  let drops = 0;
   while (Date.now() - started < MINUTES * 60_000) {
     const tick = Date.now();
     await beat();
     const minute = (Date.now() - started) / 60_000;
+    if (minute >= nextDrop) {
+      await fetch(`${gateway.url}/__faults/drop-sockets`, { method: 'POST' });
+      drops += 1;
+      nextDrop += 10; // half-way between samples
+    }
     if (minute >= nextSample) {
       samples.push(await sample(Math.round(minute)));
       nextSample += SAMPLE_MINUTES;
@@ -74,7 +84,7 @@ try {
   }
   samples.push(await sample(Math.round((Date.now() - started) / 60_000)));
   const [first, last] = [samples[0], samples.at(-1)];
-  console.log(`\nsoak: ${WORKERS} workers beating every second for ${MINUTES} min (${beats * WORKERS} heartbeats), wall view at 1920x1080`);
+  console.log(`\nsoak: ${WORKERS} workers beating every second for ${MINUTES} min (${beats * WORKERS} heartbeats, every socket cut ${drops} times), wall view at 1920x1080`);
   let held = true;
   for (const key of ['heap', 'wasm', 'nodes', 'listeners']) {
     const ratio = last[key] / first[key];
