@@ -3,7 +3,7 @@
 //! `dashboard_core::view::wall` chooses for the fleet and the room the board has. The room is
 //! measured again whenever the board changes size; the observer ends when the section unmounts.
 
-use dashboard_core::view::wall::{self, Cell, Grid};
+use dashboard_core::view::wall::{self, Count, Grid};
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::closure::Closure;
@@ -101,26 +101,7 @@ pub fn WallBoard(shown: Memo<Vec<String>>) -> impl IntoView {
     });
     let density = Memo::new(move |_| grid.with(|grid| grid.density));
     let cards = Memo::new(move |_| grid.with(|grid| grid.cards));
-    let workers = Memo::new(move |_| {
-        cells.with(|cells| {
-            cells
-                .iter()
-                .filter_map(|cell| match cell {
-                    Cell::Worker(name) => Some(name.clone()),
-                    _ => None,
-                })
-                .collect::<Vec<_>>()
-        })
-    });
-    let counted = Memo::new(move |_| {
-        cells.with(|cells| {
-            cells
-                .iter()
-                .filter(|cell| !matches!(cell, Cell::Worker(_)))
-                .cloned()
-                .collect::<Vec<_>>()
-        })
-    });
+    let workers = Memo::new(move |_| cells.with(|cells| cells.workers.clone()));
     // Through the CSSOM (`style:`), which a host's CSP without 'unsafe-inline' allows; whole
     // pixels, so no float is formatted.
     let px = |read: fn(&Grid) -> u32| move || format!("{}px", grid.with(read));
@@ -148,22 +129,21 @@ pub fn WallBoard(shown: Memo<Vec<String>>) -> impl IntoView {
                 style:gap=px(|grid| grid.gap_px)
             >
                 {worker_cells}
-                {move || counted.get().into_iter().map(count_cell).collect_view()}
+                {move || cells.with(|cells| cells.counts.clone()).into_iter().map(count_cell).collect_view()}
             </ul>
         </div>
     }
 }
 
 /// A cell that counts workers instead of showing them.
-fn count_cell(cell: Cell) -> impl IntoView {
+fn count_cell(cell: Count) -> impl IntoView {
     let (testid, title, detail) = match cell {
-        Cell::Worker(_) => return ().into_any(),
-        Cell::MoreProblems(count) => (
+        Count::MoreProblems(count) => (
             "more-problems",
             format!("+{count} problem{}", plural(count)),
             "the oldest, not shown".to_owned(),
         ),
-        Cell::Healthy {
+        Count::Healthy {
             group,
             running,
             unknown,
@@ -172,7 +152,7 @@ fn count_cell(cell: Cell) -> impl IntoView {
             group.unwrap_or_else(|| "Healthy".to_owned()),
             healthy_words(running, unknown),
         ),
-        Cell::MoreGroups {
+        Count::MoreGroups {
             groups,
             running,
             unknown,
@@ -188,7 +168,6 @@ fn count_cell(cell: Cell) -> impl IntoView {
             <span class="wsm-wall-count-detail">{detail}</span>
         </li>
     }
-    .into_any()
 }
 
 /// "412 running", "412 running, 3 unknown".

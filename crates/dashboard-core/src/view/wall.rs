@@ -174,11 +174,19 @@ fn sized(
     }
 }
 
-/// One cell of the wall.
+/// What the wall draws: workers as cards or tiles, in display order, then the cells that count
+/// workers instead of showing them.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Cells {
+    /// The workers drawn, in display order.
+    pub workers: Vec<String>,
+    /// The cells that count (none unless the density is `Problems`).
+    pub counts: Vec<Count>,
+}
+
+/// A cell that counts workers instead of showing them.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Cell {
-    /// A worker, as a card or a tile (by the grid's density).
-    Worker(String),
+pub enum Count {
     /// The problems there was no room for, the oldest.
     MoreProblems(usize),
     /// A group's healthy workers, counted: its value ("crawl"), or `None` for a fleet without
@@ -211,9 +219,12 @@ pub fn cells(
     workers: &Workers,
     status: impl Fn(&str) -> Option<Status>,
     group_by: Option<&str>,
-) -> Vec<Cell> {
+) -> Cells {
     if grid.density != Density::Problems {
-        return shown.iter().cloned().map(Cell::Worker).collect();
+        return Cells {
+            workers: shown.to_vec(),
+            counts: Vec::new(),
+        };
     }
     let capacity = grid.capacity();
     let (problems, healthy) = split(shown, workers, status, group_by);
@@ -226,29 +237,27 @@ pub fn cells(
     };
     let healthy = fold_groups(healthy, healthy_room);
     let problem_room = capacity.saturating_sub(healthy.len());
-    let mut out: Vec<Cell> = if problems.len() <= problem_room {
-        problems
-            .iter()
-            .map(|(name, _)| Cell::Worker((*name).clone()))
-            .collect()
-    } else {
-        // The newest problems keep their place in the display order; the oldest are counted.
-        let room = problem_room.saturating_sub(1);
-        let mut by_age: Vec<usize> = (0..problems.len()).collect();
-        by_age.sort_by(|a, b| problems[*b].1.cmp(&problems[*a].1).then(a.cmp(b)));
-        let mut keep: Vec<usize> = by_age[..room].to_vec();
-        keep.sort_unstable();
-        let mut out: Vec<Cell> = keep
-            .into_iter()
-            .map(|at| Cell::Worker(problems[at].0.clone()))
-            .collect();
-        if problem_room > 0 {
-            out.push(Cell::MoreProblems(problems.len() - room));
-        }
-        out
-    };
-    out.extend(healthy);
-    out
+    if problems.len() <= problem_room {
+        return Cells {
+            workers: problems.iter().map(|(name, _)| (*name).clone()).collect(),
+            counts: healthy,
+        };
+    }
+    // The newest problems keep their place in the display order; the oldest are counted.
+    let room = problem_room.saturating_sub(1);
+    let mut by_age: Vec<usize> = (0..problems.len()).collect();
+    by_age.sort_by(|a, b| problems[*b].1.cmp(&problems[*a].1).then(a.cmp(b)));
+    let mut keep: Vec<usize> = by_age[..room].to_vec();
+    keep.sort_unstable();
+    let mut counts = Vec::with_capacity(healthy.len() + 1);
+    if problem_room > 0 {
+        counts.push(Count::MoreProblems(problems.len() - room));
+    }
+    counts.extend(healthy);
+    Cells {
+        workers: keep.into_iter().map(|at| problems[at].0.clone()).collect(),
+        counts,
+    }
 }
 
 /// The problems among `shown` with their last heartbeats, and the healthy counted by group.
@@ -257,9 +266,9 @@ fn split<'a>(
     workers: &Workers,
     status: impl Fn(&str) -> Option<Status>,
     group_by: Option<&str>,
-) -> (Vec<(&'a String, Option<i64>)>, Vec<Cell>) {
+) -> (Vec<(&'a String, Option<i64>)>, Vec<Count>) {
     let mut problems: Vec<(&String, Option<i64>)> = Vec::new();
-    let mut healthy: Vec<Cell> = Vec::new();
+    let mut healthy: Vec<Count> = Vec::new();
     for name in shown {
         let Some(status) = status(name) else {
             continue;
@@ -272,11 +281,11 @@ fn split<'a>(
         let group = group_by.zip(row).map(|(key, row)| value_of(row, key));
         let at = match healthy
             .iter()
-            .position(|cell| matches!(cell, Cell::Healthy { group: known, .. } if *known == group))
+            .position(|cell| matches!(cell, Count::Healthy { group: known, .. } if *known == group))
         {
             Some(at) => at,
             None => {
-                healthy.push(Cell::Healthy {
+                healthy.push(Count::Healthy {
                     group,
                     running: 0,
                     unknown: 0,
@@ -284,7 +293,7 @@ fn split<'a>(
                 healthy.len() - 1
             }
         };
-        if let Cell::Healthy {
+        if let Count::Healthy {
             running, unknown, ..
         } = &mut healthy[at]
         {
@@ -299,14 +308,14 @@ fn split<'a>(
 }
 
 /// `groups` in at most `room` cells: the last cell counts every group there was no room for.
-fn fold_groups(mut groups: Vec<Cell>, room: usize) -> Vec<Cell> {
+fn fold_groups(mut groups: Vec<Count>, room: usize) -> Vec<Count> {
     if groups.len() <= room {
         return groups;
     }
     let rest = groups.split_off(room.saturating_sub(1));
     let (mut running_sum, mut unknown_sum) = (0, 0);
     for cell in &rest {
-        if let Cell::Healthy {
+        if let Count::Healthy {
             running, unknown, ..
         } = cell
         {
@@ -315,7 +324,7 @@ fn fold_groups(mut groups: Vec<Cell>, room: usize) -> Vec<Cell> {
         }
     }
     if room > 0 {
-        groups.push(Cell::MoreGroups {
+        groups.push(Count::MoreGroups {
             groups: rest.len(),
             running: running_sum,
             unknown: unknown_sum,
@@ -479,7 +488,10 @@ mod tests {
     fn cards_and_tiles_show_every_worker_in_order() {
         let (workers, order) = fleet(2, 3, 1);
         let mut grid = grid_for(HD, 5);
-        let all: Vec<Cell> = order.iter().cloned().map(Cell::Worker).collect();
+        let all = Cells {
+            workers: order.clone(),
+            counts: Vec::new(),
+        };
         assert_eq!(
             cells(&grid, &order, &workers, status_in(&workers), None),
             all
@@ -496,18 +508,16 @@ mod tests {
         let (workers, order) = fleet(3, 412, 2);
         let grid = problems_grid(10, 10);
         let cells = cells(&grid, &order, &workers, status_in(&workers), Some("pool"));
+        assert_eq!(cells.workers, ["bad-0000", "bad-0001", "bad-0002"]);
         assert_eq!(
-            cells,
+            cells.counts,
             vec![
-                Cell::Worker("bad-0000".to_owned()),
-                Cell::Worker("bad-0001".to_owned()),
-                Cell::Worker("bad-0002".to_owned()),
-                Cell::Healthy {
+                Count::Healthy {
                     group: Some("pool-0".to_owned()),
                     running: 206,
                     unknown: 0
                 },
-                Cell::Healthy {
+                Count::Healthy {
                     group: Some("pool-1".to_owned()),
                     running: 206,
                     unknown: 0
@@ -516,8 +526,8 @@ mod tests {
         );
         let together = super::cells(&grid, &order, &workers, status_in(&workers), None);
         assert_eq!(
-            together.last(),
-            Some(&Cell::Healthy {
+            together.counts.last(),
+            Some(&Count::Healthy {
                 group: None,
                 running: 412,
                 unknown: 0
@@ -530,21 +540,14 @@ mod tests {
         let (workers, order) = fleet(60, 100, 1);
         let grid = problems_grid(5, 4); // 20 cells: 1 for the healthy, 18 problems, 1 "more"
         let cells = cells(&grid, &order, &workers, status_in(&workers), Some("pool"));
-        assert_eq!(cells.len(), 20);
-        let shown: Vec<&str> = cells
-            .iter()
-            .filter_map(|cell| match cell {
-                Cell::Worker(name) => Some(name.as_str()),
-                _ => None,
-            })
-            .collect();
+        assert_eq!(cells.workers.len() + cells.counts.len(), 20);
         // bad-0059 is the newest (last seen at 59 s); the 18 newest, in display order.
         let expected: Vec<String> = (42..60).map(|i| format!("bad-{i:04}")).collect();
-        assert_eq!(shown, expected);
-        assert!(cells.contains(&Cell::MoreProblems(42)));
+        assert_eq!(cells.workers, expected);
+        assert_eq!(cells.counts.first(), Some(&Count::MoreProblems(42)));
         assert_eq!(
-            cells.last(),
-            Some(&Cell::Healthy {
+            cells.counts.last(),
+            Some(&Count::Healthy {
                 group: Some("pool-0".to_owned()),
                 running: 100,
                 unknown: 0
@@ -557,10 +560,10 @@ mod tests {
         let (workers, order) = fleet(1, 100, 50);
         let grid = problems_grid(4, 3); // 12 cells: the healthy get 3
         let cells = cells(&grid, &order, &workers, status_in(&workers), Some("pool"));
-        assert_eq!(cells.len(), 4);
+        assert_eq!(cells.workers.len() + cells.counts.len(), 4);
         assert_eq!(
-            cells.last(),
-            Some(&Cell::MoreGroups {
+            cells.counts.last(),
+            Some(&Count::MoreGroups {
                 groups: 48,
                 running: 96,
                 unknown: 0
@@ -573,7 +576,7 @@ mod tests {
         let (workers, order) = fleet(2_000, 0, 1);
         let grid = problems_grid(9, 15);
         let cells = cells(&grid, &order, &workers, status_in(&workers), None);
-        assert_eq!(cells.len(), 135);
-        assert_eq!(cells.last(), Some(&Cell::MoreProblems(2_000 - 134)));
+        assert_eq!(cells.workers.len(), 134);
+        assert_eq!(cells.counts, [Count::MoreProblems(2_000 - 134)]);
     }
 }
