@@ -19,6 +19,9 @@ CARGO ?= cargo
 export PATH := $(CURDIR)/node_modules/.bin:$(PATH)
 DB_PORT ?= 54322
 DEMO ?= on
+# Deno for the alert drain (an Edge Function): the npm package's binary, offline, npm imports read
+# from node_modules (deno.json: nodeModulesDir manual).
+DENO := DENO_NO_UPDATE_CHECK=1 NO_COLOR=1 deno
 # The Supabase CLI's local publishable key (public; the local stack accepts it).
 LOCAL_PUBLISHABLE_KEY := sb_publishable_ACJWlzQHlZjBrEguHvfOxg_3BJgxAaH
 
@@ -43,10 +46,11 @@ test: deps node_modules/.package-lock.json lint test-fast test-db test-e2e
 # The edit-test loop: every unit test that needs neither a database nor a browser (the core's
 # rules, the gateway's parsers and state machines, the app's native tests). Warm: well under a
 # minute.
-test-fast:
+test-fast: node_modules/.package-lock.json
 	$(CARGO) test --workspace --locked --lib --bins
 	$(CARGO) test --locked -p dashboard-core --tests
 	node --test scripts/doc-links.test.mjs scripts/page-csp.test.mjs
+	$(DENO) test --quiet supabase/functions/hp-alert-drain/test/
 
 # Against a real PostgreSQL: SQL/RLS and migrations, the throwaway database, the gateway's HTTP
 # and WebSocket protocol, conformance with the official supabase-js client, the heartbeat
@@ -54,7 +58,7 @@ test-fast:
 test-db: deps-db node_modules/.package-lock.json
 	$(CARGO) test --locked -p schema-tests -p throwaway-db -p dev-server --test '*'
 	$(CARGO) build --locked -q -p dev-server -p throwaway-db
-	node --test --test-concurrency=1 --test-timeout=180000 dev-server/conformance/*.test.mjs workers/heartbeat/test/*.test.js
+	node --test --test-concurrency=1 --test-timeout=180000 dev-server/conformance/*.test.mjs workers/heartbeat/test/*.test.js supabase/test/alerts/*.test.mjs
 
 # In headless Chromium: the components (wasm-bindgen-test), then end to end against the release
 # bundle served with vercel.json's headers, and the adoption of tables made by the setup guide
@@ -80,7 +84,10 @@ release: node_modules/.package-lock.json
 release-for-tests: node_modules/.package-lock.json
 	SUPABASE_URL=http://127.0.0.1:54321 SUPABASE_PUBLISHABLE_KEY=$(LOCAL_PUBLISHABLE_KEY) SUPABASE_ANON_KEY= trunk build --release
 
-lint:
+lint: node_modules/.package-lock.json
+	$(DENO) fmt --check supabase/functions/
+	$(DENO) lint supabase/functions/
+	$(DENO) check supabase/functions/hp-alert-drain/
 	$(CARGO) fmt --all --check
 	$(CARGO) clippy --workspace --all-targets --locked -- -D warnings
 	$(CARGO) clippy --locked -p dashboard --target wasm32-unknown-unknown --features split -- -D warnings

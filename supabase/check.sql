@@ -13,6 +13,9 @@
 -- Nobody watching: the silence sweep exists, its pg_cron job is scheduled and active, and its
 -- runs of the last hour did not fail (severity 'off': silences go unrecorded until fixed). The
 -- cron tables are read through query_to_xml only where they exist, so this runs without pg_cron.
+-- Alerts: the alert tables closed to the public key; a route broken (the destination answered 404,
+-- 410, 401 or 403, or its secret is missing) or failing for an hour; dead messages; routes but no
+-- drain running (severity 'off': alerts are recorded, not sent); pg_net but no job to wake it.
 
 with
 target as (
@@ -145,6 +148,70 @@ findings(severity, finding, fix) as (
                    false, true, '') as counted
             where to_regclass('cron.job_run_details') is not null) failures
    where (xpath('/row/n/text()', failures.counted))[1]::text::int > 0
+
+  union all
+  select 'unsafe',
+         format('%s holds the %s grant on %s: the public key could read where alerts go, or forge them',
+                g.grantee, g.privilege_type, g.table_name),
+         format('revoke all on table public.%I from %s;', g.table_name,
+                case g.grantee when 'PUBLIC' then 'public' else g.grantee end)
+    from information_schema.role_table_grants g
+   where g.table_schema = 'public'
+     and g.table_name in ('hp_alert_routes', 'hp_alert_outbox', 'hp_alert_messages', 'hp_alert_worker_states')
+     and g.grantee in ('PUBLIC', 'anon', 'authenticated')
+
+  union all
+  select 'unsafe', format('row level security is off on public.%s', c.relname),
+         format('alter table public.%I enable row level security;', c.relname)
+    from pg_class c
+   where c.oid in (to_regclass('public.hp_alert_routes'), to_regclass('public.hp_alert_outbox'),
+                   to_regclass('public.hp_alert_messages'), to_regclass('public.hp_alert_worker_states'))
+     and not c.relrowsecurity
+
+  -- Alerts (issue 29): read through query_to_xml, so this runs where the alert tables do not exist.
+  union all
+  select alert.severity, alert.finding, alert.fix
+    from (select (xpath('/row/s/text()', r))[1]::text as severity,
+                 (xpath('/row/f/text()', r))[1]::text as finding,
+                 (xpath('/row/x/text()', r))[1]::text as fix
+            from unnest(xpath('/table/row', query_to_xml(
+                   case when to_regclass('public.hp_alert_routes') is null then 'select 1 where false' else $alerts$
+                     select 'broken' as s,
+                            format('alert route %s is broken since %s: %s (its alerts wait; none is dropped)',
+                                   r.name, to_char(r.broken_since, 'YYYY-MM-DD HH24:MI TZ'),
+                                   regexp_replace(coalesce(r.last_error, 'no error recorded'), '[<>&]', ' ', 'g')) as f,
+                            format('fix the destination or the secret %s, then wait for the next drain run (or: update public.hp_alert_routes set enabled = false where name = %L;)',
+                                   coalesce(r.secret, '(none)'), r.name) as x
+                       from public.hp_alert_routes r where r.broken_since is not null
+                     union all
+                     select 'broken',
+                            format('alert route %s has failed for over an hour: %s', r.name,
+                                   regexp_replace(coalesce(r.last_error, 'no error recorded'), '[<>&]', ' ', 'g')),
+                            format('check the destination of route %s; select * from public.hp_alert_messages where route = %L and state = ''pending'';', r.name, r.name)
+                       from public.hp_alert_routes r
+                      where r.broken_since is null and r.failing_since < now() - interval '1 hour'
+                     union all
+                     select 'broken',
+                            format('%s alert message(s) on route %s are dead: they failed for 24 hours and were never delivered', count(*), m.route),
+                            format('once the route works, send them again: update public.hp_alert_messages set state = ''pending'', first_failure_at = null, dead_at = null, next_attempt_at = now() where state = ''dead'' and route = %L;', m.route)
+                       from public.hp_alert_messages m where m.state = 'dead' group by m.route
+                     union all
+                     select 'off',
+                            'alert routes exist but no drain has run for over 2 minutes: Late, Stopped and Crashed are recorded but not sent',
+                            'hosted Supabase: deploy supabase/functions/hp-alert-drain, enable pg_cron and pg_net, store hp_alert_drain_url and hp_alert_drain_token in Vault, run the alerts migration again (docs/alerts.md); self-hosted: run the drain with deno run'
+                      where exists (select from public.hp_alert_routes where enabled)
+                        and coalesce((select last_drain_at from public.hp_alert_health where id = 1), '-infinity') < now() - interval '2 minutes'
+                   $alerts$ end,
+                   false, false, ''))) as r) alert
+  union all
+  select 'off', 'pg_cron and pg_net are enabled but no active pg_cron job wakes the alert drain',
+         'run supabase/migrations/20261207000000_alerts.sql again (it schedules hp-alert-drain), or: select cron.schedule(''hp-alert-drain'', ''10 seconds'', ''select public.hp_alert_wake_drain()'');'
+   where to_regprocedure('public.hp_alert_wake_drain()') is not null
+     and exists (select from pg_extension where extname = 'pg_net')
+     and to_regclass('cron.job') is not null
+     and (xpath('/row/n/text()', query_to_xml(
+            'select count(*) as n from cron.job where jobname = ''hp-alert-drain'' and active',
+            false, true, '')))[1]::text::int = 0
 
   union all
   select 'broken', 'the table is not in the supabase_realtime publication: the dashboard gets no live changes',
