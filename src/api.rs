@@ -3,6 +3,7 @@
 //! are skipped and reported, so one bad row never hides the others.
 
 use dashboard_core::history::WorkerEvent;
+use dashboard_core::wire::alert_health::{ALERT_HEALTH_QUERY, AlertHealth};
 use dashboard_core::wire::json::Json;
 use dashboard_core::wire::paging::{self, PAGE_SIZE, PageOutcome};
 use dashboard_core::wire::row::WorkerRow;
@@ -99,6 +100,13 @@ pub async fn probe_events(config: &Config) -> Result<(), ApiError> {
     )
     .await
     .map(|_| ())
+}
+
+/// The alert counts (`hp_alert_health`): `Ok(None)` when the row is missing or unusable. A
+/// database without the alerts answers 404, which the caller takes as "no alerts here".
+pub async fn fetch_alert_health(config: &Config) -> Result<Option<AlertHealth>, ApiError> {
+    let answer = get(config, ALERT_HEALTH_QUERY, false, None).await?;
+    Ok(AlertHealth::from_body(&answer.body))
 }
 
 /// Whether the status table answers (one name asked for): the wall's watchdog asks before it

@@ -10,6 +10,7 @@ pub mod metadata_list;
 pub mod silent_fold;
 pub mod stale_banner;
 pub mod triage_bar;
+pub mod undelivered_alerts;
 pub mod wall_board;
 pub mod windowed_list;
 pub mod worker_card;

@@ -5,6 +5,7 @@
 //! here: rules and protocol are in `dashboard-core`, I/O in `api` and `realtime`, state in
 //! `state` (one capability per module), rendering in `components`.
 
+pub mod alert_health;
 pub mod api;
 pub mod browser;
 pub mod components;

@@ -16,7 +16,7 @@ use crate::config::Config;
 use crate::lazy::lazy_part;
 use crate::prefetch::FirstAnswer;
 use crate::state::State;
-use crate::{CHANGE_EVENT, live, notifications, page_title, triage, wall_watchdog};
+use crate::{CHANGE_EVENT, alert_health, live, notifications, page_title, triage, wall_watchdog};
 
 /// What keeps a mounted section alive; dropping it unmounts it.
 pub type SectionHandle = Box<dyn Any>;
@@ -66,6 +66,8 @@ fn mount_into(
                 wall_watchdog::start(config.clone(), state);
             }
             state.loader.refresh();
+            // Whether alerts reach people: a few seconds later, then every minute.
+            alert_health::follow(config.clone());
             // History and the channel once the first rows are on screen, never before.
             live::follow_after_first_load(config, state);
         }

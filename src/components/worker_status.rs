@@ -1,4 +1,4 @@
-//! The section root: title, summary, connection indicator, banners, the triage controls, and the
+//! The section root: title, summary, connection indicator, banners (undelivered alerts among them), the triage controls, and the
 //! worker list (whole or in groups) or the empty / error / loading state. Carries the stable DOM
 //! hooks of docs/architecture.md. The wall-screen view (`view="tv"`) drops the controls, shows
 //! the workers on one screen (`WallBoard`) and the age of data that is not live.
@@ -11,6 +11,7 @@ use crate::components::error_panel::ErrorPanel;
 use crate::components::silent_fold::silent_fold;
 use crate::components::stale_banner::{DataAge, stale_banner};
 use crate::components::triage_bar::triage_bar;
+use crate::components::undelivered_alerts::UndeliveredAlertsBanner;
 use crate::components::wall_board::WallBoard;
 use crate::components::worker_group::WorkerGroup;
 use crate::components::worker_list::WorkerList;
@@ -72,6 +73,9 @@ pub fn WorkerStatus() -> impl IntoView {
                 </p>
             </Show>
             {deferred(stale_banner)}
+            <Show when=controls>
+                <UndeliveredAlertsBanner />
+            </Show>
             // Status changes, one sentence each, for screen readers; never the ticking clock.
             <p class="wsm-sr-only" aria-live="polite" data-testid="announcer">{announcement}</p>
             <Show when=move || !skipped.get().is_empty()>

@@ -108,7 +108,8 @@ begin
     raise notice 'pg_cron is not available here, so nothing sweeps for silent workers. On hosted Supabase: Database > Extensions > enable pg_cron, then run this migration again (or supabase/adopt.sql). Elsewhere: install pg_cron, add it to shared_preload_libraries, set cron.database_name to this database, restart, and run this again.';
     return;
   end if;
-  create extension if not exists pg_cron;
+  -- In pg_catalog, as Supabase documents it (an extension in public is an advisor warning).
+  create extension if not exists pg_cron with schema pg_catalog;
   select extversion into version from pg_extension where extname = 'pg_cron';
   -- pg_cron 1.5 and later take an interval in seconds; 1.4 takes cron syntax, a minute at finest.
   if (regexp_match(version, '^(\d+)\.(\d+)'))::int[] >= array[1, 5] then

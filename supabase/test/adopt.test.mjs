@@ -137,6 +137,7 @@ async function catalog(database) {
 }
 
 const adopt = (database) => psql(database, { file: ADOPT });
+const hasAlerts = (result) => result[0]?.[0] === 't';
 const check = (database) => psql(database, { file: CHECK });
 const FILLED = { status: 'unknown', jobs_processed: 0, error_count: 0, circuit_breaker_open: false, metadata: {} };
 
@@ -204,6 +205,14 @@ for (const [name, variant] of Object.entries(VARIANTS)) {
       }
 
       assert.deepEqual(await check(database), [], 'the check reports the adopted database safe');
+      // One permissive read policy per role of the public key (Supabase's advisor flags more).
+      const readPolicies = await psql(database, { sql: `select r.role, count(*) from pg_policies p,
+        unnest(array['anon', 'authenticated']) as r(role)
+        where p.schemaname = 'public' and p.tablename = 'hp_worker_status' and p.permissive = 'PERMISSIVE'
+          and p.cmd in ('SELECT', 'ALL') and (p.roles && array[r.role, 'public']::name[]) group by r.role order by r.role` });
+      assert.deepEqual(readPolicies, [['anon', '1'], ['authenticated', '1']]);
+      if (variant.setup.includes('"Allow public read access"')) assert.match(reported, /dropped read policy: "Allow public read access"/);
+      assert.ok(hasAlerts(await psql(database, { sql: "select to_regclass('public.hp_alert_outbox') is not null" })), 'the alerts are adopted too');
 
       // A second run changes nothing: no report, the same catalog, the same rows.
       const schema = await catalog(database);
@@ -281,6 +290,7 @@ test('on a database without the table, the adoption creates it as the fresh migr
 for (const [file, first] of [
   ['20261203000000_worker_events.sql', 'create table if not exists public.hp_worker_events'],
   ['20261204000000_broadcast_worker_status.sql', 'create or replace function public.hp_worker_status_broadcast()'],
+  ['20261207000000_alerts.sql', 'create table if not exists public.hp_alert_routes'],
 ]) {
   test(`adopt.sql repeats ${file} verbatim, so the two cannot drift apart`, async () => {
     const migration = await fs.readFile(path.join(path.dirname(ADOPT), 'migrations', file), 'utf8');

@@ -29,7 +29,8 @@ export function startCrew({ supabaseUrl, serviceKey, intervalMs = 10_000, log = 
       children.delete(name);
       if (stopping) return;
       if (code === 0) {
-        const delay = 20_000 + Math.random() * 20_000;
+        // DEMO_RESTART_AFTER_MS: a test's shorter pause.
+        const delay = Number(process.env.DEMO_RESTART_AFTER_MS) || 20_000 + Math.random() * 20_000;
         log(`demo: ${name} stopped gracefully; back in ${Math.round(delay / 1000)} s`);
         setTimeout(() => { if (!stopping) launch(name); }, delay).unref();
       } else {

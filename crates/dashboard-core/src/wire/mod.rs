@@ -5,11 +5,13 @@
 //! - `row`: one worker's row, with its `reported_status`; `change`: a `postgres_changes` payload as a typed change;
 //! - `paging`: keyset pages past the server's row cap;
 //! - `frame`: Phoenix frames in both encodings; `protocol`: every Realtime string and number;
-//! - `user_broadcast`: a Broadcast message, as text or binary.
+//! - `user_broadcast`: a Broadcast message, as text or binary;
+//! - `alert_health`: the counts of alerts that could not be delivered.
 //!
 //! The gateway (`dev-server`) shares `json`, `frame`, `protocol` and `user_broadcast`, so both
 //! ends of the socket speak one codec.
 
+pub mod alert_health;
 pub mod change;
 pub mod frame;
 pub mod json;
