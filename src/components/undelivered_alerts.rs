@@ -9,13 +9,11 @@ use crate::alert_health::UndeliveredAlerts;
 /// The banner (nothing while alerts are delivered).
 #[component]
 pub fn UndeliveredAlertsBanner() -> impl IntoView {
-    let text = use_context::<UndeliveredAlerts>().map(|UndeliveredAlerts(health)| {
-        Signal::derive(move || health.get().and_then(|h| h.notice()))
-    });
-    let text = text.unwrap_or_else(|| Signal::derive(|| None));
-    view! {
-        <Show when=move || text.with(Option::is_some)>
-            <p class="wsm-banner wsm-banner-warn" data-testid="undelivered-alerts" role="status">{text}</p>
-        </Show>
+    let health = use_context::<UndeliveredAlerts>();
+    move || {
+        let text = health.and_then(|UndeliveredAlerts(health)| health.get()?.notice())?;
+        Some(
+            view! { <p class="wsm-banner wsm-banner-warn" data-testid="undelivered-alerts" role="status">{text}</p> },
+        )
     }
 }
