@@ -10,6 +10,7 @@
 #   make db-check        supabase/check.sql against the local database (make db or make stack running)
 #   make db-adopt        supabase/adopt.sql against the local database
 #   make deps            install system tools and packages the project needs
+#   make alerts-test     one test alert through every enabled alert route (DATABASE_URL, secrets from the environment)
 #   make bench           benchmarks: gateway, bundle, dashboard, side by side with supabase-js pages (not part of make test)
 #   make load            many viewers: Postgres Changes and Broadcast side by side (not part of make test)
 
@@ -20,12 +21,13 @@ export PATH := $(CURDIR)/node_modules/.bin:$(PATH)
 DB_PORT ?= 54322
 DEMO ?= on
 # Deno for the alert drain (an Edge Function): the npm package's binary, offline, npm imports read
-# from node_modules (deno.json: nodeModulesDir manual).
+# from the project's node_modules (--node-modules-dir=manual, from the repository's root, with the
+# versions of package.json, which test/imports.test.ts holds equal to the function's deno.json).
 DENO := DENO_NO_UPDATE_CHECK=1 NO_COLOR=1 deno
 # The Supabase CLI's local publishable key (public; the local stack accepts it).
 LOCAL_PUBLISHABLE_KEY := sb_publishable_ACJWlzQHlZjBrEguHvfOxg_3BJgxAaH
 
-.PHONY: all deps deps-db test test-fast test-db test-e2e dev-build release release-for-tests lint db db-check db-adopt stack dev bench load clean
+.PHONY: alerts-test all deps deps-db test test-fast test-db test-e2e dev-build release release-for-tests lint db db-check db-adopt stack dev bench load clean
 
 all: test
 
@@ -50,7 +52,7 @@ test-fast: node_modules/.package-lock.json
 	$(CARGO) test --workspace --locked --lib --bins
 	$(CARGO) test --locked -p dashboard-core --tests
 	node --test scripts/doc-links.test.mjs scripts/page-csp.test.mjs
-	$(DENO) test --quiet supabase/functions/hp-alert-drain/test/
+	$(DENO) test --quiet --node-modules-dir=manual --allow-read supabase/functions/hp-alert-drain/test/
 
 # Against a real PostgreSQL: SQL/RLS and migrations, the throwaway database, the gateway's HTTP
 # and WebSocket protocol, conformance with the official supabase-js client, the heartbeat
@@ -85,9 +87,9 @@ release-for-tests: node_modules/.package-lock.json
 	SUPABASE_URL=http://127.0.0.1:54321 SUPABASE_PUBLISHABLE_KEY=$(LOCAL_PUBLISHABLE_KEY) SUPABASE_ANON_KEY= trunk build --release
 
 lint: node_modules/.package-lock.json
-	$(DENO) fmt --check supabase/functions/
-	$(DENO) lint supabase/functions/
-	$(DENO) check supabase/functions/hp-alert-drain/
+	$(DENO) fmt --check --config supabase/functions/hp-alert-drain/deno.json supabase/functions/
+	$(DENO) lint --config supabase/functions/hp-alert-drain/deno.json supabase/functions/
+	$(DENO) check --node-modules-dir=manual supabase/functions/hp-alert-drain/
 	$(CARGO) fmt --all --check
 	$(CARGO) clippy --workspace --all-targets --locked -- -D warnings
 	$(CARGO) clippy --locked -p dashboard --target wasm32-unknown-unknown --features split -- -D warnings
@@ -98,6 +100,11 @@ db: deps-db
 
 # The local database of make db / make stack / make dev; DATABASE_URL points them elsewhere.
 DATABASE_URL ?= postgresql://postgres:postgres@127.0.0.1:$(DB_PORT)/postgres
+
+# A test message for every enabled route of DATABASE_URL's database, sent by one drain run with
+# the secrets of this environment; prints what each destination answered.
+alerts-test: node_modules/.package-lock.json
+	HP_ALERT_DATABASE_URL="$(DATABASE_URL)" $(DENO) run --node-modules-dir=manual --allow-env --allow-net --allow-read supabase/functions/hp-alert-drain/main.ts --test --once
 
 db-check:
 	psql "$(DATABASE_URL)" -X -q -v ON_ERROR_STOP=1 -f supabase/check.sql
@@ -130,6 +137,7 @@ bench: deps node_modules/.package-lock.json
 	node bench/compare.mjs
 	node bench/burst.mjs
 	node bench/soak.mjs
+	node bench/alerts-drain.mjs
 
 clean:
 	$(CARGO) clean

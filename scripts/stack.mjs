@@ -81,7 +81,7 @@ async function startAlertDrain() {
   } finally {
     await sql.end();
   }
-  const child = spawn(path.join('node_modules', '.bin', 'deno'), ['run', '--allow-env', '--allow-net', '--allow-read', 'supabase/functions/hp-alert-drain/main.ts',
+  const child = spawn(path.join('node_modules', '.bin', 'deno'), ['run', '--node-modules-dir=manual', '--allow-env', '--allow-net', '--allow-read', 'supabase/functions/hp-alert-drain/main.ts',
     '--every', process.env.HP_ALERT_DRAIN_EVERY ?? '2'], {
     env: { ...process.env, DENO_NO_UPDATE_CHECK: '1', HP_ALERT_DATABASE_URL: databaseUrl },
     stdio: ['ignore', 'inherit', 'inherit'],

@@ -130,7 +130,7 @@ export async function queueTestMessages(sql: Sql, now: Date): Promise<string[]> 
   const rows = await sql<{ route: string }[]>`
     insert into public.hp_alert_messages (route, items)
     select r.name, jsonb_build_array(jsonb_build_object('type', 'test', 'route', r.name, 'at', ${now.toISOString()}::text))
-      from public.hp_alert_routes r where r.enabled
+      from public.hp_alert_routes r where r.enabled order by r.name
     returning route`;
   return rows.map((row) => row.route);
 }

@@ -144,6 +144,8 @@ test('404 from a deleted webhook: the route is reported broken and nothing is dr
 
 function drainEnv() {
   return {
+    LIMITED_SLACK: `${receiver.url}/limited`,
+    DELETED_DISCORD: `${receiver.url}/deleted`,
     OPS_WEBHOOK: `${receiver.url}/webhook`,
     OPS_WEBHOOK_SIGNING_SECRET: SIGNING_SECRET,
     OPS_SLACK: `${receiver.url}/slack`,
@@ -152,3 +154,15 @@ function drainEnv() {
     HP_ALERT_EMAIL_API_URL: `${receiver.url}/email`,
   };
 }
+
+test('make alerts-test: one test message through every enabled route', async () => {
+  await drain.stop();
+  const once = startDrain({ databaseUrl: db.url, env: drainEnv(), args: ['--test', '--once'] });
+  const [code] = await once.exited;
+  assert.equal(code, 0, once.output());
+  assert.match(once.output(), /test alert queued for deleted, limited, ops-discord, ops-email, ops-slack, ops-webhook/);
+  for (const route of ['webhook', 'slack', 'discord', 'email', 'limited', 'deleted']) {
+    const tests = byPath(`/${route}`).filter((r) => r.answered === 200 && r.body.includes('Test alert from Worker Status'));
+    assert.equal(tests.length, 1, `${route}: ${once.output()}`);
+  }
+});

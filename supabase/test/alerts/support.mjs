@@ -84,7 +84,7 @@ function findPgCtl() {
  * @param {{ databaseUrl: string, env?: Record<string, string>, every?: number, args?: string[] }} options
  */
 export function startDrain({ databaseUrl, env = {}, every = 0.2, args = [] }) {
-  const child = spawn(deno, ['run', '--allow-env', '--allow-net', '--allow-read', drainMain, '--every', String(every), ...args], {
+  const child = spawn(deno, ['run', '--node-modules-dir=manual', '--allow-env', '--allow-net', '--allow-read', drainMain, '--every', String(every), ...args], {
     cwd: root,
     env: {
       PATH: process.env.PATH,
