@@ -1,7 +1,8 @@
 // make bench: how long one drain run takes for 1,000 pending alerts (1,000 workers stopping in
 // one sweep), on one route and on four, delivered to a local webhook; the drain's own report
 // (compose, claim, send, settle, refresh) under `deno run --once`, medians of 5 fresh runs.
-import { spawnSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SIGNING_SECRET, startDatabase, startReceiver } from '../supabase/test/alerts/support.mjs';
@@ -10,10 +11,11 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const WORKERS = 1_000;
 const RUNS = 5;
 
-function drainOnce(databaseUrl, env) {
-  const run = spawnSync(path.join(root, 'node_modules/.bin/deno'), ['run', '--node-modules-dir=manual', '--allow-env', '--allow-net', '--allow-read',
+async function drainOnce(databaseUrl, env) {
+  // Asynchronous: the destination answers from this process while the drain runs.
+  const run = await promisify(execFile)(path.join(root, 'node_modules/.bin/deno'), ['run', '--node-modules-dir=manual', '--allow-env', '--allow-net', '--allow-read',
     'supabase/functions/hp-alert-drain/main.ts', '--once'], {
-    cwd: root, encoding: 'utf8',
+    cwd: root,
     env: { PATH: process.env.PATH, HOME: process.env.HOME, DENO_NO_UPDATE_CHECK: '1', NO_COLOR: '1', HP_ALERT_DATABASE_URL: databaseUrl, ...env },
   });
   const report = run.stdout.match(/run: (\{.*\})/)?.[1];
@@ -41,7 +43,7 @@ for (const routes of [1, 4]) {
     await sql`select public.hp_worker_status_sweep()`;
     const [{ pending }] = await sql`select count(*)::int as pending from public.hp_alert_outbox where to_status = 'stopped'`;
     if (pending !== WORKERS * routes) throw new Error(`${pending} pending alerts, expected ${WORKERS * routes}`);
-    last = drainOnce(db.url, env);
+    last = await drainOnce(db.url, env);
     times.push(last.ms);
     await db.stop();
   }
