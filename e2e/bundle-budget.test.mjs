@@ -17,7 +17,7 @@
 // the wall screen at any fleet size (issue 23: its layout rules, board, styles, watchdog and the
 // age of held data), +9.3 KiB, all but 0.1 KiB of it in the lazily loaded section (its styles
 // too, adopted as a constructed stylesheet: the section's stylesheet shrank by 0.15 KiB); then to
-// 195.1 KiB for telling the people looking at the section that alerts could not be delivered
+// 195.2 KiB (195.11 measured) for telling the people looking at the section that alerts could not be delivered
 // (issue 29: a REST read of hp_alert_health, its sentence, two timers, the banner), +1.5 KiB,
 // all in the lazily loaded section (193.6 and 195.1 both measured here on 2026-12-06).
 import { test } from 'node:test';
@@ -26,7 +26,7 @@ import { bundleSize, kib } from '../scripts/bundle-size.mjs';
 import { DIST } from './support.mjs';
 
 const CRITICAL_BUDGET_BYTES = 50 * 1024;
-const TOTAL_BUDGET_BYTES = Math.round(195.1 * 1024);
+const TOTAL_BUDGET_BYTES = Math.round(195.2 * 1024);
 
 const breakdown = (files) => Object.entries(files).map(([name, size]) => `${name} ${kib(size.brotli)}`).join(', ');
 
