@@ -36,11 +36,39 @@ apt_install() {
 }
 
 install_db() {
+  ensure_toolchain
   apt_install "postgresql-$PG_MAJOR" "postgresql-$PG_MAJOR-wal2json" "postgresql-$PG_MAJOR-cron"
   # Debian starts a system cluster on install; ours never uses it, and it is left alone.
 }
 
+# The Rust toolchain rust-toolchain.toml pins. rustup installs it where its download server is
+# reachable; where it is not (these machines reach package registries only), the machine's one
+# toolchain is used under the pinned name if it is that very version, and anything else stops
+# here with a message rather than building with an untested compiler.
+ensure_toolchain() {
+  local pinned host home stable_version
+  pinned=$(sed -n 's/^channel *= *"\(.*\)"/\1/p' "$(dirname "$0")/../rust-toolchain.toml")
+  host=$(RUSTUP_TOOLCHAIN=stable rustc -vV | sed -n 's/^host: //p')
+  if RUSTUP_TOOLCHAIN=stable rustup toolchain list | grep -q "^$pinned-$host"; then
+    return 0
+  fi
+  stable_version=$(RUSTUP_TOOLCHAIN=stable rustc --version | awk '{print $2}')
+  if [ "$stable_version" = "$pinned" ]; then
+    home=${RUSTUP_HOME:-$HOME/.rustup}
+    echo "install-deps: using the installed stable toolchain ($stable_version) as the pinned $pinned" >&2
+    ln -sfn "$home/toolchains/stable-$host" "$home/toolchains/$pinned-$host"
+    return 0
+  fi
+  echo "install-deps: installing Rust $pinned (rust-toolchain.toml)" >&2
+  RUSTUP_TOOLCHAIN=stable rustup toolchain install "$pinned" --profile minimal \
+    --component rust-src,rustfmt,clippy --target wasm32-unknown-unknown || {
+    echo "install-deps: Rust $pinned is neither installed nor downloadable, and the stable toolchain is $stable_version; install $pinned with rustup (see docs/development.md)" >&2
+    exit 1
+  }
+}
+
 install_build() {
+  ensure_toolchain
   if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
     rustup target add wasm32-unknown-unknown
   fi
