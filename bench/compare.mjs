@@ -7,6 +7,8 @@
 //     seeded workers, before the fleet is added), on loopback and on a phone-like link: 150 ms round trip, 1.6 Mbit/s down,
 //     750 kbit/s up, CPU slowed 4x (Lighthouse's mobile preset), applied through the Chrome
 //     DevTools Protocol to every request of the page, REST and socket included (7 rounds);
+//   - navigation -> live (issue 30): once the first rows show, a writer changes one worker every
+//     100 ms; "live" is the first of those values on screen, timed in the page, on both links;
 //   - cold navigation -> every worker counted (1,000 workers, 5 interleaved rounds);
 //   - UPDATE -> DOM minus the gateway's own delivery time (a Node supabase-js subscriber
 //     stamps when the gateway delivered the change; the page stamps when its DOM showed it);
@@ -32,12 +34,17 @@ const counted = (page, total, timeout = 30_000) => page.waitForFunction((expecte
   return (root.querySelector('[data-testid="summary"]')?.textContent ?? '').endsWith(`/${expected} Running`);
 }, total, { timeout, polling: 10 });
 
+/** The jobs count the live writer starts from: any value from here on is a change written live. */
+const LIVE_MARK = 7_000_000;
+
 /**
- * Milliseconds from navigation start to five worker rows in the DOM, in a fresh context, timed in
- * the page (a MutationObserver on the document and on every shadow root stamps the moment), so
- * that the test driver's own round trips are not counted; `link` throttles.
+ * Milliseconds from navigation start to five worker rows in the DOM, and to the first change
+ * written after they showed (a writer changes crawl-worker every 100 ms from then on), in a fresh
+ * context, both timed in the page (a MutationObserver on the document and on every shadow root
+ * stamps the moments), so that the test driver's own round trips are not counted; `link`
+ * throttles.
  */
-async function firstFiveRows(browser, url, link) {
+async function firstRowsAndLive(browser, url, link, writer) {
   const context = await browser.newContext();
   const page = await context.newPage();
   if (link) {
@@ -48,13 +55,12 @@ async function firstFiveRows(browser, url, link) {
     });
     await cdp.send('Emulation.setCPUThrottlingRate', { rate: link.cpu });
   }
-  await page.addInitScript(() => {
-    const watch = (root) => new MutationObserver((_, observer) => {
-      if (root.querySelectorAll('[data-worker]').length >= 5) {
-        window.__fiveRowsAt ??= performance.now();
-        observer.disconnect();
-      }
-    }).observe(root, { subtree: true, childList: true });
+  await page.addInitScript((mark) => {
+    const watch = (root) => new MutationObserver(() => {
+      if (root.querySelectorAll('[data-worker]').length >= 5) window.__fiveRowsAt ??= performance.now();
+      const jobs = Number(root.querySelector('[data-worker="crawl-worker"]')?.textContent.match(/Jobs: (\d+)/)?.[1] ?? 0);
+      if (jobs >= mark) window.__liveAt ??= performance.now();
+    }).observe(root, { subtree: true, childList: true, characterData: true });
     const attach = Element.prototype.attachShadow;
     Element.prototype.attachShadow = function (...args) {
       const root = attach.apply(this, args);
@@ -62,11 +68,23 @@ async function firstFiveRows(browser, url, link) {
       return root;
     };
     watch(document);
-  });
+  }, LIVE_MARK);
   await page.goto(url);
-  const elapsed = await (await page.waitForFunction(() => window.__fiveRowsAt, null, { timeout: 60_000, polling: 50 })).jsonValue();
+  const rows = await (await page.waitForFunction(() => window.__fiveRowsAt, null, { timeout: 60_000, polling: 20 })).jsonValue();
+  let value = LIVE_MARK;
+  let live;
+  const deadline = Date.now() + 60_000;
+  while (!(live = await page.evaluate(() => window.__liveAt))) {
+    if (Date.now() > deadline) throw new Error(`${url}: no live change on screen within 60 s`);
+    const { error } = await writer.from('hp_worker_status').update({ jobs_processed: value, last_heartbeat: new Date().toISOString() }).eq('worker_name', 'crawl-worker');
+    if (error) throw new Error(error.message);
+    value += 1;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
   await context.close();
-  return Math.round(elapsed);
+  // Back to the seeded count for the next round.
+  await writer.from('hp_worker_status').update({ jobs_processed: 0 }).eq('worker_name', 'crawl-worker');
+  return { rows: Math.round(rows), live: Math.round(live) };
 }
 
 async function coldLoad(browser, url, total) {
@@ -155,10 +173,18 @@ for (const peer of [vanilla, react]) peer.critical = peer.bytes;
 const browser = await launchBrowser();
 
 // The first rows, while the table holds the five seeded workers: interleaved rounds.
-for (const entry of pages) Object.assign(entry, { loopback: [], phone: [] });
+for (const entry of pages) Object.assign(entry, { loopback: [], phone: [], loopbackLive: [], phoneLive: [] });
 for (let round = 0; round < FIRST_ROWS_ROUNDS; round += 1) {
-  for (const entry of pages) entry.loopback.push(await firstFiveRows(browser, entry.url));
-  for (const entry of pages) entry.phone.push(await firstFiveRows(browser, entry.url, PHONE));
+  for (const entry of pages) {
+    const { rows, live } = await firstRowsAndLive(browser, entry.url, null, writer);
+    entry.loopback.push(rows);
+    entry.loopbackLive.push(live);
+  }
+  for (const entry of pages) {
+    const { rows, live } = await firstRowsAndLive(browser, entry.url, PHONE, writer);
+    entry.phone.push(rows);
+    entry.phoneLive.push(live);
+  }
 }
 
 const now = new Date().toISOString();
@@ -194,6 +220,17 @@ for (const entry of pages) {
 for (const peer of [vanilla, react]) {
   console.log(`  project / ${peer.name}: critical path ${ratio(ours.critical, peer.critical)}, all bytes ${ratio(ours.bytes, peer.bytes)}, `
     + `first rows on loopback ${ratio(median(ours.loopback), median(peer.loopback))}, on the phone-like link ${ratio(median(ours.phone), median(peer.phone))}`);
+}
+console.log(`navigation -> live (a writer changes one worker every 100 ms once the first rows show; the first such value on screen; medians of ${FIRST_ROWS_ROUNDS})`);
+console.log(`  ${'page'.padEnd(24)} ${'loopback: rows'.padStart(15)} ${'live'.padStart(8)} ${'rows->live'.padStart(11)} ${'phone: rows'.padStart(12)} ${'live'.padStart(8)} ${'rows->live'.padStart(11)}`);
+const gap = (live, rows) => median(live.map((value, i) => value - rows[i]));
+for (const entry of pages) {
+  console.log(`  ${entry.name.padEnd(24)} ${(median(entry.loopback) + ' ms').padStart(15)} ${(median(entry.loopbackLive) + ' ms').padStart(8)} ${(gap(entry.loopbackLive, entry.loopback) + ' ms').padStart(11)}`
+    + ` ${(median(entry.phone) + ' ms').padStart(12)} ${(median(entry.phoneLive) + ' ms').padStart(8)} ${(gap(entry.phoneLive, entry.phone) + ' ms').padStart(11)}`);
+}
+for (const peer of [vanilla, react]) {
+  console.log(`  project / ${peer.name}: live on loopback ${ratio(median(ours.loopbackLive), median(peer.loopbackLive))}, `
+    + `on the phone-like link ${ratio(median(ours.phoneLive), median(peer.phoneLive))}`);
 }
 
 await listener.stop();
