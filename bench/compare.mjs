@@ -21,6 +21,8 @@ import { DIST, gatewayOver, launchBrowser, serveHostPage, serveReleaseBundle, st
 import { servePeer } from './peer-site.mjs';
 
 const WORKERS = 1000;
+/** `--first-rows`: only the first rows and navigation -> live (a minute instead of several). */
+const FIRST_ROWS_ONLY = process.argv.includes('--first-rows');
 const ROUNDS = 5;
 const FIRST_ROWS_ROUNDS = 7;
 /** Lighthouse's mobile preset ("slow 4G"): what a phone on a weak link gets. */
@@ -187,13 +189,15 @@ for (let round = 0; round < FIRST_ROWS_ROUNDS; round += 1) {
   }
 }
 
+const ratio = (value, peer) => (peer > 0 ? (value / peer).toFixed(2) : 'n/a');
+if (!FIRST_ROWS_ONLY) {
 const now = new Date().toISOString();
 const rows = Array.from({ length: WORKERS }, (_, i) => ({ worker_name: `w-${String(i).padStart(5, '0')}`, status: 'running',
   last_heartbeat: now, jobs_processed: i, error_count: 0, circuit_breaker_open: false, metadata: {} }));
 if ((await writer.from('hp_worker_status').upsert(rows)).error) throw new Error('seeding failed');
 const total = WORKERS + 5;
 
-const listener = await deliveryListener(gateway);
+var listener = await deliveryListener(gateway);
 
 for (const entry of pages) entry.loads = [];
 for (let round = 0; round < ROUNDS; round += 1) {
@@ -202,7 +206,6 @@ for (let round = 0; round < ROUNDS; round += 1) {
 for (const entry of pages) entry.update = await updateToDom(browser, entry.url, total, writer, listener);
 for (const entry of pages) entry.idle = await idleMainThread(browser, entry.url, total);
 
-const ratio = (value, peer) => (peer > 0 ? (value / peer).toFixed(2) : 'n/a');
 console.log(`side by side (${os.cpus().length} cores, loopback, headless Chromium, ${WORKERS} workers, same gateway, same run)`);
 console.log(`  ${'page'.padEnd(24)} ${'bytes (brotli)'.padStart(15)} ${'cold load (median of ' + ROUNDS + ')'.padEnd(10)} ${'UPDATE->DOM after delivery'.padStart(27)} ${'idle main thread / 10 s'.padStart(24)}`);
 for (const entry of pages) {
@@ -211,6 +214,7 @@ for (const entry of pages) {
 for (const peer of [vanilla, react]) {
   console.log(`  project / ${peer.name}: bytes ${ratio(ours.bytes, peer.bytes)}, cold load ${ratio(median(ours.loads), median(peer.loads))}, `
     + `UPDATE->DOM ${ratio(ours.update, peer.update)}, idle main thread ${ratio(ours.idle, peer.idle)}`);
+}
 }
 console.log(`first five rows (5 workers; medians of ${FIRST_ROWS_ROUNDS}, interleaved; phone: ${PHONE.latency} ms RTT, 1.6 Mbit/s down, 750 kbit/s up, CPU ${PHONE.cpu}x slower)`);
 console.log(`  ${'page'.padEnd(24)} ${'critical path'.padStart(14)} ${'all bytes'.padStart(10)} ${'loopback'.padStart(10)} ${'phone-like link'.padStart(16)}`);
@@ -233,7 +237,7 @@ for (const peer of [vanilla, react]) {
     + `on the phone-like link ${ratio(median(ours.phoneLive), median(peer.phoneLive))}`);
 }
 
-await listener.stop();
+await listener?.stop();
 await browser.close();
 for (const entry of pages) await (entry.site ?? entry).stop();
 await bundle.stop();

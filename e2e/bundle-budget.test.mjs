@@ -19,14 +19,17 @@
 // too, adopted as a constructed stylesheet: the section's stylesheet shrank by 0.15 KiB); then to
 // 195.2 KiB (195.11 measured) for telling the people looking at the section that alerts could not be delivered
 // (issue 29: a REST read of hp_alert_health, its sentence, two timers, the banner), +1.5 KiB,
-// all in the lazily loaded section (193.6 and 195.1 both measured here on 2026-12-06).
+// all in the lazily loaded section (193.6 and 195.1 both measured here on 2026-12-06); then to
+// 195.4 KiB for compiling the section's module while the first rows load (issue 30: the split
+// loader's early compile and the loader's call of it, +0.2 KiB, on the critical path: 49.9 KiB),
+// which brought a change on screen 165 ms sooner on the phone-like link.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { bundleSize, kib } from '../scripts/bundle-size.mjs';
 import { DIST } from './support.mjs';
 
 const CRITICAL_BUDGET_BYTES = 50 * 1024;
-const TOTAL_BUDGET_BYTES = Math.round(195.2 * 1024);
+const TOTAL_BUDGET_BYTES = Math.round(195.4 * 1024);
 
 const breakdown = (files) => Object.entries(files).map(([name, size]) => `${name} ${kib(size.brotli)}`).join(', ');
 

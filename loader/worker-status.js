@@ -29,9 +29,13 @@ function loadApp() {
     // The wasm download starts now, beside the bindings' import, not after it; so does the
     // split loader's, which the bindings import (one round trip fewer than finding it there).
     const wasm = fetch(new URL(ASSETS.wasm, BASE));
-    if (ASSETS.split) import(new URL(ASSETS.split, BASE).href).catch(() => {});
+    const split = ASSETS.split ? import(new URL(ASSETS.split, BASE).href) : null;
+    split?.catch(() => {});
     return import(new URL(ASSETS.js, BASE).href).then(async (bindings) => {
       const exports = await bindings.default({ module_or_path: wasm });
+      // The section's module downloads and compiles now, at a low priority, while the first
+      // rows are fetched and drawn: it is ready sooner after them (scripts/build-app.mjs).
+      split?.then((loader) => loader.__wasm_split_prefetch?.()).catch(() => {});
       return { bindings, memory: exports.memory };
     });
   })();

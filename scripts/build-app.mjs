@@ -322,6 +322,32 @@ if (splitJs !== null) { // release builds only
   // The import statement only: the imports object keeps the wasm's module name as its key.
   js = rewrite(js, 'from "./__wasm_split.js"', `from "./${names.split}"`, 'the bindings');
   splitJs = rewrite(splitJs, '"./main.js"', `"./${names.js}"`, 'wasm-split-cli\'s loader');
+  // Early compilation: the loader calls __wasm_split_prefetch() once the main module is in, and
+  // the lazily loaded modules download and compile (off the main thread, at a low priority)
+  // while the first rows are fetched and drawn; their first load takes the compiled module
+  // instead of fetching it then. A failed early fetch is forgotten, and the load fetches afresh.
+  splitJs = rewrite(splitJs, 'const src = fetch(new URL(', 'const src = takeCompiled(', 'wasm-split-cli\'s loader');
+  splitJs = rewrite(splitJs, ', import.meta.url));\n    src.catch(', ');\n    src.catch(', 'wasm-split-cli\'s loader');
+  splitJs = rewrite(splitJs, 'WebAssembly.instantiateStreaming(src, imports)', 'src.then((module) => WebAssembly.instantiate(module, imports))', 'wasm-split-cli\'s loader');
+  splitJs += `
+const early = new Map();
+function compiled(name, init) {
+  return WebAssembly.compileStreaming(fetch(new URL(name, import.meta.url), init));
+}
+function takeCompiled(name) {
+  const started = early.get(name);
+  early.delete(name);
+  return started ?? compiled(name);
+}
+export function __wasm_split_prefetch() {
+  for (const name of ${JSON.stringify(chunks.map((chunk) => `./${path.basename(chunk.name, '.wasm')}-${hash}.wasm`))}) {
+    if (early.has(name)) continue;
+    const started = compiled(name, { priority: 'low' });
+    started.catch(() => { if (early.get(name) === started) early.delete(name); });
+    early.set(name, started);
+  }
+}
+`;
   for (const chunk of chunks) {
     chunk.hashed = `${path.basename(chunk.name, '.wasm')}-${hash}.wasm`;
     splitJs = rewrite(splitJs, `"./${chunk.name}"`, `"./${chunk.hashed}"`, 'wasm-split-cli\'s loader');
