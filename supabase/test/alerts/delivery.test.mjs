@@ -21,17 +21,7 @@ before(async () => {
     ('ops-discord', 'discord', 'OPS_DISCORD')`;
   await sql`insert into public.hp_alert_routes (name, channel, secret, target, sender)
     values ('ops-email', 'email', 'OPS_EMAIL_KEY', 'oncall@example.test', 'Worker Status <alerts@example.test>')`;
-  drain = startDrain({
-    databaseUrl: db.url,
-    env: {
-      OPS_WEBHOOK: `${receiver.url}/webhook`,
-      OPS_WEBHOOK_SIGNING_SECRET: SIGNING_SECRET,
-      OPS_SLACK: `${receiver.url}/slack`,
-      OPS_DISCORD: `${receiver.url}/discord`,
-      OPS_EMAIL_KEY: 're_test_key',
-      HP_ALERT_EMAIL_API_URL: `${receiver.url}/email`,
-    },
-  });
+  drain = startDrain({ databaseUrl: db.url, env: drainEnv() });
 });
 
 after(async () => {
@@ -107,7 +97,7 @@ test('429 with Retry-After: 2: the next attempt waits two seconds', async () => 
     }
     return { status: 200 };
   };
-  drain = startDrain({ databaseUrl: db.url, env: { LIMITED_SLACK: `${receiver.url}/limited`, ...drainEnv() } });
+  drain = startDrain({ databaseUrl: db.url, env: drainEnv() });
   await setWorkers(sql, ['limited-worker'], { status: 'running' });
   await setWorkers(sql, ['limited-worker'], { status: 'crashed' });
   await until(() => byPath('/limited').filter((r) => r.answered === 200).length === 1, 'delivered after the 429');
@@ -124,7 +114,7 @@ test('404 from a deleted webhook: the route is reported broken and nothing is dr
   await drain.stop();
   let gone = true;
   receiver.respond = (request) => (request.url.startsWith('/deleted') && gone ? { status: 404, body: '{"message": "Unknown Webhook", "code": 10015}' } : { status: 200 });
-  drain = startDrain({ databaseUrl: db.url, env: { DELETED_DISCORD: `${receiver.url}/deleted`, ...drainEnv() } });
+  drain = startDrain({ databaseUrl: db.url, env: drainEnv() });
   await setWorkers(sql, ['orphan-worker'], { status: 'running' });
   await setWorkers(sql, ['orphan-worker'], { status: 'stopped' });
   await until(async () => (await sql`select broken_since from public.hp_alert_routes where name = 'deleted'`)[0].broken_since, 'the route marked broken');
@@ -142,6 +132,7 @@ test('404 from a deleted webhook: the route is reported broken and nothing is dr
   receiver.respond = () => ({ status: 200 });
 });
 
+/** The secrets of every route these tests add: destinations on the receiver. */
 function drainEnv() {
   return {
     LIMITED_SLACK: `${receiver.url}/limited`,
