@@ -1,25 +1,17 @@
 // make bench: how long one drain run takes for 1,000 pending alerts (1,000 workers stopping in
 // one sweep), on one route and on four, delivered to a local webhook; the drain's own report
 // (compose, claim, send, settle, refresh) under `deno run --once`, medians of 5 fresh runs.
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { SIGNING_SECRET, startDatabase, startReceiver } from '../supabase/test/alerts/support.mjs';
+import { SIGNING_SECRET, startDatabase, startDrain, startReceiver } from '../supabase/test/alerts/support.mjs';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const WORKERS = 1_000;
 const RUNS = 5;
 
+/** One drain run under `deno run --once`; the destination answers from this process meanwhile. */
 async function drainOnce(databaseUrl, env) {
-  // Asynchronous: the destination answers from this process while the drain runs.
-  const run = await promisify(execFile)(path.join(root, 'node_modules/.bin/deno'), ['run', '--node-modules-dir=manual', '--allow-env', '--allow-net', '--allow-read',
-    'supabase/functions/hp-alert-drain/main.ts', '--once'], {
-    cwd: root,
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, DENO_NO_UPDATE_CHECK: '1', NO_COLOR: '1', HP_ALERT_DATABASE_URL: databaseUrl, ...env },
-  });
-  const report = run.stdout.match(/run: (\{.*\})/)?.[1];
-  if (!report) throw new Error(`no run report:\n${run.stdout}\n${run.stderr}`);
+  const drain = startDrain({ databaseUrl, env, args: ['--once'] });
+  await drain.exited;
+  const report = drain.output().match(/run: (\{.*\})/)?.[1];
+  if (!report) throw new Error(`no run report:\n${drain.output()}`);
   return JSON.parse(report);
 }
 

@@ -9,9 +9,9 @@
 // Without any route of its own, the stack keeps one route `local-console` (channel log): the
 // drain prints what it would send.
 import { spawn } from 'node:child_process';
-import path from 'node:path';
 import { once } from 'node:events';
 import postgres from 'postgres';
+import { drainCommand } from './alert-drain-process.mjs';
 import { startGateway } from './gateway-process.mjs';
 import { startCrew } from '../workers/demo/crew.js';
 
@@ -81,8 +81,9 @@ async function startAlertDrain() {
   } finally {
     await sql.end();
   }
-  const child = spawn(path.join('node_modules', '.bin', 'deno'), ['run', '--node-modules-dir=manual', '--allow-env', '--allow-net', '--allow-read', 'supabase/functions/hp-alert-drain/main.ts',
-    '--every', process.env.HP_ALERT_DRAIN_EVERY ?? '2'], {
+  const { command, args, cwd } = drainCommand(['--every', process.env.HP_ALERT_DRAIN_EVERY ?? '2']);
+  const child = spawn(command, args, {
+    cwd,
     env: { ...process.env, DENO_NO_UPDATE_CHECK: '1', HP_ALERT_DATABASE_URL: databaseUrl },
     stdio: ['ignore', 'inherit', 'inherit'],
     detached: true,

@@ -8,11 +8,10 @@ import http from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import postgres from 'postgres';
+import { drainCommand } from '../../../scripts/alert-drain-process.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 const targetDir = process.env.CARGO_TARGET_DIR ?? path.join(root, 'target');
-const drainMain = path.join(root, 'supabase/functions/hp-alert-drain/main.ts');
-const deno = path.join(root, 'node_modules/.bin/deno');
 
 /**
  * Starts a migrated throwaway database. With `dataDir` it is durable (fsync on) and can be
@@ -84,8 +83,9 @@ function findPgCtl() {
  * @param {{ databaseUrl: string, env?: Record<string, string>, every?: number, args?: string[] }} options
  */
 export function startDrain({ databaseUrl, env = {}, every = 0.2, args = [] }) {
-  const child = spawn(deno, ['run', '--node-modules-dir=manual', '--allow-env', '--allow-net', '--allow-read', drainMain, '--every', String(every), ...args], {
-    cwd: root,
+  const { command, args: drainArgs, cwd } = drainCommand(['--every', String(every), ...args]);
+  const child = spawn(command, drainArgs, {
+    cwd,
     env: {
       PATH: process.env.PATH,
       HOME: process.env.HOME,
