@@ -167,9 +167,20 @@ ours.url = ours.site.url;
 const weight = await bundleSize(DIST);
 ours.bytes = weight.total.brotli;
 ours.critical = weight.phases.critical.brotli;
+// BENCH_BASELINE_DIST=<an earlier release dist/>: that build too, first rows and live only, for
+// a before/after in the same run.
+const baselineDist = FIRST_ROWS_ONLY ? process.env.BENCH_BASELINE_DIST : undefined;
+const baselineBundle = baselineDist ? await serveReleaseBundle(baselineDist) : undefined;
+const baseline = baselineBundle && { name: 'project, baseline', site: await serveHostPage({ bundle: baselineBundle, gatewayUrl: gateway.url, key: gateway.publishableKey }) };
+if (baseline) {
+  baseline.url = baseline.site.url;
+  const baselineWeight = await bundleSize(baselineDist);
+  baseline.bytes = baselineWeight.total.brotli;
+  baseline.critical = baselineWeight.phases.critical.brotli;
+}
 const vanilla = { name: 'supabase-js, plain JS', ...(await servePeer('vanilla.js', gateway)) };
 const react = { name: 'supabase-js + React 19', ...(await servePeer('react.jsx', gateway)) };
-const pages = [ours, vanilla, react];
+const pages = [ours, ...(baseline ? [baseline] : []), vanilla, react];
 // A peer page is one script: everything it downloads is on its critical path.
 for (const peer of [vanilla, react]) peer.critical = peer.bytes;
 const browser = await launchBrowser();
@@ -241,5 +252,6 @@ await listener?.stop();
 await browser.close();
 for (const entry of pages) await (entry.site ?? entry).stop();
 await bundle.stop();
+await baselineBundle?.stop();
 await gateway.stop();
 await database.stop();

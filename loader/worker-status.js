@@ -8,7 +8,9 @@
 //
 // Everything the first rows wait for starts at once: the wasm download (compiled while it
 // streams), the bindings, and, per element, the first page of hp_worker_status, which the app
-// takes instead of asking again (src/prefetch.rs).
+// takes instead of asking again (src/prefetch.rs). So does what going live waits for: the
+// history table's probe and the Realtime socket, which the app joins as soon as it is in, so
+// that the first rows are live when they show (src/first_rows_live.rs).
 //
 //   <script type="module" src="https://<deployment>/worker-status.js"></script>
 //   <worker-status supabase-url="https://<ref>.supabase.co" supabase-key="sb_publishable_…"></worker-status>
@@ -33,9 +35,10 @@ function loadApp() {
     split?.catch(() => {});
     return import(new URL(ASSETS.js, BASE).href).then(async (bindings) => {
       const exports = await bindings.default({ module_or_path: wasm });
-      // The section's module downloads and compiles now, at a low priority, while the first
-      // rows are fetched and drawn: it is ready sooner after them (scripts/build-app.mjs).
-      split?.then((loader) => loader.__wasm_split_prefetch?.()).catch(() => {});
+      // What keeps the first rows live (a small module) downloads and compiles now, while they
+      // are fetched and drawn (scripts/build-app.mjs); the section's module once they are live
+      // (src/lib.rs): on a slow link or two cores its 140 KiB would hold going live up.
+      split?.then((loader) => loader.__wasm_split_prefetch?.('live', 'high')).catch(() => {});
       return { bindings, memory: exports.memory };
     });
   })();
@@ -73,25 +76,58 @@ export function connection(element) {
   return { url, key };
 }
 
-/** Starts the first page's request with the headers src/api.rs sends; the app takes it. */
-function prefetchFirstPage(element) {
-  const target = connection(element);
-  if (target === null) return undefined;
-  const url = `${target.url}/rest/v1/${FIRST_PAGE}`;
+/** The history table's one-row probe, as src/api.rs's `probe_events` asks for it. */
+const HISTORY_PROBE = 'hp_worker_events?select=id&limit=1';
+
+/**
+ * Starts a request for `query` (the path after /rest/v1/) with the headers src/api.rs sends,
+ * asking for the total count when `count`; the app takes it if it asks the same.
+ */
+function prefetch(target, query, count) {
+  const url = `${target.url}/rest/v1/${query}`;
   const sentMs = Date.now();
-  const response = fetch(url, {
-    headers: {
-      apikey: target.key,
-      Authorization: `Bearer ${target.key}`,
-      'Accept-Profile': 'public',
-      'X-Client-Info': 'worker-status-dashboard/0.1.0',
-      Prefer: 'count=exact',
-    },
-    signal: AbortSignal.timeout(SNAPSHOT_TIMEOUT_MS),
-  });
+  const headers = {
+    apikey: target.key,
+    Authorization: `Bearer ${target.key}`,
+    'Accept-Profile': 'public',
+    'X-Client-Info': 'worker-status-dashboard/0.1.0',
+  };
+  if (count) headers.Prefer = 'count=exact';
+  const response = fetch(url, { headers, signal: AbortSignal.timeout(SNAPSHOT_TIMEOUT_MS) });
   // Read by the app; a failure is the app's to report (it asks again), never an unhandled rejection.
   response.catch(() => {});
   return { url, key: target.key, sentMs, response };
+}
+
+/**
+ * What the app needs first, started now for `element`: the first page, the history table's
+ * probe and the Realtime socket (src/prefetch.rs's LoaderStart); nothing for a configuration
+ * the app will refuse.
+ */
+function startEarly(element) {
+  const target = connection(element);
+  if (target === null) return undefined;
+  return { firstPage: prefetch(target, FIRST_PAGE, true), historyProbe: prefetch(target, HISTORY_PROBE, false), socket: openEarlySocket(target) };
+}
+
+/**
+ * Opens the Realtime socket as src/config.rs's `websocket_url` names it; the app takes it
+ * instead of opening one (or closes it).
+ */
+function openEarlySocket(target) {
+  const url = `${target.url.replace('http', 'ws')}/realtime/v1/websocket?apikey=${target.key}&vsn=2.0.0`;
+  try {
+    return { url, socket: new WebSocket(url) };
+  } catch {
+    return undefined; // the app opens its own, and reports what stops it
+  }
+}
+
+/** Closes a socket the app never took, without the browser's warning about one still connecting. */
+function closeEarlySocket(early) {
+  if (early?.socket === undefined) return;
+  if (early.socket.readyState === WebSocket.CONNECTING) early.socket.onopen = () => early.socket.close();
+  else early.socket.close();
 }
 
 /** Mounted sections' elements, each with how it stops. */
@@ -171,13 +207,17 @@ class WorkerStatusElement extends HTMLElement {
     style.href = new URL(ASSETS.css, BASE).href;
     const container = document.createElement('div');
     root.replaceChildren(style, container);
-    const firstPage = prefetchFirstPage(this);
+    const started = startEarly(this);
     try {
       const [{ bindings }] = await Promise.all([loadApp(), stylesheetLoaded(style)]);
-      if (generation !== this.#generation) return;
-      this.#section = bindings.mount(this, container, firstPage);
+      if (generation !== this.#generation) {
+        closeEarlySocket(started?.socket);
+        return;
+      }
+      this.#section = bindings.mount(this, container, started);
       mounted.set(this, (text) => this.#stopped(text));
     } catch (error) {
+      closeEarlySocket(started?.socket);
       if (generation !== this.#generation) return;
       showStopped(container, `The Worker Status section could not load: ${error?.message ?? error}`);
       console.error('worker-status: could not load the app', error);

@@ -99,6 +99,85 @@ function withoutExports(wasm, drop) {
   return { wasm: Buffer.concat(parts), dropped };
 }
 
+/**
+ * `wasm` (the linker's output, with relocations) whose function exports that `stub` accepts
+ * call a new function of the same type that traps instead: what only they reached is then
+ * reached by nothing, and the split drops it (wasm-bindgen still finds the exports it expects).
+ * The new functions go at the end of the function and code sections, so no relocation moves.
+ */
+function withStubbedExports(wasm, stub) {
+  const leb = (n) => { const bytes = []; do { let byte = n & 0x7f; n >>>= 7; if (n) byte |= 0x80; bytes.push(byte); } while (n); return bytes; };
+  let offset = 8;
+  const read = () => { let value = 0; let shift = 0; let byte; do { byte = wasm[offset++]; value += (byte & 0x7f) * 2 ** shift; shift += 7; } while (byte & 0x80); return value; };
+  const sections = [];
+  while (offset < wasm.length) {
+    const id = wasm[offset++];
+    const size = read();
+    sections.push({ id, start: offset, end: offset + size });
+    offset += size;
+  }
+  const section = (id) => sections.find((found) => found.id === id);
+  // Imported functions come first in the index space.
+  let importedFunctions = 0;
+  const imports = section(2);
+  if (imports) {
+    offset = imports.start;
+    for (let count = read(), index = 0; index < count; index += 1) {
+      const moduleLength = read();
+      offset += moduleLength;
+      const nameLength = read();
+      offset += nameLength;
+      const kind = wasm[offset++];
+      if (kind === 0) { read(); importedFunctions += 1; } else if (kind === 1) { offset += 1; const flags = read(); read(); if (flags & 1) read(); } else if (kind === 2) { const flags = read(); read(); if (flags & 1) read(); } else if (kind === 3) { offset += 2; } else { offset += 1; read(); }
+    }
+  }
+  const functions = section(3);
+  offset = functions.start;
+  const types = [];
+  for (let count = read(), index = 0; index < count; index += 1) types.push(read());
+  const exportsSection = section(7);
+  offset = exportsSection.start;
+  const exports = [];
+  for (let count = read(), index = 0; index < count; index += 1) {
+    const length = read();
+    const name = wasm.subarray(offset, offset + length).toString();
+    offset += length;
+    const kind = wasm[offset++];
+    exports.push({ name, kind, index: read() });
+  }
+  const stubOf = new Map(); // type -> the new function's index
+  let stubbed = 0;
+  for (const entry of exports) {
+    if (entry.kind !== 0 || !stub(entry.name)) continue;
+    const type = types[entry.index - importedFunctions];
+    if (!stubOf.has(type)) stubOf.set(type, importedFunctions + types.length + stubOf.size);
+    entry.index = stubOf.get(type);
+    stubbed += 1;
+  }
+  const code = section(10);
+  offset = code.start;
+  const bodies = read();
+  const codeRest = wasm.subarray(offset, code.end);
+  const payload = (id) => {
+    if (id === 3) return Buffer.from([...leb(types.length + stubOf.size), ...types.flatMap(leb), ...[...stubOf.keys()].flatMap(leb)]);
+    if (id === 7) return Buffer.from(exports.flatMap(({ name, kind, index }) => [...leb(Buffer.byteLength(name)), ...Buffer.from(name), kind, ...leb(index)]).reduce((all, byte) => { all.push(byte); return all; }, [...leb(exports.length)]));
+    // Each stub: no locals, `unreachable`, `end`.
+    return Buffer.concat([Buffer.from(leb(bodies + stubOf.size)), codeRest, Buffer.from([...stubOf.keys()].flatMap(() => [3, 0, 0x00, 0x0b]))]);
+  };
+  if (leb(bodies + stubOf.size).length !== leb(bodies).length) throw new Error('build-app: the code section\'s count changed length: its relocations would move');
+  const parts = [wasm.subarray(0, 8)];
+  for (const { id, start, end } of sections) {
+    const header = wasm.subarray(start - 1 - leb(end - start).length, start);
+    if (stubbed > 0 && (id === 3 || id === 7 || id === 10)) {
+      const body = payload(id);
+      parts.push(Buffer.from([id, ...leb(body.length)]), body);
+    } else {
+      parts.push(header, wasm.subarray(start, end));
+    }
+  }
+  return { wasm: Buffer.concat(parts), stubbed };
+}
+
 function run(command, args, env = {}) {
   execFileSync(command, args, { cwd: root, stdio: ['ignore', 'inherit', 'inherit'], env: { ...process.env, ...env } });
 }
@@ -134,7 +213,7 @@ function staticDataRange(wasm) {
       const count = read();
       for (let index = 0; index < count; index += 1) {
         const flags = read();
-        if (flags === 1) { offset += read(); continue; } // passive: not placed by the linker
+        if (flags === 1) { const length = read(); offset += length; continue; } // passive: not placed by the linker
         if (flags === 2) read(); // the memory's index
         if (wasm[offset++] !== 0x41) throw new Error('build-app: a data segment whose offset is not a constant');
         const at = readSigned() >>> 0;
@@ -229,7 +308,11 @@ let chunks = [];
 let splitJs = null;
 if (release) {
   const split = path.join(work, 'split');
-  run('wasm-split-cli', [built, split]);
+  const preSplit = path.join(work, 'pre-split.wasm');
+  const { wasm: stubbed, stubbed: count } = withStubbedExports(await fs.readFile(built), (name) => /^intounderlying/.test(name));
+  if (count === 0) throw new Error('build-app: the wasm-streams exports are gone; drop withStubbedExports');
+  await fs.writeFile(preSplit, stubbed);
+  run('wasm-split-cli', [preSplit, split]);
   run('wasm-bindgen', ['--target', 'web', '--keep-lld-exports', '--no-demangle', '--no-typescript',
     '--out-dir', bindgen, '--out-name', 'dashboard', path.join(split, 'main.wasm')]);
   // Leptos 0.8 always builds server functions' browser side (server_fn's `browser` feature),
@@ -322,30 +405,46 @@ if (splitJs !== null) { // release builds only
   // The import statement only: the imports object keeps the wasm's module name as its key.
   js = rewrite(js, 'from "./__wasm_split.js"', `from "./${names.split}"`, 'the bindings');
   splitJs = rewrite(splitJs, '"./main.js"', `"./${names.js}"`, 'wasm-split-cli\'s loader');
-  // Early compilation: the loader calls __wasm_split_prefetch() once the main module is in, and
-  // the lazily loaded modules download and compile (off the main thread, at a low priority)
-  // while the first rows are fetched and drawn; their first load takes the compiled module
-  // instead of fetching it then. A failed early fetch is forgotten, and the load fetches afresh.
+  // Early compilation: the loader calls __wasm_split_prefetch(part, priority) once the main
+  // module is in, and a lazily loaded part's modules (the part's own and the chunks it shares
+  // with others) download and compile off the main thread while the first rows are fetched
+  // and drawn; it resolves once they are compiled. A part's first load takes the compiled
+  // module instead of fetching it then. A failed early fetch is forgotten, and the load
+  // fetches afresh.
   splitJs = rewrite(splitJs, 'const src = fetch(new URL(', 'const src = takeCompiled(', 'wasm-split-cli\'s loader');
   splitJs = rewrite(splitJs, ', import.meta.url));\n    src.catch(', ');\n    src.catch(', 'wasm-split-cli\'s loader');
   splitJs = rewrite(splitJs, 'WebAssembly.instantiateStreaming(src, imports)', 'src.then((module) => WebAssembly.instantiate(module, imports))', 'wasm-split-cli\'s loader');
+  // Which modules each part loads: its own, and the chunks its loader waits for.
+  const parts = {};
+  for (const found of splitJs.matchAll(/export const __wasm_split_load_(\w+) = wrapAsyncCb\(makeLoad\(\(\) => \{\s*const src = takeCompiled\("\.\/(\w+)\.wasm"\);[\s\S]*?\n, \[([^\]]*)\]\)\);/g)) {
+    const chunkModules = found[3].split(',').map((name) => name.trim()).filter(Boolean).map((name) => name.replace(/^__/, ''));
+    parts[found[1]] = [...chunkModules, found[2]];
+  }
+  if (Object.keys(parts).length === 0) throw new Error('build-app: found no part in wasm-split-cli\'s loader');
+  const hashedModule = (module) => `./${module}-${hash}.wasm`;
   splitJs += `
 const early = new Map();
 function compiled(name, init) {
   return WebAssembly.compileStreaming(fetch(new URL(name, import.meta.url), init));
 }
+/** Modules a load took (their early compile, or a fetch of its own): never fetched again. */
+const taken = new Set();
 function takeCompiled(name) {
   const started = early.get(name);
   early.delete(name);
+  taken.add(name);
   return started ?? compiled(name);
 }
-export function __wasm_split_prefetch() {
-  for (const name of ${JSON.stringify(chunks.map((chunk) => `./${path.basename(chunk.name, '.wasm')}-${hash}.wasm`))}) {
-    if (early.has(name)) continue;
-    const started = compiled(name, { priority: 'low' });
+const PARTS = ${JSON.stringify(Object.fromEntries(Object.entries(parts).map(([part, modules]) => [part, modules.map(hashedModule)])))};
+export function __wasm_split_prefetch(part, priority) {
+  return Promise.all((PARTS[part] ?? []).map((name) => {
+    if (taken.has(name)) return undefined;
+    if (early.has(name)) return early.get(name);
+    const started = compiled(name, { priority });
     started.catch(() => { if (early.get(name) === started) early.delete(name); });
     early.set(name, started);
-  }
+    return started;
+  }));
 }
 `;
   for (const chunk of chunks) {

@@ -12,7 +12,7 @@ use crate::browser::now_ms;
 use crate::config::{Config, HISTORY_TABLE, SNAPSHOT_TIMEOUT_MS, TABLE};
 use crate::error::ApiError;
 use crate::http::{FetchError, TextResponse, get_text, receive_text};
-use crate::prefetch::FirstPage;
+use crate::prefetch::Prefetched;
 pub use crate::rows_page::Page;
 
 /// Fetches the page of rows after `after` (the first page when `None`), ordered by the key,
@@ -20,7 +20,7 @@ pub use crate::rows_page::Page;
 pub async fn fetch_page(
     config: &Config,
     after: Option<&str>,
-    prefetched: Option<FirstPage>,
+    prefetched: Option<Prefetched>,
 ) -> Result<Page, ApiError> {
     let cursor = after
         .map(|name| {
@@ -90,13 +90,14 @@ pub async fn fetch_events_page(
     Ok((events, skipped, more))
 }
 
-/// Whether the history table answers (one row asked for): the channel may name it.
-pub async fn probe_events(config: &Config) -> Result<(), ApiError> {
+/// Whether the history table answers (one row asked for): the channel may name it. Takes the
+/// loader's request for it (`prefetched`) when that is this one.
+pub async fn probe_events(config: &Config, prefetched: Option<Prefetched>) -> Result<(), ApiError> {
     get(
         config,
         &format!("{HISTORY_TABLE}?select=id&limit=1"),
         false,
-        None,
+        prefetched,
     )
     .await
     .map(|_| ())
@@ -138,7 +139,7 @@ async fn get(
     config: &Config,
     query: &str,
     count: bool,
-    prefetched: Option<FirstPage>,
+    prefetched: Option<Prefetched>,
 ) -> Result<Answer, ApiError> {
     let url = format!("{}/rest/v1/{query}", config.supabase_url);
     let prefetched = prefetched.and_then(|page| page.answer_for(&url, &config.key));

@@ -1,5 +1,6 @@
 //! The first rows, before the rest of the section is loaded: the first page of the table drawn
-//! once, as plain DOM, with the markup, classes and DOM hooks the section's components render
+//! as plain DOM, and kept up to date (`FirstRows`: changes, snapshots, the clock's ticks, the
+//! connection; `first_rows_live` feeds them), with the markup, classes and DOM hooks the section's components render
 //! (`components::worker_status`, `worker_card`, `connection_badge`), so that when the section
 //! takes over in the same task nothing on screen moves. It uses no Leptos, so the main wasm
 //! module carries only what this needs: the REST answer, the rows, the status rules and
@@ -15,6 +16,7 @@
 
 use dashboard_core::channel::ConnectionStatus;
 use dashboard_core::rules::clock::ClockOffset;
+use dashboard_core::rules::status::{Status, Thresholds};
 use dashboard_core::rules::workers::Workers;
 use dashboard_core::view::board::Board;
 use dashboard_core::view::connection_text;
@@ -23,7 +25,9 @@ use dashboard_core::view::metadata::MetadataPairs;
 use dashboard_core::view::relative_time::last_seen;
 use dashboard_core::view::triage::{SEARCH_PARAM, STATUS_PARAM};
 use dashboard_core::view::window::ALL_CARDS_UP_TO;
+use dashboard_core::wire::change::ChangeEvent;
 use dashboard_core::wire::json::Object;
+use dashboard_core::wire::paging::PageOutcome;
 use dashboard_core::wire::row::WorkerRow;
 use wasm_bindgen::JsValue;
 use web_sys::{Document, Element};
@@ -53,53 +57,231 @@ pub fn is_plain_view(config: &Config) -> bool {
     !VIEW_PARAMETERS.iter().any(|name| parameters.has(name))
 }
 
-/// Draws `page` into `container` if it is the plain case; returns whether it did.
-pub fn draw(container: &Element, config: &Config, page: &Page) -> bool {
+/// The first rows on screen, and what they were drawn from: kept up to date by `update_*`
+/// (`first_rows_live` feeds them) until the section takes their place.
+pub struct FirstRows {
+    thresholds: Thresholds,
+    clock: ClockOffset,
+    workers: Workers,
+    board: Board,
+    drawn: Drawn,
+}
+
+/// The elements that change.
+struct Drawn {
+    section: Element,
+    summary: Element,
+    connection: Element,
+    none_running: Option<Element>,
+    list: Element,
+    /// In display order as last drawn.
+    cards: Vec<DrawnCard>,
+}
+
+/// One card as drawn: its element, the "Last seen" element, and the row and status it shows.
+struct DrawnCard {
+    name: String,
+    element: Element,
+    seen: Element,
+    row: WorkerRow,
+    status: Status,
+}
+
+/// Whether `page` is the plain case (see the module's comment).
+fn drawable(page: &Page) -> bool {
     // One page holds the whole table (the same rule the loader's paging follows).
     let complete = dashboard_core::wire::paging::next_cursor(&page.outcome).is_none();
-    if !complete
-        || !page.skipped.is_empty()
-        || page.rows.is_empty()
-        || page.rows.len() > ALL_CARDS_UP_TO
-    {
-        return false;
-    }
-    let mut clock = ClockOffset::default();
-    if let Some(date) = page.server_date_ms {
-        clock.add_date_header(date, page.sent_ms, page.received_ms);
-    }
-    // Judged when the page arrived, as the section judges its first render (`State::provide`).
-    let now = clock.server_now(page.received_ms);
-    let mut workers = Workers::default();
-    workers.apply_snapshot(page.rows.clone());
-    if !fold::long_silent(&workers, now).is_empty() {
-        return false;
-    }
-    let mut board = Board::default();
-    board.rebuild(&workers, now, config.thresholds);
-    let Some(document) = web_sys::window().and_then(|window| window.document()) else {
-        return false;
-    };
-    match section(&document, &workers, &board, now) {
-        Ok(section) => container.replace_children_with_node_1(&section),
-        Err(error) => {
-            leptos::logging::warn!(
-                "worker status: the first rows could not be drawn: {}",
-                crate::error::thrown_text(&error)
-            );
-            return false;
+    complete
+        && page.skipped.is_empty()
+        && !page.rows.is_empty()
+        && page.rows.len() <= ALL_CARDS_UP_TO
+}
+
+impl FirstRows {
+    /// Draws `page` into `container` if it is the plain case.
+    pub fn draw(container: &Element, config: &Config, page: &Page) -> Option<Self> {
+        if !drawable(page) {
+            return None;
+        }
+        let mut clock = ClockOffset::default();
+        if let Some(date) = page.server_date_ms {
+            clock.add_date_header(date, page.sent_ms, page.received_ms);
+        }
+        // Judged when the page arrived, as the section judges its first render (`State::provide`).
+        let now = clock.server_now(page.received_ms);
+        let mut workers = Workers::default();
+        workers.apply_snapshot(page.rows.clone());
+        if !fold::long_silent(&workers, now).is_empty() {
+            return None;
+        }
+        let mut board = Board::default();
+        board.rebuild(&workers, now, config.thresholds);
+        let document = web_sys::window().and_then(|window| window.document())?;
+        match draw_section(&document, &workers, &board, now) {
+            Ok(drawn) => {
+                container.replace_children_with_node_1(&drawn.section);
+                Some(Self {
+                    thresholds: config.thresholds,
+                    clock,
+                    workers,
+                    board,
+                    drawn,
+                })
+            }
+            Err(error) => {
+                warn_not_drawn(&error);
+                None
+            }
         }
     }
-    true
+
+    /// The rows as they are now: the drawn page with every change since applied, for the
+    /// section that takes over (its first load, without asking again).
+    pub fn current_page(&self, drawn_from: &Page) -> Page {
+        let rows: Vec<WorkerRow> = self.workers.iter().cloned().collect();
+        Page {
+            outcome: PageOutcome {
+                items: rows.len(),
+                last_key: None,
+                remaining: Some(rows.len() as u64),
+            },
+            rows,
+            ..drawn_from.clone()
+        }
+    }
+
+    /// One live change.
+    pub fn apply_change(&mut self, event: ChangeEvent) {
+        if let Some(commit) = event.commit_ms {
+            self.clock.add_commit(commit, now_ms());
+        }
+        let name = event.change.worker_name().to_owned();
+        self.workers.apply(event.change);
+        let now = self.server_now();
+        self.board.touch(&self.workers, &name, now, self.thresholds);
+        self.redraw(now);
+    }
+
+    /// A fresh snapshot (after the channel subscribed); `false` when it is not one page that
+    /// these rows can show, which the caller leaves to the section.
+    pub fn apply_snapshot(&mut self, page: Page) -> bool {
+        if !drawable(&page) {
+            return false;
+        }
+        if let Some(date) = page.server_date_ms {
+            self.clock
+                .add_date_header(date, page.sent_ms, page.received_ms);
+        }
+        self.workers.apply_snapshot(page.rows);
+        let now = self.server_now();
+        self.board.rebuild(&self.workers, now, self.thresholds);
+        self.redraw(now);
+        true
+    }
+
+    /// The clock ticked: "Last seen" counts, and statuses are judged again.
+    pub fn tick(&mut self) {
+        let now = self.server_now();
+        self.board.tick(&self.workers, now, self.thresholds);
+        self.redraw(now);
+    }
+
+    /// The connection indicator says `status`.
+    pub fn show_connection(&self, status: &ConnectionStatus) {
+        let connection = &self.drawn.connection;
+        let _ = connection.set_attribute("data-state", status.as_str());
+        let _ = connection.set_attribute("title", &connection_text::title(status));
+        set_text(connection, &connection_text::label(status, now_ms()));
+    }
+
+    fn server_now(&self) -> i64 {
+        self.clock.server_now(now_ms())
+    }
+
+    /// Brings the DOM to the board: the summary, the banner, changed cards, the order and
+    /// every "Last seen".
+    fn redraw(&mut self, now: i64) {
+        if let Err(error) = self.try_redraw(now) {
+            warn_not_drawn(&error);
+        }
+    }
+
+    fn try_redraw(&mut self, now: i64) -> Result<(), JsValue> {
+        let Some(document) = self.drawn.section.owner_document() else {
+            return Ok(());
+        };
+        let counts = self.board.counts();
+        set_text(&self.drawn.summary, &counts.summary());
+        match (counts.running == 0, &self.drawn.none_running) {
+            (true, None) => {
+                let banner = none_running(&document)?;
+                self.drawn
+                    .summary
+                    .parent_element()
+                    .map(|header| header.after_with_node_1(&banner))
+                    .transpose()?;
+                self.drawn.none_running = Some(banner);
+            }
+            (false, Some(banner)) => {
+                banner.remove();
+                self.drawn.none_running = None;
+            }
+            _ => {}
+        }
+        let mut cards = std::mem::take(&mut self.drawn.cards);
+        for name in self.board.order() {
+            let (Some(row), Some(status)) = (self.workers.get(name), self.board.status(name))
+            else {
+                continue;
+            };
+            let drawn = cards
+                .iter()
+                .position(|card| card.name == *name)
+                .map(|at| cards.swap_remove(at));
+            let card = match drawn {
+                Some(card) if card.row == *row && card.status == status => {
+                    set_text(&card.seen, &last_seen(row.last_heartbeat_ms, now));
+                    card
+                }
+                Some(old) => {
+                    let card = draw_card(&document, row, status, now)?;
+                    old.element.replace_with_with_node_1(&card.element)?;
+                    card
+                }
+                None => draw_card(&document, row, status, now)?,
+            };
+            // In display order: moving a card that is in place changes nothing on screen.
+            self.drawn.list.append_child(&card.element)?;
+            self.drawn.cards.push(card);
+        }
+        for gone in cards {
+            gone.element.remove();
+        }
+        Ok(())
+    }
+}
+
+fn warn_not_drawn(error: &JsValue) {
+    leptos::logging::warn!(
+        "worker status: the first rows could not be drawn: {}",
+        crate::error::thrown_text(error)
+    );
+}
+
+/// Sets `element`'s text if it differs (no mutation for the same text).
+fn set_text(element: &Element, text: &str) {
+    if element.text_content().as_deref() != Some(text) {
+        element.set_text_content(Some(text));
+    }
 }
 
 /// `<section class="wsm">`: the header and the list of cards.
-fn section(
+fn draw_section(
     document: &Document,
     workers: &Workers,
     board: &Board,
     now: i64,
-) -> Result<Element, JsValue> {
+) -> Result<Drawn, JsValue> {
     let section = element(
         document,
         "section",
@@ -112,7 +294,7 @@ fn section(
     let header = element(document, "header", &[("class", "wsm-header")])?;
     append(
         &header,
-        text_element(
+        &text_element(
             document,
             "h2",
             &[("id", "wsm-title"), ("class", "wsm-title")],
@@ -120,80 +302,109 @@ fn section(
         )?,
     )?;
     let counts = board.counts();
-    append(
-        &header,
-        text_element(
-            document,
-            "span",
-            &[
-                ("class", "wsm-summary"),
-                ("data-testid", "summary"),
-                ("aria-live", "polite"),
-            ],
-            &counts.summary(),
-        )?,
+    let summary = text_element(
+        document,
+        "span",
+        &[
+            ("class", "wsm-summary"),
+            ("data-testid", "summary"),
+            ("aria-live", "polite"),
+        ],
+        &counts.summary(),
     )?;
+    append(&header, &summary)?;
     let connecting = ConnectionStatus::Connecting;
-    append(
-        &header,
-        text_element(
-            document,
-            "span",
-            &[
-                ("class", "wsm-connection"),
-                ("data-testid", "connection"),
-                ("data-state", connecting.as_str()),
-                ("title", &connection_text::title(&connecting)),
-                ("role", "status"),
-            ],
-            &connection_text::label(&connecting, now_ms()),
-        )?,
+    let connection = text_element(
+        document,
+        "span",
+        &[
+            ("class", "wsm-connection"),
+            ("data-testid", "connection"),
+            ("data-state", connecting.as_str()),
+            ("title", &connection_text::title(&connecting)),
+            ("role", "status"),
+        ],
+        &connection_text::label(&connecting, now_ms()),
     )?;
-    append(&section, header)?;
-    if counts.running == 0 {
-        append(
-            &section,
-            text_element(
-                document,
-                "p",
-                &[
-                    ("class", "wsm-banner wsm-banner-none-running"),
-                    ("data-testid", "none-running"),
-                    ("role", "status"),
-                ],
-                "No worker is running.",
-            )?,
-        )?;
-    }
+    append(&header, &connection)?;
+    append(&section, &header)?;
+    let none_running = if counts.running == 0 {
+        let banner = none_running(document)?;
+        append(&section, &banner)?;
+        Some(banner)
+    } else {
+        None
+    };
     let triage_slot = element(document, "div", &[("class", "wsm-triage-slot")])?;
     append(
         &triage_slot,
-        element(document, "div", &[("class", "wsm-triage-room")])?,
+        &element(document, "div", &[("class", "wsm-triage-room")])?,
     )?;
-    append(&section, triage_slot)?;
+    append(&section, &triage_slot)?;
     let list_area = element(document, "div", &[("class", "wsm-workers")])?;
     let list = element(
         document,
         "ul",
         &[("class", "wsm-list"), ("data-testid", "worker-list")],
     )?;
+    let mut cards = Vec::new();
     for name in board.order() {
         if let (Some(row), Some(status)) = (workers.get(name), board.status(name)) {
-            append(&list, card(document, row, status, now)?)?;
+            let card = draw_card(document, row, status, now)?;
+            append(&list, &card.element)?;
+            cards.push(card);
         }
     }
-    append(&list_area, list)?;
-    append(&section, list_area)?;
-    Ok(section)
+    append(&list_area, &list)?;
+    append(&section, &list_area)?;
+    Ok(Drawn {
+        section,
+        summary,
+        connection,
+        none_running,
+        list,
+        cards,
+    })
+}
+
+/// "No worker is running.", as the section words it.
+fn none_running(document: &Document) -> Result<Element, JsValue> {
+    text_element(
+        document,
+        "p",
+        &[
+            ("class", "wsm-banner wsm-banner-none-running"),
+            ("data-testid", "none-running"),
+            ("role", "status"),
+        ],
+        "No worker is running.",
+    )
+}
+
+/// A card and the parts that change.
+fn draw_card(
+    document: &Document,
+    row: &WorkerRow,
+    status: Status,
+    now: i64,
+) -> Result<DrawnCard, JsValue> {
+    let (element, seen) = card(document, row, status, now)?;
+    Ok(DrawnCard {
+        name: row.worker_name.clone(),
+        element,
+        seen,
+        row: row.clone(),
+        status,
+    })
 }
 
 /// One worker's card, as `WorkerCard` renders it before its lazily loaded parts.
 fn card(
     document: &Document,
     row: &WorkerRow,
-    status: dashboard_core::rules::status::Status,
+    status: Status,
     now: i64,
-) -> Result<Element, JsValue> {
+) -> Result<(Element, Element), JsValue> {
     let card = element(
         document,
         "li",
@@ -206,7 +417,7 @@ fn card(
     let head = element(document, "div", &[("class", "wsm-card-head")])?;
     append(
         &head,
-        text_element(document, "span", &[("class", "wsm-name")], &row.worker_name)?,
+        &text_element(document, "span", &[("class", "wsm-name")], &row.worker_name)?,
     )?;
     let word = element(
         document,
@@ -215,21 +426,21 @@ fn card(
     )?;
     append(
         &word,
-        text_element(document, "span", &[("aria-hidden", "true")], status.icon())?,
+        &text_element(document, "span", &[("aria-hidden", "true")], status.icon())?,
     )?;
     word.append_with_str_1(&format!(" {}", status.label()))?;
-    append(&head, word)?;
-    append(&card, head)?;
+    append(&head, &word)?;
+    append(&card, &head)?;
     if let Some(description) = &row.description {
         append(
             &card,
-            text_element(document, "p", &[("class", "wsm-description")], description)?,
+            &text_element(document, "p", &[("class", "wsm-description")], description)?,
         )?;
     }
     if row.circuit_breaker_open {
         append(
             &card,
-            text_element(
+            &text_element(
                 document,
                 "p",
                 &[("class", "wsm-breaker"), ("data-testid", "breaker")],
@@ -239,24 +450,22 @@ fn card(
     }
     let seen = element(document, "p", &[("class", "wsm-seen")])?;
     let (exact, iso) = (exact_last_heartbeat(row), iso_last_heartbeat(row));
-    append(
-        &seen,
-        text_element(
-            document,
-            "time",
-            &[
-                ("datetime", &iso),
-                ("title", &exact),
-                ("tabindex", "0"),
-                ("data-exact", &exact),
-            ],
-            &last_seen(row.last_heartbeat_ms, now),
-        )?,
+    let time = text_element(
+        document,
+        "time",
+        &[
+            ("datetime", &iso),
+            ("title", &exact),
+            ("tabindex", "0"),
+            ("data-exact", &exact),
+        ],
+        &last_seen(row.last_heartbeat_ms, now),
     )?;
-    append(&card, seen)?;
+    append(&seen, &time)?;
+    append(&card, &seen)?;
     append(
         &card,
-        text_element(
+        &text_element(
             document,
             "p",
             &[("class", "wsm-counts"), ("data-testid", "counts")],
@@ -265,13 +474,16 @@ fn card(
     )?;
     append(
         &card,
-        element(document, "div", &[("class", "wsm-history-slot")])?,
+        &element(document, "div", &[("class", "wsm-history-slot")])?,
     )?;
     if let Some(list) = metadata(document, &row.metadata)? {
-        append(&card, list)?;
+        append(&card, &list)?;
     }
-    append(&card, element(document, "div", &[("class", "wsm-extras")])?)?;
-    Ok(card)
+    append(
+        &card,
+        &element(document, "div", &[("class", "wsm-extras")])?,
+    )?;
+    Ok((card, time))
 }
 
 /// A card's metadata, as `MetadataList` renders it (`None` when there is none).
@@ -284,29 +496,29 @@ fn metadata(document: &Document, metadata: &Object) -> Result<Option<Element>, J
         let list = element(document, "dl", &[("class", "wsm-meta")])?;
         for (key, value) in pairs {
             let pair = element(document, "div", &[("class", "wsm-meta-pair")])?;
-            append(&pair, text_element(document, "dt", &[], key)?)?;
-            append(&pair, text_element(document, "dd", &[], value)?)?;
-            append(&list, pair)?;
+            append(&pair, &text_element(document, "dt", &[], key)?)?;
+            append(&pair, &text_element(document, "dd", &[], value)?)?;
+            append(&list, &pair)?;
         }
         Ok(list)
     };
     let wrapper = element(document, "div", &[("data-testid", "metadata")])?;
-    append(&wrapper, pairs(&visible)?)?;
+    append(&wrapper, &pairs(&visible)?)?;
     if !hidden.is_empty() {
         let more = element(document, "details", &[("class", "wsm-meta-more")])?;
         append(
             &more,
-            text_element(document, "summary", &[], &format!("{} more", hidden.len()))?,
+            &text_element(document, "summary", &[], &format!("{} more", hidden.len()))?,
         )?;
-        append(&more, pairs(&hidden)?)?;
-        append(&wrapper, more)?;
+        append(&more, &pairs(&hidden)?)?;
+        append(&wrapper, &more)?;
     }
     Ok(Some(wrapper))
 }
 
 /// Appends `child` to `parent`.
-fn append(parent: &Element, child: Element) -> Result<(), JsValue> {
-    parent.append_child(&child)?;
+fn append(parent: &Element, child: &Element) -> Result<(), JsValue> {
+    parent.append_child(child)?;
     Ok(())
 }
 

@@ -13,6 +13,8 @@ pub mod config;
 pub mod connect_policy;
 pub mod error;
 pub mod first_rows;
+pub mod first_rows_follow;
+pub mod first_rows_live;
 pub mod http;
 pub mod lazy;
 pub mod lifetime;
@@ -33,7 +35,8 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use crate::config::Config;
-use crate::prefetch::{FirstAnswer, FirstPage};
+use crate::first_rows_live::FirstRowsLive;
+use crate::prefetch::{LoaderStart, Prefetched};
 use crate::section::SectionHandle;
 
 pub use crate::section::provide_section_state;
@@ -42,6 +45,9 @@ thread_local! {
     /// Containers of the sections mounted now, for the panic hook.
     static MOUNTED: RefCell<Vec<web_sys::HtmlElement>> = const { RefCell::new(Vec::new()) };
 }
+
+/// Longest the section's mount waits for the first rows to go live (`FirstRowsLive::until_live`).
+const SECTION_WAITS_FOR_LIVE_MS: u32 = 2_000;
 
 /// The event the element dispatches whenever its summary changes.
 pub const CHANGE_EVENT: &str = "worker-status-change";
@@ -66,8 +72,8 @@ pub fn install_panic_hook() {
 
 /// Where a section's start stands.
 enum Slot {
-    /// Drawing the first rows or loading the section.
-    Starting,
+    /// Drawing the first rows (and keeping them live) or loading the section.
+    Starting(FirstRowsLive),
     /// Mounted; dropping the handle unmounts it (held for that alone).
     Mounted(#[allow(dead_code)] SectionHandle),
     /// Removed: a start still under way stops.
@@ -90,6 +96,9 @@ impl MountedSection {
     fn release(&mut self) {
         let before = std::mem::replace(&mut *self.slot.borrow_mut(), Slot::Released);
         if !matches!(before, Slot::Released) {
+            if let Slot::Starting(early) = &before {
+                early.stop();
+            }
             drop(before);
             MOUNTED.with(|mounted| mounted.borrow_mut().retain(|root| root != &self.container));
         }
@@ -104,24 +113,43 @@ impl Drop for MountedSection {
 
 /// Mounts a section into `container`, configured from `host`'s attributes (the
 /// `<worker-status>` element), which also receives the `worker-status-change` events.
-/// `first_page` is the loader's request for the first page of rows, if it sent one.
+/// `started` is what the loader started for it: the first page's request, the history
+/// table's probe, the Realtime socket.
 ///
-/// The first rows come first: in the plain case they are drawn from that page as soon as it
-/// arrives (`first_rows`), and the section itself (`section`, lazily loaded in release builds)
-/// is mounted in a later task and takes their place.
+/// The first rows come first, and live: in the plain case the connection starts beside the
+/// first page, which is drawn as soon as it arrives and kept up to date (`first_rows_live`);
+/// the section itself (`section`, lazily loaded in release builds) is mounted in a later task
+/// and takes over the rows and the connection.
 pub fn mount_section(
     host: web_sys::HtmlElement,
     container: web_sys::HtmlElement,
-    first_page: Option<FirstPage>,
+    started: LoaderStart,
 ) -> MountedSection {
     let config = Config::resolve(&host);
     MOUNTED.with(|mounted| mounted.borrow_mut().push(container.clone()));
-    let slot = Rc::new(RefCell::new(Slot::Starting));
+    let LoaderStart {
+        first_page,
+        history_probe,
+        socket,
+    } = started;
+    let plain = config.problem().is_none() && first_rows::is_plain_view(&config);
+    let (early, first_page) = if plain {
+        let early = FirstRowsLive::connect(config.clone(), history_probe, socket);
+        (early, first_page)
+    } else {
+        (
+            FirstRowsLive::waiting(config.clone(), first_page, socket),
+            None,
+        )
+    };
+    let slot = Rc::new(RefCell::new(Slot::Starting(early.clone())));
     wasm_bindgen_futures::spawn_local(start(
         host,
         container.clone(),
         config,
         first_page,
+        early,
+        plain,
         slot.clone(),
     ));
     MountedSection { slot, container }
@@ -132,30 +160,31 @@ async fn start(
     host: web_sys::HtmlElement,
     container: web_sys::HtmlElement,
     config: Config,
-    first_page: Option<FirstPage>,
+    first_page: Option<Prefetched>,
+    early: FirstRowsLive,
+    plain: bool,
     slot: Rc<RefCell<Slot>>,
 ) {
     let released = || matches!(*slot.borrow(), Slot::Released);
-    let (first, drawn) = if config.problem().is_none() && first_rows::is_plain_view(&config) {
+    if plain {
         let answer = api::fetch_page(&config, None, first_page).await;
         if released() {
             return;
         }
-        let drawn = answer
-            .as_ref()
-            .is_ok_and(|page| first_rows::draw(&container, &config, page));
-        (Some(FirstAnswer::Answered(answer)), drawn)
-    } else {
-        (first_page.map(FirstAnswer::Pending), false)
-    };
+        early.first_page(&container, answer);
+        // Drawn rows go live first: the section's mount is a long task.
+        early.until_live(SECTION_WAITS_FOR_LIVE_MS).await;
+        if released() {
+            return;
+        }
+    }
     lazy::after_this_task().await;
     let load = || {
         section::mount(
             host.clone(),
             container.clone(),
             config.clone(),
-            first.clone(),
-            drawn,
+            early.clone(),
         )
     };
     if let Some(handle) = lazy::retrying("the section", load, || !released()).await {

@@ -1,47 +1,53 @@
-//! Following the table live, started once the first rows are on screen (or the first load's
-//! error): the one-row probe of the history table, then the Realtime channel
-//! (`realtime::start`). Both are in the lazily loaded `section` module of the release build, so
-//! the first rows never wait for them. A module that cannot be fetched is asked for
-//! again on the backoff schedule; until then the loader's polling fallback keeps the rows
-//! current.
-
-use std::future::Future;
-use std::pin::Pin;
+//! Following the table live. Usually the first rows started the connection already
+//! (`first_rows_live`), and the section takes it over: later events come here, and a snapshot
+//! still owed is asked for. Otherwise (a view the first rows do not draw, or a connection that
+//! had not started), it starts once the first rows are on screen (or the first load's error):
+//! the one-row probe of the history table, then the Realtime channel (`realtime`). All of this
+//! is in the lazily loaded `section` module of the release build; until the channel is live,
+//! the loader's polling fallback keeps the rows current.
 
 use leptos::prelude::*;
 
 use crate::config::Config;
-use crate::lazy::lazy_part;
-use crate::realtime::{self, LiveEvent};
+use crate::error::ApiError;
+use crate::lifetime::keep_until_unmount;
+use crate::prefetch::EarlySocket;
+use crate::realtime::{LiveConnection, LiveEvent};
 use crate::state::State;
 
-/// The work of following the table, run by the caller.
-pub type Following = Pin<Box<dyn Future<Output = ()>>>;
-
-lazy_part! {
-    module section;
-    /// Starts the channel once the history table's probe answered: the channel names that
-    /// table only if it answers (Realtime refuses a whole subscription that names a missing
-    /// table), which one row tells. The history of the workers shown loads meanwhile
-    /// (`state::history`); live updates never wait for it.
-    pub fn follow(config: Config, state: State) -> Following {
-        Box::pin(async move {
-            let answers = state.history.probe().await;
-            realtime::start(config, answers, move |event| match event {
-                LiveEvent::Status(status) => state.clock.set_connection(status),
-                LiveEvent::SnapshotOwed => state.resync(),
-                LiveEvent::Change(change) => state.apply_change(change),
-                LiveEvent::History(event) => state.history.record(event),
-            });
-        })
-    }
+/// What the section takes over from its start (`first_rows_live::Handover`).
+pub struct Takeover {
+    /// The live connection, if it started.
+    pub connection: Option<LiveConnection>,
+    /// The history table's probe, if it answered.
+    pub history: Option<Result<(), ApiError>>,
+    /// The loader's socket, if no connection took it.
+    pub early_socket: Option<EarlySocket>,
+    /// Whether a snapshot is owed since the channel's last subscription.
+    pub snapshot_owed: bool,
 }
 
-/// Starts following the table once the first rows are on screen (a large table's first page:
-/// its other pages need not be in, a fresh snapshot follows the subscription anyway), under the
-/// current owner (so the channel stops at unmount, and a start still loading is cancelled).
-pub fn follow_after_first_load(config: Config, state: State) {
+/// Follows the table under the current owner (the connection stops at unmount): takes over the
+/// connection the first rows started, or starts one once the first rows are on screen.
+pub fn follow(config: Config, state: State, takeover: Takeover) {
+    let Takeover {
+        connection,
+        history,
+        early_socket,
+        snapshot_owed,
+    } = takeover;
+    if let (Some(connection), Some(history)) = (connection, history) {
+        state.history.probed(history);
+        state.clock.set_connection(connection.status());
+        connection.redirect(move |event| on_event(state, event));
+        keep_until_unmount(connection);
+        if snapshot_owed {
+            state.resync();
+        }
+        return;
+    }
     let shown = state.loader.first_rows_shown();
+    let early_socket = StoredValue::new_local(early_socket);
     let started = StoredValue::new(false);
     Effect::new(move |_| {
         if !shown.get() || started.get_value() {
@@ -49,13 +55,28 @@ pub fn follow_after_first_load(config: Config, state: State) {
         }
         started.set_value(true);
         let config = config.clone();
-        // Cancelled with the section's owner, so wanted as long as it runs.
+        let early = early_socket.try_update_value(Option::take).flatten();
+        // Cancelled with the section's owner.
         leptos::task::spawn_local_scoped_with_cancellation(async move {
             crate::lazy::after_this_task().await;
-            let load = || follow(config.clone(), state);
-            if let Some(following) = crate::lazy::retrying("live updates", load, || true).await {
-                following.await;
-            }
+            // The channel names the history table only if it answers (Realtime refuses a
+            // whole subscription that names a missing table), which one row tells. The history
+            // of the workers shown loads meanwhile (`state::history`); live updates never
+            // wait for it.
+            let answers = state.history.probe().await;
+            let connection =
+                LiveConnection::start(config, answers, early, move |event| on_event(state, event));
+            keep_until_unmount(connection);
         });
     });
+}
+
+/// What the connection tells the section.
+fn on_event(state: State, event: LiveEvent) {
+    match event {
+        LiveEvent::Status(status) => state.clock.set_connection(status),
+        LiveEvent::SnapshotOwed => state.resync(),
+        LiveEvent::Change(change) => state.apply_change(change),
+        LiveEvent::History(event) => state.history.record(event),
+    }
 }

@@ -20,14 +20,14 @@ impl Section {
     }
 }
 
-/// Mounts a section into `container`, configured from `host`'s attributes; `first_page` is the
-/// loader's request for the first page of rows (`undefined` if it sent none).
+/// Mounts a section into `container`, configured from `host`'s attributes; `started` is what
+/// the loader started for it: `{ firstPage, historyProbe, socket }` (`undefined` if nothing).
 #[wasm_bindgen]
 pub fn mount(
     host: web_sys::HtmlElement,
     container: web_sys::HtmlElement,
-    first_page: wasm_bindgen::JsValue,
+    started: wasm_bindgen::JsValue,
 ) -> Section {
-    let first_page = dashboard::prefetch::FirstPage::from_js(&first_page);
-    Section(dashboard::mount_section(host, container, first_page))
+    let started = dashboard::prefetch::LoaderStart::from_js(&started);
+    Section(dashboard::mount_section(host, container, started))
 }

@@ -1,10 +1,11 @@
 //! The page's lifecycle as the section sees it, from one place: the page shown again
 //! (`visibilitychange` to visible, or `resume` after the browser froze it) and the network gone
 //! or back (`offline`, `online`). The shared clock and the live channel both listen here; every
-//! listener is removed when the section unmounts.
+//! listener is removed when the `PageWatch` that `watch` returns is dropped.
 
 use std::rc::Rc;
 
+use wasm_bindgen::JsCast;
 use wasm_bindgen::closure::Closure;
 
 /// What happened to the page.
@@ -23,13 +24,35 @@ pub fn browser_online() -> bool {
     web_sys::window().is_none_or(|window| window.navigator().on_line())
 }
 
-/// Calls `on_event` with every `PageEvent` until the section unmounts.
-pub fn watch(on_event: impl Fn(PageEvent) + 'static) {
-    watch_with(Rc::new(on_event));
+/// The listeners `watch` added; dropping it removes them.
+#[derive(Default)]
+pub struct PageWatch(Vec<Listener>);
+
+struct Listener {
+    target: web_sys::EventTarget,
+    event: &'static str,
+    callback: Closure<dyn FnMut(web_sys::Event)>,
+}
+
+impl Drop for Listener {
+    fn drop(&mut self) {
+        let _ = self.target.remove_event_listener_with_callback(
+            self.event,
+            self.callback.as_ref().unchecked_ref(),
+        );
+    }
+}
+
+/// Calls `on_event` with every `PageEvent` until the returned `PageWatch` is dropped.
+#[must_use = "the listeners are removed when the PageWatch is dropped"]
+pub fn watch(on_event: impl Fn(PageEvent) + 'static) -> PageWatch {
+    let mut watch = PageWatch::default();
+    watch_with(Rc::new(on_event), &mut watch.0);
+    watch
 }
 
 /// `watch` for one type of callback: each listener shares it.
-fn watch_with(on_event: Rc<dyn Fn(PageEvent)>) {
+fn watch_with(on_event: Rc<dyn Fn(PageEvent)>, listeners: &mut Vec<Listener>) {
     let Some(window) = web_sys::window() else {
         return;
     };
@@ -41,7 +64,7 @@ fn watch_with(on_event: Rc<dyn Fn(PageEvent)>) {
         let listener = Closure::<dyn FnMut(web_sys::Event)>::new(move |_event: web_sys::Event| {
             on_event(happened)
         });
-        listen(window.clone().into(), event, listener);
+        listeners.extend(listen(window.clone().into(), event, listener));
     }
     let Some(document) = window.document() else {
         return;
@@ -54,15 +77,21 @@ fn watch_with(on_event: Rc<dyn Fn(PageEvent)>) {
                 on_event(PageEvent::Shown);
             }
         });
-        listen(document.clone().into(), event, listener);
+        listeners.extend(listen(document.clone().into(), event, listener));
     }
 }
 
 fn listen(
     target: web_sys::EventTarget,
     event: &'static str,
-    listener: Closure<dyn FnMut(web_sys::Event)>,
-) {
-    let options = web_sys::AddEventListenerOptions::new();
-    crate::lifetime::listen_until_unmount(target, event, &options, listener);
+    callback: Closure<dyn FnMut(web_sys::Event)>,
+) -> Option<Listener> {
+    target
+        .add_event_listener_with_callback(event, callback.as_ref().unchecked_ref())
+        .ok()?;
+    Some(Listener {
+        target,
+        event,
+        callback,
+    })
 }

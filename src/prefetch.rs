@@ -1,10 +1,13 @@
-//! The first page of the table that the loader (`loader/worker-status.js`) asked for while the
-//! wasm was still downloading, handed to the app at mount, and that page once answered. The app takes it for its own first
-//! request only if it asks for exactly that (same URL, same key); otherwise it is left unread
-//! and the app asks itself. Nothing here sends a request.
+//! What the loader (`loader/worker-status.js`) started for a section while the wasm was still
+//! downloading, handed to the app at mount (`LoaderStart`): the first page of the table, the
+//! history table's one-row probe, and the Realtime socket. The app takes a request for its own
+//! only if it asks for exactly that (same URL, same key), and the socket only if it is for the
+//! URL it would open; otherwise it asks or opens itself (and closes the socket). Nothing here
+//! sends a request.
 
 use js_sys::{Promise, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
+use web_sys::WebSocket;
 
 use crate::error::ApiError;
 use crate::rows_page::Page;
@@ -15,21 +18,79 @@ use crate::rows_page::Page;
 #[derive(Debug, Clone)]
 pub enum FirstAnswer {
     /// The loader's request, not yet read.
-    Pending(FirstPage),
+    Pending(Prefetched),
     /// The answer, read (`crate::first_rows`).
     Answered(Result<Page, ApiError>),
 }
 
+/// What the loader started for one section.
+pub struct LoaderStart {
+    /// The first page of the status table.
+    pub first_page: Option<Prefetched>,
+    /// The history table's probe (`api::probe_events`).
+    pub history_probe: Option<Prefetched>,
+    /// The Realtime socket.
+    pub socket: Option<EarlySocket>,
+}
+
+impl LoaderStart {
+    /// Reads the loader's `{ firstPage, historyProbe, socket }`; what is missing or unusable is
+    /// `None` (all of it when the loader started nothing: a configuration the app refuses).
+    pub fn from_js(value: &JsValue) -> Self {
+        let field = |name: &str| {
+            value
+                .is_object()
+                .then(|| Reflect::get(value, &JsValue::from_str(name)).ok())
+                .flatten()
+                .unwrap_or(JsValue::UNDEFINED)
+        };
+        Self {
+            first_page: Prefetched::from_js(&field("firstPage")),
+            history_probe: Prefetched::from_js(&field("historyProbe")),
+            socket: EarlySocket::from_js(&field("socket")),
+        }
+    }
+}
+
+/// A socket the loader opened before the app was in, and the URL it opened it for.
+pub struct EarlySocket {
+    /// The URL, as `Config::websocket_url` writes it.
+    pub url: String,
+    /// The socket, connecting or open.
+    pub socket: WebSocket,
+}
+
+impl EarlySocket {
+    /// Reads the loader's `{ url, socket }`; `None` for anything else.
+    fn from_js(value: &JsValue) -> Option<Self> {
+        if !value.is_object() {
+            return None;
+        }
+        let field = |name: &str| Reflect::get(value, &JsValue::from_str(name)).ok();
+        Some(Self {
+            url: field("url")?.as_string()?,
+            socket: field("socket")?.dyn_into().ok()?,
+        })
+    }
+}
+
+impl Drop for EarlySocket {
+    /// Not taken: closed (once open: closing it while it connects makes the browser log).
+    fn drop(&mut self) {
+        crate::realtime::close_socket(&self.socket);
+    }
+}
+
 /// A request the loader sent: what it asked, with which key, when, and its pending answer.
 #[derive(Debug, Clone)]
-pub struct FirstPage {
+pub struct Prefetched {
     url: String,
     key: String,
     sent_ms: i64,
     response: Promise,
 }
 
-impl FirstPage {
+impl Prefetched {
     /// Reads the loader's `{ url, key, sentMs, response }`; `None` for anything else
     /// (`undefined` when the loader sent nothing because the configuration is unusable).
     pub fn from_js(value: &JsValue) -> Option<Self> {

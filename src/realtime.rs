@@ -2,9 +2,13 @@
 //! timer. It feeds the core state machine (`dashboard_core::channel`) with socket events, the
 //! page's lifecycle (`page_lifecycle`) and a tick every 250 ms, and carries out its commands:
 //! open, send, close. What the section must hear (the connection's status, a snapshot owed, a
-//! change, a history event) goes to the `on_event` callback it was started with; it knows
-//! nothing of the state. When the section unmounts, the socket is closed and the timer and the
-//! window/document listeners are removed.
+//! change, a history event) goes to the `on_event` callback it was started with, or to the one
+//! that took it over (`redirect`: the section taking the connection from the first rows); it
+//! knows nothing of the state. Dropping the `LiveConnection` closes the socket and removes the
+//! timer and the window/document listeners.
+//!
+//! The first socket may be one the loader opened while the wasm downloaded (`EarlySocket`): the
+//! connection takes it instead of opening another when it is for the same URL.
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -18,7 +22,8 @@ use web_sys::{MessageEvent, WebSocket};
 
 use crate::browser::now_ms;
 use crate::config::{CHANNEL_TICK_MS, Config, HISTORY_TABLE, TABLE, TOPIC};
-use crate::page_lifecycle::{self, PageEvent};
+use crate::page_lifecycle::{self, PageEvent, PageWatch};
+use crate::prefetch::EarlySocket;
 
 /// What the live connection tells the section.
 pub enum LiveEvent {
@@ -50,14 +55,47 @@ struct Transport {
     // Bumped for every socket, so events of a replaced socket are ignored.
     generation: u64,
     ticker: Option<gloo_timers::callback::Interval>,
+    page_watch: Option<PageWatch>,
+    early_socket: Option<EarlySocket>,
     stopped: bool,
 }
 
 type Shared = Rc<RefCell<Transport>>;
 
-/// Starts the live connection, following the history table too when `history`, telling
-/// `on_event` what happens; it stops when the current owner is cleaned up.
-pub fn start(config: Config, history: bool, on_event: impl Fn(LiveEvent) + 'static) {
+/// The live connection; dropping it closes the socket and stops its timer and listeners.
+pub struct LiveConnection(Shared);
+
+impl LiveConnection {
+    /// Starts the live connection, following the history table too when `history`, telling
+    /// `on_event` what happens; its first socket is `early` if that is for the same URL.
+    pub fn start(
+        config: Config,
+        history: bool,
+        early: Option<EarlySocket>,
+        on_event: impl Fn(LiveEvent) + 'static,
+    ) -> Self {
+        Self(start(config, history, early, Rc::new(on_event)))
+    }
+
+    /// Tells later events to `on_event` instead (the section taking the connection over).
+    pub fn redirect(&self, on_event: impl Fn(LiveEvent) + 'static) {
+        self.0.borrow_mut().on_event = Rc::new(on_event);
+    }
+
+    /// The connection's status now.
+    pub fn status(&self) -> ConnectionStatus {
+        self.0.borrow().channel.status()
+    }
+}
+
+impl Drop for LiveConnection {
+    fn drop(&mut self) {
+        stop(&self.0);
+    }
+}
+
+fn start(config: Config, history: bool, early: Option<EarlySocket>, on_event: OnEvent) -> Shared {
+    let early = early.filter(|early| early.url == config.websocket_url());
     let channel = Channel::new(ChannelOptions {
         // Math.random's 53 bits: every dashboard its own reconnect jitter.
         jitter_seed: (js_sys::Math::random() * 9_007_199_254_740_992.0) as u64 | 1,
@@ -70,11 +108,13 @@ pub fn start(config: Config, history: bool, on_event: impl Fn(LiveEvent) + 'stat
     });
     let shared: Shared = Rc::new(RefCell::new(Transport {
         config,
-        on_event: Rc::new(on_event),
+        on_event,
         channel,
         connection: None,
         generation: 0,
         ticker: None,
+        page_watch: None,
+        early_socket: early,
         stopped: false,
     }));
     feed(&shared, Input::Start);
@@ -83,17 +123,18 @@ pub fn start(config: Config, history: bool, on_event: impl Fn(LiveEvent) + 'stat
     let ticker =
         gloo_timers::callback::Interval::new(CHANNEL_TICK_MS, move || feed(&ticking, Input::Tick));
     shared.borrow_mut().ticker = Some(ticker);
-    crate::lifetime::on_unmount(move || stop(&shared));
+    shared
 }
 
-/// Closes the socket and cancels the timer; later events are ignored. (The window and document
-/// listeners remove themselves on unmount: `lifetime::listen_until_unmount`.)
+/// Closes the socket, cancels the timer and removes the listeners; later events are ignored.
 fn stop(shared: &Shared) {
     close(shared);
     let mut transport = shared.borrow_mut();
     transport.stopped = true;
     // Dropping the interval cancels it and frees the closure that held `shared`.
     transport.ticker = None;
+    transport.page_watch = None;
+    transport.early_socket = None;
 }
 
 /// One input into the machine, then its commands, then the status for the indicator.
@@ -139,37 +180,57 @@ fn close(shared: &Shared) {
     let mut transport = shared.borrow_mut();
     transport.generation += 1;
     if let Some(connection) = transport.connection.take() {
-        connection.socket.set_onopen(None);
-        connection.socket.set_onclose(None);
-        connection.socket.set_onerror(None);
-        connection.socket.set_onmessage(None);
-        if connection.socket.ready_state() == WebSocket::CONNECTING {
-            // Closing a socket still connecting makes the browser log "closed before the
-            // connection is established" in the host's console: it closes itself once open
-            // (its own `close`, bound to it, as the open handler: no closure to keep).
-            let close = js_sys::Reflect::get(&connection.socket, &"close".into())
-                .ok()
-                .and_then(|close| close.dyn_into::<js_sys::Function>().ok());
-            if let Some(close) = close {
-                let close_once_open = close.bind2(
-                    &connection.socket,
-                    &wasm_bindgen::JsValue::from(1000),
-                    &wasm_bindgen::JsValue::from_str(""),
-                );
-                connection
-                    .socket
-                    .set_onopen(Some(close_once_open.unchecked_ref()));
-            }
-        } else {
-            let _ = connection.socket.close();
-        }
+        close_socket(&connection.socket);
     }
+}
+
+/// Closes `socket` with no handler left on it.
+pub(crate) fn close_socket(socket: &WebSocket) {
+    socket.set_onopen(None);
+    socket.set_onclose(None);
+    socket.set_onerror(None);
+    socket.set_onmessage(None);
+    if socket.ready_state() == WebSocket::CONNECTING {
+        // Closing a socket still connecting makes the browser log "closed before the
+        // connection is established" in the host's console: it closes itself once open
+        // (its own `close`, bound to it, as the open handler: no closure to keep).
+        let close = js_sys::Reflect::get(socket, &"close".into())
+            .ok()
+            .and_then(|close| close.dyn_into::<js_sys::Function>().ok());
+        if let Some(close) = close {
+            let close_once_open = close.bind2(
+                socket,
+                &wasm_bindgen::JsValue::from(1000),
+                &wasm_bindgen::JsValue::from_str(""),
+            );
+            socket.set_onopen(Some(close_once_open.unchecked_ref()));
+        }
+    } else {
+        let _ = socket.close();
+    }
+}
+
+/// The loader's socket, if one is left and still usable (connecting or open).
+fn take_early_socket(shared: &Shared) -> Option<WebSocket> {
+    let early = shared.borrow_mut().early_socket.take()?;
+    let state = early.socket.ready_state();
+    if state != WebSocket::CONNECTING && state != WebSocket::OPEN {
+        return None;
+    }
+    // Taken: not closed by its drop.
+    let socket = early.socket.clone();
+    std::mem::forget(early);
+    Some(socket)
 }
 
 fn open(shared: &Shared) {
     close(shared);
+    let early = take_early_socket(shared);
+    let already_open = early
+        .as_ref()
+        .is_some_and(|socket| socket.ready_state() == WebSocket::OPEN);
     let url = shared.borrow().config.websocket_url();
-    let socket = match WebSocket::new(&url) {
+    let socket = match early.map_or_else(|| WebSocket::new(&url), Ok) {
         Ok(socket) => socket,
         Err(error) => {
             leptos::logging::warn!(
@@ -222,6 +283,18 @@ fn open(shared: &Shared) {
         _handlers: [on_open, on_close, on_error],
         _on_message: on_message,
     });
+    if already_open {
+        // Its open event is past: told after this call, as the event would have been.
+        let weak = Rc::downgrade(shared);
+        gloo_timers::callback::Timeout::new(0, move || {
+            if let Some(shared) = weak.upgrade()
+                && shared.borrow().generation == generation
+            {
+                feed(&shared, Input::Opened);
+            }
+        })
+        .forget();
+    }
 }
 
 /// The page's lifecycle: offline shows at once, online reconnects at once, and a page shown
@@ -231,7 +304,7 @@ fn watch_network(shared: &Shared) {
         feed(shared, Input::BrowserOffline);
     }
     let weak = Rc::downgrade(shared);
-    page_lifecycle::watch(move |event| {
+    let watch = page_lifecycle::watch(move |event| {
         let input = match event {
             PageEvent::Offline => Input::BrowserOffline,
             PageEvent::Online => Input::BrowserOnline,
@@ -241,6 +314,7 @@ fn watch_network(shared: &Shared) {
             feed(&shared, input);
         }
     });
+    shared.borrow_mut().page_watch = Some(watch);
 }
 
 /// Feeds an input after the current call stack (never re-entrantly).

@@ -13,6 +13,7 @@ use wasm_bindgen::JsCast;
 
 use crate::components::worker_status::WorkerStatus;
 use crate::config::Config;
+use crate::first_rows_live::{FirstRowsLive, Handover};
 use crate::lazy::lazy_part;
 use crate::prefetch::FirstAnswer;
 use crate::state::State;
@@ -24,17 +25,16 @@ pub type SectionHandle = Box<dyn Any>;
 lazy_part! {
     module section;
     /// Mounts the section into a new element of `container`, configured by `config` and
-    /// reporting to `host`. With `replaces_first_rows`, that element takes the place of the
-    /// first rows drawn there only once its own first load has settled, so nothing on screen
-    /// moves or blinks; otherwise it is shown at once.
+    /// reporting to `host`, taking over what `early` started (`first_rows_live`). When first
+    /// rows are drawn there, that element takes their place only once its own first load has
+    /// settled, so nothing on screen moves or blinks; otherwise it is shown at once.
     pub fn mount(
         host: web_sys::HtmlElement,
         container: web_sys::HtmlElement,
         config: Config,
-        first: Option<FirstAnswer>,
-        replaces_first_rows: bool,
+        early: FirstRowsLive,
     ) -> SectionHandle {
-        mount_into(host, container, config, first, replaces_first_rows)
+        mount_into(host, container, config, early.hand_over())
     }
 }
 
@@ -42,9 +42,23 @@ fn mount_into(
     host: web_sys::HtmlElement,
     container: web_sys::HtmlElement,
     config: Config,
-    first: Option<FirstAnswer>,
-    replaces_first_rows: bool,
+    handover: Handover,
 ) -> SectionHandle {
+    let Handover {
+        first,
+        drawn: replaces_first_rows,
+        connection,
+        history,
+        early_socket,
+        snapshot_owed,
+        open_details,
+    } = handover;
+    let takeover = live::Takeover {
+        connection,
+        history,
+        early_socket,
+        snapshot_owed,
+    };
     let root = web_sys::window()
         .and_then(|window| window.document())
         .and_then(|document| document.create_element("div").ok())
@@ -60,6 +74,9 @@ fn mount_into(
     let handle = leptos::mount::mount_to(root, move || {
         // Inside the mount: Leptos has set up its async executor and the owner by now.
         let state = provide_section_state(&config, first);
+        provide_context(crate::components::worker_card::OpenOnArrival::new(
+            open_details,
+        ));
         let update_title = config.update_title;
         if config.problem().is_none() {
             if triage::Triage::expect().tv.get_untracked() {
@@ -68,8 +85,9 @@ fn mount_into(
             state.loader.refresh();
             // Whether alerts reach people: a few seconds later, then every minute.
             alert_health::follow(config.clone());
-            // History and the channel once the first rows are on screen, never before.
-            live::follow_after_first_load(config, state);
+            // The channel the first rows started, or history and the channel once the first
+            // rows are on screen, never before.
+            live::follow(config, state, takeover);
         }
         if replaces_first_rows {
             let settled = state.loader.first_load_settled();

@@ -222,7 +222,8 @@ async fn the_first_rows_show_what_the_section_shows() {
         sent_ms: now,
         received_ms: now,
     };
-    assert!(dashboard::first_rows::draw(&container, &local(), &page));
+    let mut drawn = dashboard::first_rows::FirstRows::draw(&container, &local(), &page)
+        .expect("the plain case is drawn");
     let cards = container.query_selector_all("[data-worker]").unwrap();
     let names: Vec<(String, String)> = (0..cards.length())
         .filter_map(|index| cards.item(index)?.dyn_into::<web_sys::Element>().ok())
@@ -264,5 +265,59 @@ async fn the_first_rows_show_what_the_section_shows() {
         root.text_content()
             .unwrap_or_default()
             .contains("<img src=x onerror=alert(1)>")
+    );
+
+    // Kept live until the section takes over (`first_rows_live`): a change, a newcomer, a
+    // delete and the connection show where the section would show them.
+    let card_of = |name: &str| query(&root, &format!("[data-worker=\"{name}\"]")).unwrap();
+    let untouched = card_of("broken");
+    let change = |row: WorkerRow| dashboard_core::wire::change::ChangeEvent {
+        change: dashboard_core::wire::change::Change::Upsert(row),
+        commit_ms: None,
+    };
+    let mut fresh = row_of(json!({"worker_name": "fresh", "status": "running",
+        "last_heartbeat": iso_ago(0.0), "jobs_processed": 41, "error_count": 2}));
+    fresh.updated_at_ms = now + 1_000;
+    drawn.apply_change(change(fresh));
+    assert_eq!(
+        text(&root, "[data-worker=\"fresh\"] [data-testid=\"counts\"]"),
+        "Jobs: 41 | Errors: 2"
+    );
+    assert!(
+        untouched.is_same_node(Some(&card_of("broken"))),
+        "a card that did not change is the same element (a `<details>` opened stays open)"
+    );
+    let mut newcomer = row_of(json!({"worker_name": "newcomer", "status": "stopped",
+        "last_heartbeat": iso_ago(1_000.0)}));
+    newcomer.updated_at_ms = now + 1_000;
+    drawn.apply_change(change(newcomer));
+    drawn.apply_change(dashboard_core::wire::change::ChangeEvent {
+        change: dashboard_core::wire::change::Change::Delete {
+            worker_name: "<img src=x onerror=alert(1)>".to_owned(),
+            commit_ms: now + 2_000,
+        },
+        commit_ms: Some(now + 2_000),
+    });
+    let order: Vec<String> = (0..root.query_selector_all("[data-worker]").unwrap().length())
+        .filter_map(|index| {
+            root.query_selector_all("[data-worker]")
+                .unwrap()
+                .item(index)
+        })
+        .filter_map(|card| card.dyn_into::<web_sys::Element>().ok())
+        .filter_map(|card| card.get_attribute("data-worker"))
+        .collect();
+    assert_eq!(
+        order,
+        ["broken", "newcomer", "fresh"],
+        "problems first, the deleted one gone"
+    );
+    assert_eq!(text(&root, "[data-testid=\"summary\"]"), "1/3 Running");
+    drawn.show_connection(&dashboard_core::channel::ConnectionStatus::Live);
+    assert_eq!(text(&root, "[data-testid=\"connection\"]"), "● Live");
+    drawn.tick();
+    assert_eq!(
+        text(&root, "[data-worker=\"fresh\"] time"),
+        "Last seen: just now"
     );
 }

@@ -91,6 +91,31 @@ lazy_part! {
     }
 }
 
+/// The worker whose card was clicked before the section was in (`first_rows_live`): its
+/// details open when its "Details" toggle appears, once. Provided at the section's root.
+#[derive(Clone, Copy)]
+pub struct OpenOnArrival(StoredValue<Option<String>>);
+
+impl OpenOnArrival {
+    /// `name`'s details open on arrival (none for `None`).
+    pub fn new(name: Option<String>) -> Self {
+        Self(StoredValue::new(name))
+    }
+
+    /// Whether `name`'s details are to open now (then no longer).
+    fn take(self, name: &str) -> bool {
+        self.0
+            .try_update_value(|queued| {
+                let this = queued.as_deref() == Some(name);
+                if this {
+                    *queued = None;
+                }
+                this
+            })
+            .unwrap_or(false)
+    }
+}
+
 /// The "Details" toggle with "version differs" beside it, and the detail on request.
 #[component]
 fn CardExtras(name: String) -> impl IntoView {
@@ -103,7 +128,8 @@ fn CardExtras(name: String) -> impl IntoView {
             })
         }
     };
-    let open = RwSignal::new(false);
+    let clicked_early = use_context::<OpenOnArrival>().is_some_and(|queued| queued.take(&name));
+    let open = RwSignal::new(clicked_early);
     view! {
         <div class="wsm-actions">
             <button

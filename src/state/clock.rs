@@ -85,11 +85,11 @@ impl Clock {
             CLOCK_TICK_MS,
             move || self.tick(),
         ));
-        page_lifecycle::watch(move |event| {
+        crate::lifetime::keep_until_unmount(page_lifecycle::watch(move |event| {
             if event == PageEvent::Shown {
                 self.tick();
             }
-        });
+        }));
         // The first reading of both clocks, so that a jump before the first tick is seen.
         self.notice_jump(now_ms());
     }

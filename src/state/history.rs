@@ -115,10 +115,16 @@ impl WorkerHistory {
     /// only if it does. Once it does, what the views show is loaded.
     pub async fn probe(self) -> bool {
         let config = self.config.get_value();
-        let answer = api::probe_events(&config).await;
+        let answer = api::probe_events(&config, None).await;
         if self.table.is_disposed() {
             return false;
         }
+        self.probed(answer)
+    }
+
+    /// Takes the probe's answer (asked here, or by the first rows' start: `first_rows_live`);
+    /// returns whether the table answers.
+    pub fn probed(self, answer: Result<(), ApiError>) -> bool {
         let answers = answer.is_ok();
         self.table.set(match answer {
             Ok(()) => Table::Answers,

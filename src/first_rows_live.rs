@@ -1,0 +1,322 @@
+//! Everything a section does before its own module is in, and the hand-over to it: the first
+//! rows are live from the moment they show. This is the state and its main-module half: the
+//! history table's probe (the loader's request) is read beside the first page, the first rows
+//! are drawn (`first_rows::FirstRows`) and a click on a card is kept; the small `live` module
+//! (`first_rows_follow`, fetched early) then follows the table on the socket the loader opened.
+//! `hand_over` gives the section, in one call, the connection, the rows as they are now and
+//! what is still owed, so that no change between the two is lost or shown twice, and no second
+//! snapshot is asked for.
+//!
+//! Only the plain view is drawn here (`first_rows`); for the others this holds the loader's
+//! request and socket until the section takes them.
+
+use std::any::Any;
+use std::cell::RefCell;
+use std::future::Future;
+use std::pin::Pin;
+use std::rc::{Rc, Weak};
+use std::task::{Context, Poll, Waker};
+
+use dashboard_core::channel::ConnectionStatus;
+use dashboard_core::wire::change::ChangeEvent;
+use wasm_bindgen::JsCast;
+use wasm_bindgen::closure::Closure;
+
+use crate::api;
+use crate::config::Config;
+use crate::error::ApiError;
+use crate::first_rows::FirstRows;
+use crate::prefetch::{EarlySocket, FirstAnswer, Prefetched};
+use crate::realtime::LiveConnection;
+
+/// What the section takes over.
+pub struct Handover {
+    /// The first page: the rows as they are now when they were drawn, else as it came.
+    pub first: Option<FirstAnswer>,
+    /// Whether rows are on screen, which the section replaces once its first load settled.
+    pub drawn: bool,
+    /// The live connection, if it started.
+    pub connection: Option<LiveConnection>,
+    /// The history table's probe, if it answered (the connection names the table only then).
+    pub history: Option<Result<(), ApiError>>,
+    /// The loader's socket, if no connection took it.
+    pub early_socket: Option<EarlySocket>,
+    /// Whether a snapshot is still owed: the channel subscribed and the rows on screen do not
+    /// yet reflect a snapshot taken since (the section asks for one).
+    pub snapshot_owed: bool,
+    /// The worker whose card was clicked last, whose details the section opens.
+    pub open_details: Option<String>,
+}
+
+/// Whether the rows reflect the latest subscription.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Snapshot {
+    /// Nothing owed (no subscription yet, or its snapshot applied).
+    Current,
+    /// A subscription happened; no snapshot was asked for since.
+    Owed,
+    /// One is out; `again` when another subscription happened meanwhile.
+    Fetching { again: bool },
+}
+
+/// The state both halves share (`first_rows_follow` keeps it up to date).
+pub(crate) struct Inner {
+    pub(crate) config: Config,
+    /// The loader's request, until the first page is read (views other than the plain one).
+    first_page: Option<Prefetched>,
+    /// The first page as answered.
+    answer: Option<Result<crate::rows_page::Page, ApiError>>,
+    pub(crate) rows: Option<FirstRows>,
+    early_socket: Option<EarlySocket>,
+    history: Option<Result<(), ApiError>>,
+    /// The live connection (a `LiveConnection`, kept as `Any` so that its code stays in the
+    /// `live` module that makes it: the main module only drops it).
+    pub(crate) connection: Option<Box<dyn Any>>,
+    pub(crate) status: ConnectionStatus,
+    /// Changes that came before the first page: applied once it is drawn.
+    pub(crate) early_changes: Vec<ChangeEvent>,
+    pub(crate) snapshot: Snapshot,
+    open_details: Option<String>,
+    pub(crate) ticker: Option<gloo_timers::callback::Interval>,
+    click: Option<ClickListener>,
+    /// What the `live` module does once rows are drawn after it started (`first_rows_follow`).
+    pub(crate) on_drawn: Option<Rc<dyn Fn()>>,
+    /// Wakes `until_live`.
+    on_live: Option<Waker>,
+    /// Handed over or stopped: whatever still arrives is ignored.
+    pub(crate) done: bool,
+}
+
+impl Inner {
+    /// The loader's socket, for the connection to take.
+    pub(crate) fn take_early_socket(&mut self) -> Option<EarlySocket> {
+        self.early_socket.take()
+    }
+
+    /// The rows are live (or never will be here): whoever waits in `until_live` goes on.
+    pub(crate) fn went_live(&mut self) {
+        if let Some(waker) = self.on_live.take() {
+            waker.wake();
+        }
+    }
+
+    /// Whether `until_live` may stop waiting.
+    fn live_or_never(&self) -> bool {
+        self.done || self.rows.is_none() || self.status == ConnectionStatus::Live
+    }
+}
+
+/// `FirstRowsLive::until_live`: ready when live (or never), or when `late` is.
+struct UntilLive {
+    shared: Rc<RefCell<Inner>>,
+    late: gloo_timers::future::TimeoutFuture,
+}
+
+impl Future for UntilLive {
+    type Output = ();
+
+    fn poll(mut self: Pin<&mut Self>, context: &mut Context<'_>) -> Poll<()> {
+        if Pin::new(&mut self.late).poll(context).is_ready() {
+            return Poll::Ready(());
+        }
+        let mut inner = self.shared.borrow_mut();
+        if inner.live_or_never() {
+            return Poll::Ready(());
+        }
+        inner.on_live = Some(context.waker().clone());
+        Poll::Pending
+    }
+}
+
+/// The click listener on the container; removed when dropped.
+struct ClickListener {
+    target: web_sys::EventTarget,
+    callback: Closure<dyn FnMut(web_sys::Event)>,
+}
+
+impl Drop for ClickListener {
+    fn drop(&mut self) {
+        let _ = self
+            .target
+            .remove_event_listener_with_callback("click", self.callback.as_ref().unchecked_ref());
+    }
+}
+
+/// A section's start, shared by its starting task and its handle (`Clone`: one state).
+#[derive(Clone)]
+pub struct FirstRowsLive(pub(crate) Rc<RefCell<Inner>>);
+
+impl FirstRowsLive {
+    /// Holds `first_page` and `early_socket` for the section (for a view the first rows do not
+    /// draw, or a configuration the section will refuse).
+    pub fn waiting(
+        config: Config,
+        first_page: Option<Prefetched>,
+        early_socket: Option<EarlySocket>,
+    ) -> Self {
+        Self(Rc::new(RefCell::new(Inner {
+            config,
+            first_page,
+            answer: None,
+            rows: None,
+            early_socket,
+            history: None,
+            connection: None,
+            status: ConnectionStatus::Connecting,
+            early_changes: Vec::new(),
+            snapshot: Snapshot::Current,
+            open_details: None,
+            ticker: None,
+            click: None,
+            on_drawn: None,
+            on_live: None,
+            done: false,
+        })))
+    }
+
+    /// Reads the history table's probe (the loader's request, if it sent one) beside the first
+    /// page, then follows the table with the `live` module (`first_rows_follow`).
+    pub fn connect(
+        config: Config,
+        history_probe: Option<Prefetched>,
+        early_socket: Option<EarlySocket>,
+    ) -> Self {
+        let live = Self::waiting(config.clone(), None, early_socket);
+        let started = live.clone();
+        wasm_bindgen_futures::spawn_local(async move {
+            let answer = api::probe_events(&config, history_probe).await;
+            let wanted = || !started.0.borrow().done;
+            if !wanted() {
+                return;
+            }
+            let answers = answer.is_ok();
+            started.0.borrow_mut().history = Some(answer);
+            let follow = || crate::first_rows_follow::follow(started.clone(), answers);
+            crate::lazy::retrying("live updates", follow, wanted).await;
+        });
+        live
+    }
+
+    /// The first page arrived: draws it (if it is the plain case) into `container`. Returns
+    /// whether it drew.
+    pub fn first_page(
+        &self,
+        container: &web_sys::HtmlElement,
+        answer: Result<crate::rows_page::Page, ApiError>,
+    ) -> bool {
+        let on_drawn = {
+            let mut inner = self.0.borrow_mut();
+            if inner.done {
+                return false;
+            }
+            let rows = answer
+                .as_ref()
+                .ok()
+                .and_then(|page| FirstRows::draw(container, &inner.config, page));
+            inner.answer = Some(answer);
+            let Some(rows) = rows else {
+                return false;
+            };
+            rows.show_connection(&inner.status);
+            inner.rows = Some(rows);
+            inner.click = listen_for_clicks(container, Rc::downgrade(&self.0));
+            inner.on_drawn.clone()
+        };
+        if let Some(on_drawn) = on_drawn {
+            on_drawn();
+        }
+        true
+    }
+
+    /// Resolves once the drawn rows are live (the channel subscribed), at once when no rows are
+    /// drawn, and after `at_most_ms` whatever happens: the section's mount, a long task, waits
+    /// for it so that it never holds up going live.
+    pub async fn until_live(&self, at_most_ms: u32) {
+        UntilLive {
+            shared: self.0.clone(),
+            late: gloo_timers::future::TimeoutFuture::new(at_most_ms),
+        }
+        .await;
+    }
+
+    /// Everything for the section, at once; from here on nothing arrives here.
+    pub fn hand_over(&self) -> Handover {
+        let mut inner = self.0.borrow_mut();
+        inner.done = true;
+        inner.ticker = None;
+        inner.click = None;
+        inner.on_drawn = None;
+        inner.went_live();
+        let rows = inner.rows.take();
+        let drawn = rows.is_some();
+        let first = match (inner.answer.take(), &rows) {
+            (Some(Ok(page)), Some(rows)) => {
+                Some(FirstAnswer::Answered(Ok(rows.current_page(&page))))
+            }
+            (Some(answer), _) => Some(FirstAnswer::Answered(answer)),
+            (None, _) => inner.first_page.take().map(FirstAnswer::Pending),
+        };
+        // Changes of rows never drawn are in the snapshot the section then owes.
+        let snapshot_owed = match inner.snapshot {
+            Snapshot::Current => false,
+            Snapshot::Owed | Snapshot::Fetching { .. } => true,
+        } || (!drawn && !inner.early_changes.is_empty());
+        Handover {
+            first,
+            drawn,
+            connection: inner
+                .connection
+                .take()
+                .and_then(|connection| connection.downcast().ok())
+                .map(|connection| *connection),
+            history: inner.history.take(),
+            early_socket: inner.early_socket.take(),
+            snapshot_owed,
+            open_details: inner.open_details.take(),
+        }
+    }
+
+    /// The section was removed before it took over: everything started here stops (the
+    /// connection closes, the socket too, the timer and the listener go).
+    pub fn stop(&self) {
+        let mut inner = self.0.borrow_mut();
+        inner.done = true;
+        inner.went_live();
+        let stopped = (
+            inner.connection.take(),
+            inner.early_socket.take(),
+            inner.ticker.take(),
+            inner.click.take(),
+            inner.on_drawn.take(),
+        );
+        // Dropped outside the borrow: closing may tell the connection's last status.
+        drop(inner);
+        drop(stopped);
+    }
+}
+
+/// A click on a card before the section is in: its details open once it is.
+fn listen_for_clicks(
+    container: &web_sys::HtmlElement,
+    weak: Weak<RefCell<Inner>>,
+) -> Option<ClickListener> {
+    let callback = Closure::<dyn FnMut(web_sys::Event)>::new(move |event: web_sys::Event| {
+        let card = event
+            .target()
+            .and_then(|target| target.dyn_into::<web_sys::Element>().ok())
+            .and_then(|target| target.closest("[data-worker]").ok().flatten());
+        let (Some(card), Some(shared)) = (card, weak.upgrade()) else {
+            return;
+        };
+        if let Some(name) = card.get_attribute("data-worker") {
+            // Said while it waits: the card is busy, and the pointer says so (the styles).
+            let _ = card.set_attribute("aria-busy", "true");
+            shared.borrow_mut().open_details = Some(name);
+        }
+    });
+    let target: web_sys::EventTarget = container.clone().into();
+    target
+        .add_event_listener_with_callback("click", callback.as_ref().unchecked_ref())
+        .ok()?;
+    Some(ClickListener { target, callback })
+}
