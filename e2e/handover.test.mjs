@@ -148,3 +148,23 @@ test('removed before its module is in, a section leaves no socket and no timer b
   assert.equal(await page.evaluate(() => window.__intervals()), 0, 'no timer left');
   await page.close();
 });
+
+test('a view the first rows do not draw (grouped) still takes the loader\'s socket and history probe: one of each', async () => {
+  const grouped = await serveHostPage({ bundle, gatewayUrl: gateway.url, key: gateway.publishableKey, attributes: 'group-by="region"' });
+  try {
+    const page = await browser.newPage();
+    const probes = [];
+    page.on('request', (request) => {
+      if (request.url().startsWith(`${gateway.url}/rest/v1/hp_worker_events?select=id&limit=1`) && request.method() === 'GET') probes.push(request.url());
+    });
+    await page.addInitScript(INSTRUMENT);
+    await page.goto(grouped.url);
+    await until(async () => (await page.locator('[data-testid="connection"]').getAttribute('data-state')) === 'live', { within: 15_000, what: 'live' });
+    await until(async () => (await page.locator('[data-group="(not set)"] [data-worker]').count()) === 5, { what: 'the grouped view' });
+    assert.deepEqual(await page.evaluate(() => ({ made: window.__sockets.length, open: window.__openSockets() })), { made: 1, open: 1 });
+    assert.equal(probes.length, 1, 'the loader\'s probe, taken by the section');
+    await page.close();
+  } finally {
+    await grouped.stop();
+  }
+});

@@ -181,6 +181,9 @@ class WorkerStatusElement extends HTMLElement {
   }
 
   #section = null;
+  // What the loader started for a mount the app has not taken yet (its socket is closed if the
+  // element goes first).
+  #started = null;
   // Bumped on every mount and unmount, so a mount that finishes loading late knows it is stale.
   #generation = 0;
 
@@ -208,17 +211,17 @@ class WorkerStatusElement extends HTMLElement {
     const container = document.createElement('div');
     root.replaceChildren(style, container);
     const started = startEarly(this);
+    this.#started = started ?? null;
     try {
       const [{ bindings }] = await Promise.all([loadApp(), stylesheetLoaded(style)]);
-      if (generation !== this.#generation) {
-        closeEarlySocket(started?.socket);
-        return;
-      }
+      if (generation !== this.#generation) return; // #unmount closed its socket
+      this.#started = null;
       this.#section = bindings.mount(this, container, started);
       mounted.set(this, (text) => this.#stopped(text));
     } catch (error) {
-      closeEarlySocket(started?.socket);
       if (generation !== this.#generation) return;
+      this.#started = null;
+      closeEarlySocket(started?.socket);
       showStopped(container, `The Worker Status section could not load: ${error?.message ?? error}`);
       console.error('worker-status: could not load the app', error);
     }
@@ -226,6 +229,8 @@ class WorkerStatusElement extends HTMLElement {
 
   #unmount() {
     this.#generation += 1;
+    closeEarlySocket(this.#started?.socket);
+    this.#started = null;
     mounted.delete(this);
     const section = this.#section;
     this.#section = null;

@@ -41,6 +41,8 @@ pub struct Handover {
     pub history: Option<Result<(), ApiError>>,
     /// The loader's socket, if no connection took it.
     pub early_socket: Option<EarlySocket>,
+    /// The loader's history probe, if nothing read it (views the first rows do not draw).
+    pub history_probe: Option<Prefetched>,
     /// Whether a snapshot is still owed: the channel subscribed and the rows on screen do not
     /// yet reflect a snapshot taken since (the section asks for one).
     pub snapshot_owed: bool,
@@ -62,8 +64,9 @@ pub(crate) enum Snapshot {
 /// The state both halves share (`first_rows_follow` keeps it up to date).
 pub(crate) struct Inner {
     pub(crate) config: Config,
-    /// The loader's request, until the first page is read (views other than the plain one).
+    /// The loader's requests, until read (views other than the plain one).
     first_page: Option<Prefetched>,
+    history_probe: Option<Prefetched>,
     /// The first page as answered.
     answer: Option<Result<crate::rows_page::Page, ApiError>>,
     pub(crate) rows: Option<FirstRows>,
@@ -147,16 +150,18 @@ impl Drop for ClickListener {
 pub struct FirstRowsLive(pub(crate) Rc<RefCell<Inner>>);
 
 impl FirstRowsLive {
-    /// Holds `first_page` and `early_socket` for the section (for a view the first rows do not
-    /// draw, or a configuration the section will refuse).
+    /// Holds what the loader started for the section (for a view the first rows do not draw,
+    /// or a configuration the section will refuse).
     pub fn waiting(
         config: Config,
         first_page: Option<Prefetched>,
+        history_probe: Option<Prefetched>,
         early_socket: Option<EarlySocket>,
     ) -> Self {
         Self(Rc::new(RefCell::new(Inner {
             config,
             first_page,
+            history_probe,
             answer: None,
             rows: None,
             early_socket,
@@ -181,7 +186,7 @@ impl FirstRowsLive {
         history_probe: Option<Prefetched>,
         early_socket: Option<EarlySocket>,
     ) -> Self {
-        let live = Self::waiting(config.clone(), None, early_socket);
+        let live = Self::waiting(config.clone(), None, None, early_socket);
         let started = live.clone();
         wasm_bindgen_futures::spawn_local(async move {
             let answer = api::probe_events(&config, history_probe).await;
@@ -271,6 +276,7 @@ impl FirstRowsLive {
                 .map(|connection| *connection),
             history: inner.history.take(),
             early_socket: inner.early_socket.take(),
+            history_probe: inner.history_probe.take(),
             snapshot_owed,
             open_details: inner.open_details.take(),
         }

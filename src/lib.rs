@@ -138,7 +138,7 @@ pub fn mount_section(
         (early, first_page)
     } else {
         (
-            FirstRowsLive::waiting(config.clone(), first_page, socket),
+            FirstRowsLive::waiting(config.clone(), first_page, history_probe, socket),
             None,
         )
     };

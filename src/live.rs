@@ -11,7 +11,7 @@ use leptos::prelude::*;
 use crate::config::Config;
 use crate::error::ApiError;
 use crate::lifetime::keep_until_unmount;
-use crate::prefetch::EarlySocket;
+use crate::prefetch::{EarlySocket, Prefetched};
 use crate::realtime::{LiveConnection, LiveEvent};
 use crate::state::State;
 
@@ -23,6 +23,8 @@ pub struct Takeover {
     pub history: Option<Result<(), ApiError>>,
     /// The loader's socket, if no connection took it.
     pub early_socket: Option<EarlySocket>,
+    /// The loader's history probe, if nothing read it.
+    pub history_probe: Option<Prefetched>,
     /// Whether a snapshot is owed since the channel's last subscription.
     pub snapshot_owed: bool,
 }
@@ -34,6 +36,7 @@ pub fn follow(config: Config, state: State, takeover: Takeover) {
         connection,
         history,
         early_socket,
+        history_probe,
         snapshot_owed,
     } = takeover;
     if let (Some(connection), Some(history)) = (connection, history) {
@@ -47,7 +50,7 @@ pub fn follow(config: Config, state: State, takeover: Takeover) {
         return;
     }
     let shown = state.loader.first_rows_shown();
-    let early_socket = StoredValue::new_local(early_socket);
+    let early = StoredValue::new_local((early_socket, history_probe));
     let started = StoredValue::new(false);
     Effect::new(move |_| {
         if !shown.get() || started.get_value() {
@@ -55,7 +58,9 @@ pub fn follow(config: Config, state: State, takeover: Takeover) {
         }
         started.set_value(true);
         let config = config.clone();
-        let early = early_socket.try_update_value(Option::take).flatten();
+        let (socket, probe) = early
+            .try_update_value(|early| (early.0.take(), early.1.take()))
+            .unwrap_or_default();
         // Cancelled with the section's owner.
         leptos::task::spawn_local_scoped_with_cancellation(async move {
             crate::lazy::after_this_task().await;
@@ -63,9 +68,9 @@ pub fn follow(config: Config, state: State, takeover: Takeover) {
             // whole subscription that names a missing table), which one row tells. The history
             // of the workers shown loads meanwhile (`state::history`); live updates never
             // wait for it.
-            let answers = state.history.probe().await;
+            let answers = state.history.probe(probe).await;
             let connection =
-                LiveConnection::start(config, answers, early, move |event| on_event(state, event));
+                LiveConnection::start(config, answers, socket, move |event| on_event(state, event));
             keep_until_unmount(connection);
         });
     });

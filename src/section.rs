@@ -50,6 +50,7 @@ fn mount_into(
         connection,
         history,
         early_socket,
+        history_probe,
         snapshot_owed,
         open_details,
     } = handover;
@@ -57,6 +58,7 @@ fn mount_into(
         connection,
         history,
         early_socket,
+        history_probe,
         snapshot_owed,
     };
     let root = web_sys::window()

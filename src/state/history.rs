@@ -14,6 +14,7 @@ use crate::api;
 use crate::browser::now_ms;
 use crate::config::Config;
 use crate::error::ApiError;
+use crate::prefetch::Prefetched;
 
 /// Where a worker's history stands, as a view shows it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -111,11 +112,12 @@ impl WorkerHistory {
         self.events.with_value(|events| read(events.of(name)))
     }
 
-    /// Whether the history table answers, asked with one row: the live channel names the table
-    /// only if it does. Once it does, what the views show is loaded.
-    pub async fn probe(self) -> bool {
+    /// Whether the history table answers, asked with one row (the loader's request, if it
+    /// sent one): the live channel names the table only if it does. Once it does, what the
+    /// views show is loaded.
+    pub async fn probe(self, prefetched: Option<Prefetched>) -> bool {
         let config = self.config.get_value();
-        let answer = api::probe_events(&config, None).await;
+        let answer = api::probe_events(&config, prefetched).await;
         if self.table.is_disposed() {
             return false;
         }
