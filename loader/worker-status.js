@@ -30,15 +30,27 @@ function loadApp() {
   app ??= (() => {
     // The wasm download starts now, beside the bindings' import, not after it; so does the
     // split loader's, which the bindings import (one round trip fewer than finding it there).
-    const wasm = fetch(new URL(ASSETS.wasm, BASE));
+    const wasmUrl = new URL(ASSETS.wasm, BASE).href;
+    const wasm = fetch(wasmUrl);
     const split = ASSETS.split ? import(new URL(ASSETS.split, BASE).href) : null;
     split?.catch(() => {});
+    // What keeps the first rows live (a small module) downloads and compiles as soon as the
+    // main module's last byte is in, while that compiles and the first rows are fetched and
+    // drawn (scripts/build-app.mjs); the section's module once they are live (src/lib.rs): on
+    // a slow link or two cores its 140 KiB would hold going live up.
+    const live = () => split?.then((loader) => loader.__wasm_split_prefetch?.('live', 'high')).catch(() => {});
+    const arrived = new PerformanceObserver((list) => {
+      if (list.getEntries().some((entry) => entry.name === wasmUrl)) {
+        arrived.disconnect();
+        live();
+      }
+    });
+    arrived.observe({ type: 'resource' });
     return import(new URL(ASSETS.js, BASE).href).then(async (bindings) => {
       const exports = await bindings.default({ module_or_path: wasm });
-      // What keeps the first rows live (a small module) downloads and compiles now, while they
-      // are fetched and drawn (scripts/build-app.mjs); the section's module once they are live
-      // (src/lib.rs): on a slow link or two cores its 140 KiB would hold going live up.
-      split?.then((loader) => loader.__wasm_split_prefetch?.('live', 'high')).catch(() => {});
+      // Asked again (once is enough: a second ask takes what the first started) in case the
+      // entry was not seen (a page whose resource timing buffer is full).
+      live();
       return { bindings, memory: exports.memory };
     });
   })();
