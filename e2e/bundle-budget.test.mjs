@@ -22,21 +22,23 @@
 // all in the lazily loaded section (193.6 and 195.1 both measured here on 2026-12-06); then to
 // 195.4 KiB for compiling the section's module while the first rows load (issue 30: the split
 // loader's early compile and the loader's call of it, +0.2 KiB, on the critical path: 49.9 KiB),
-// which brought a change on screen 165 ms sooner on the phone-like link; then to 200.9 KiB
-// (200.8 measured) for first rows live from the first row (issue 30): the channel, the transport
+// which brought a change on screen 165 ms sooner on the phone-like link; then to 201.3 KiB
+// (201.2 measured; the critical path 48.8 KiB) for first rows live from the first row (issue 30): the channel, the transport
 // and the rows' patching moved out of the section into a 15.3 KiB chunk the first rows' `live`
 // module shares with it (the section shrank by 9.6 KiB: +5.7 KiB for the new code, the patching
 // of drawn rows and the hand-over, and what two modules repeat), and the main module lost the
 // 3.2 KiB of wasm-streams code no export reaches any more (build-app.mjs stubs those exports
 // before the split), which keeps the critical path at 49.9 KiB with the socket, the probe and
-// the hand-over in it.
+// the hand-over in it; the first rows noticing the browser's clock jumping (+0.4 KiB, out of the
+// critical path) and the configuration's checks left to the section (the loader makes them
+// first: -1.2 KiB on the critical path) brought it to 48.8.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { bundleSize, kib } from '../scripts/bundle-size.mjs';
 import { DIST } from './support.mjs';
 
 const CRITICAL_BUDGET_BYTES = 50 * 1024;
-const TOTAL_BUDGET_BYTES = Math.round(200.9 * 1024);
+const TOTAL_BUDGET_BYTES = Math.round(201.3 * 1024);
 
 const breakdown = (files) => Object.entries(files).map(([name, size]) => `${name} ${kib(size.brotli)}`).join(', ');
 

@@ -168,3 +168,45 @@ test('a view the first rows do not draw (grouped) still takes the loader\'s sock
     await grouped.stop();
   }
 });
+
+test('the browser clock jumping 10 minutes before the section is in: the first rows and then the section keep judging in server time', async () => {
+  await setJobs(7); // crawl-worker just seen, status running
+  await writer.from('hp_worker_status').update({ status: 'running' }).eq('worker_name', 'crawl-worker');
+  const page = await browser.newPage();
+  await page.addInitScript(() => {
+    window.__clockShift = 0;
+    const RealDate = Date;
+    window.Date = class extends RealDate {
+      constructor(...args) {
+        if (args.length === 0) super(RealDate.now() + window.__clockShift);
+        else super(...args);
+      }
+
+      static now() {
+        return RealDate.now() + window.__clockShift;
+      }
+    };
+  });
+  let release;
+  const held = new Promise((resolve) => { release = resolve; });
+  await page.route(SECTION_MODULE, async (route) => { await held; await route.continue(); });
+  await page.goto(site.url);
+  const crawl = page.locator('[data-worker="crawl-worker"]');
+  await until(async () => (await page.locator('[data-testid="connection"]').getAttribute('data-state')) === 'live', { within: 10_000, what: 'the first rows live' });
+  assert.equal(await crawl.getAttribute('data-status'), 'running');
+  await page.evaluate(() => { window.__clockShift += 600_000; });
+  await setJobs(8); // a change after the jump, judged with it
+  for (let tick = 0; tick < 15; tick += 1) {
+    assert.equal(await crawl.getAttribute('data-status'), 'running', `first rows, ${tick * 100} ms after the jump`);
+    await page.waitForTimeout(100);
+  }
+  release();
+  await until(async () => (await page.locator('[data-testid="triage"]').count()) > 0, { within: 10_000, what: 'the section took over' });
+  for (let tick = 0; tick < 15; tick += 1) {
+    assert.equal(await crawl.getAttribute('data-status'), 'running', `section, ${tick * 100} ms after taking over`);
+    assert.match(await crawl.locator('time').textContent(), /Last seen: (just now|\d{1,2} seconds ago)/);
+    await page.waitForTimeout(100);
+  }
+  await writer.from('hp_worker_status').update({ status: 'unknown' }).eq('worker_name', 'crawl-worker');
+  await page.close();
+});

@@ -15,6 +15,14 @@ pub fn now_ms() -> i64 {
     }
 }
 
+/// The monotonic clock (`performance.now()`), in ms: what a jump of the browser's clock is
+/// measured against. `None` outside the browser.
+pub fn monotonic_ms() -> Option<f64> {
+    web_sys::window()?
+        .performance()
+        .map(|performance| performance.now())
+}
+
 /// The browser's local storage, if the page may use it (a sandboxed frame may not); none
 /// outside the browser.
 pub fn local_storage() -> Option<web_sys::Storage> {

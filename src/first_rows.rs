@@ -62,6 +62,10 @@ pub fn is_plain_view(config: &Config) -> bool {
 pub struct FirstRows {
     thresholds: Thresholds,
     clock: ClockOffset,
+    /// The last reading of the browser's clock and the monotonic one, to notice the browser's
+    /// clock jumping (as `state::clock` does), and how far it jumped since the page came.
+    anchor: Option<(i64, f64)>,
+    jumped_ms: i64,
     workers: Workers,
     board: Board,
     drawn: Drawn,
@@ -123,6 +127,8 @@ impl FirstRows {
                 Some(Self {
                     thresholds: config.thresholds,
                     clock,
+                    anchor: crate::browser::monotonic_ms().map(|monotonic| (now_ms(), monotonic)),
+                    jumped_ms: 0,
                     workers,
                     board,
                     drawn,
@@ -136,8 +142,11 @@ impl FirstRows {
     }
 
     /// The rows as they are now: the drawn page with every change since applied, for the
-    /// section that takes over (its first load, without asking again).
-    pub fn current_page(&self, drawn_from: &Page) -> Page {
+    /// section that takes over (its first load, without asking again), its times in the
+    /// browser's clock as it is now (moved by any jump since), so that the section's server
+    /// clock starts right.
+    pub fn current_page(&mut self, drawn_from: &Page) -> Page {
+        self.notice_jump();
         let rows: Vec<WorkerRow> = self.workers.iter().cloned().collect();
         Page {
             outcome: PageOutcome {
@@ -146,12 +155,32 @@ impl FirstRows {
                 remaining: Some(rows.len() as u64),
             },
             rows,
+            sent_ms: drawn_from.sent_ms + self.jumped_ms,
+            received_ms: drawn_from.received_ms + self.jumped_ms,
             ..drawn_from.clone()
+        }
+    }
+
+    /// Whether the browser's clock moved differently from the monotonic one since the last
+    /// reading; if so, the server clock's samples move with it (`state::clock` does the same).
+    fn notice_jump(&mut self) {
+        let (Some((then, then_monotonic)), Some(monotonic)) =
+            (self.anchor, crate::browser::monotonic_ms())
+        else {
+            return;
+        };
+        let now = now_ms();
+        self.anchor = Some((now, monotonic));
+        let jump = (now - then) - (monotonic - then_monotonic) as i64;
+        if jump.abs() > crate::state::clock::CLOCK_JUMP_MS {
+            self.clock.wall_clock_jumped(jump);
+            self.jumped_ms += jump;
         }
     }
 
     /// One live change.
     pub fn apply_change(&mut self, event: ChangeEvent) {
+        self.notice_jump();
         if let Some(commit) = event.commit_ms {
             self.clock.add_commit(commit, now_ms());
         }
@@ -168,6 +197,7 @@ impl FirstRows {
         if !drawable(&page) {
             return false;
         }
+        self.notice_jump();
         if let Some(date) = page.server_date_ms {
             self.clock
                 .add_date_header(date, page.sent_ms, page.received_ms);
@@ -181,6 +211,7 @@ impl FirstRows {
 
     /// The clock ticked: "Last seen" counts, and statuses are judged again.
     pub fn tick(&mut self) {
+        self.notice_jump();
         let now = self.server_now();
         self.board.tick(&self.workers, now, self.thresholds);
         self.redraw(now);

@@ -252,9 +252,9 @@ impl FirstRowsLive {
         inner.click = None;
         inner.on_drawn = None;
         inner.went_live();
-        let rows = inner.rows.take();
+        let mut rows = inner.rows.take();
         let drawn = rows.is_some();
-        let first = match (inner.answer.take(), &rows) {
+        let first = match (inner.answer.take(), &mut rows) {
             (Some(Ok(page)), Some(rows)) => {
                 Some(FirstAnswer::Answered(Ok(rows.current_page(&page))))
             }

@@ -132,7 +132,9 @@ pub fn mount_section(
         history_probe,
         socket,
     } = started;
-    let plain = config.problem().is_none() && first_rows::is_plain_view(&config);
+    // The loader asks for the first page only for a configuration the app accepts (its
+    // `connection` makes `Config::problem`'s checks), so the main module need not make them.
+    let plain = first_page.is_some() && first_rows::is_plain_view(&config);
     let (early, first_page) = if plain {
         let early = FirstRowsLive::connect(config.clone(), history_probe, socket);
         (early, first_page)

@@ -16,7 +16,7 @@ use crate::page_lifecycle::{self, PageEvent};
 
 /// A difference between the browser's clock and the monotonic clock over one tick, past which
 /// the browser's clock counts as having jumped (ms).
-const CLOCK_JUMP_MS: i64 = 2_000;
+pub const CLOCK_JUMP_MS: i64 = 2_000;
 
 /// A server-clock estimate that moved less than this (ms) does not re-evaluate the statuses.
 pub const CLOCK_NOTIFY_MS: i64 = 100;
@@ -110,10 +110,7 @@ impl Clock {
     /// Whether the browser's clock moved differently from the monotonic clock since the last
     /// reading; if so, server time is re-anchored and `Tick::Jumped` told.
     fn notice_jump(self, now: i64) {
-        let Some(monotonic) = web_sys::window()
-            .and_then(|window| window.performance())
-            .map(|performance| performance.now())
-        else {
+        let Some(monotonic) = crate::browser::monotonic_ms() else {
             return;
         };
         let Some((then, then_monotonic)) = self.anchor.get_value() else {
