@@ -49,12 +49,36 @@ function buildDefaults() {
   };
 }
 
+/** `n` as an unsigned LEB128, the way wasm writes sizes, counts and indices. */
+function leb(n) {
+  const bytes = [];
+  do {
+    let byte = n & 0x7f;
+    n >>>= 7;
+    if (n) byte |= 0x80;
+    bytes.push(byte);
+  } while (n);
+  return bytes;
+}
+
+/** The unsigned LEB128 in `wasm` at `offset`: its value, and where the next field starts. */
+function readLeb(wasm, offset) {
+  let value = 0;
+  let shift = 0;
+  let byte;
+  do {
+    byte = wasm[offset++];
+    value += (byte & 0x7f) * 2 ** shift;
+    shift += 7;
+  } while (byte & 0x80);
+  return [value, offset];
+}
+
 /** The name our wasm modules carry, so that a trap's stack says it is ours (the loader reads it). */
 const MODULE_NAME = 'worker_status';
 
 /** `wasm` with a name section holding only the module's name (wasm-opt drops every name). */
 function named(wasm, name) {
-  const leb = (n) => { const bytes = []; do { let byte = n & 0x7f; n >>>= 7; if (n) byte |= 0x80; bytes.push(byte); } while (n); return bytes; };
   const text = (s) => { const bytes = [...Buffer.from(s)]; return [...leb(bytes.length), ...bytes]; };
   const moduleName = text(name);
   const payload = [...text('name'), 0, ...leb(moduleName.length), ...moduleName];
@@ -66,9 +90,8 @@ function named(wasm, name) {
  * removes. (Exports are roots: unused exported code stays otherwise.)
  */
 function withoutExports(wasm, drop) {
-  const leb = (n) => { const bytes = []; do { let byte = n & 0x7f; n >>>= 7; if (n) byte |= 0x80; bytes.push(byte); } while (n); return bytes; };
   let offset = 8;
-  const read = () => { let value = 0; let shift = 0; let byte; do { byte = wasm[offset++]; value += (byte & 0x7f) * 2 ** shift; shift += 7; } while (byte & 0x80); return value; };
+  const read = () => { const [value, next] = readLeb(wasm, offset); offset = next; return value; };
   const parts = [wasm.subarray(0, 8)];
   let dropped = 0;
   while (offset < wasm.length) {
@@ -106,14 +129,14 @@ function withoutExports(wasm, drop) {
  * The new functions go at the end of the function and code sections, so no relocation moves.
  */
 function withStubbedExports(wasm, stub) {
-  const leb = (n) => { const bytes = []; do { let byte = n & 0x7f; n >>>= 7; if (n) byte |= 0x80; bytes.push(byte); } while (n); return bytes; };
   let offset = 8;
-  const read = () => { let value = 0; let shift = 0; let byte; do { byte = wasm[offset++]; value += (byte & 0x7f) * 2 ** shift; shift += 7; } while (byte & 0x80); return value; };
+  const read = () => { const [value, next] = readLeb(wasm, offset); offset = next; return value; };
   const sections = [];
   while (offset < wasm.length) {
+    const header = offset;
     const id = wasm[offset++];
     const size = read();
-    sections.push({ id, start: offset, end: offset + size });
+    sections.push({ id, header, start: offset, end: offset + size });
     offset += size;
   }
   const section = (id) => sections.find((found) => found.id === id);
@@ -160,19 +183,18 @@ function withStubbedExports(wasm, stub) {
   const codeRest = wasm.subarray(offset, code.end);
   const payload = (id) => {
     if (id === 3) return Buffer.from([...leb(types.length + stubOf.size), ...types.flatMap(leb), ...[...stubOf.keys()].flatMap(leb)]);
-    if (id === 7) return Buffer.from(exports.flatMap(({ name, kind, index }) => [...leb(Buffer.byteLength(name)), ...Buffer.from(name), kind, ...leb(index)]).reduce((all, byte) => { all.push(byte); return all; }, [...leb(exports.length)]));
+    if (id === 7) return Buffer.from([...leb(exports.length), ...exports.flatMap(({ name, kind, index }) => [...leb(Buffer.byteLength(name)), ...Buffer.from(name), kind, ...leb(index)])]);
     // Each stub: no locals, `unreachable`, `end`.
     return Buffer.concat([Buffer.from(leb(bodies + stubOf.size)), codeRest, Buffer.from([...stubOf.keys()].flatMap(() => [3, 0, 0x00, 0x0b]))]);
   };
   if (leb(bodies + stubOf.size).length !== leb(bodies).length) throw new Error('build-app: the code section\'s count changed length: its relocations would move');
   const parts = [wasm.subarray(0, 8)];
-  for (const { id, start, end } of sections) {
-    const header = wasm.subarray(start - 1 - leb(end - start).length, start);
+  for (const { id, header, end } of sections) {
     if (stubbed > 0 && (id === 3 || id === 7 || id === 10)) {
       const body = payload(id);
       parts.push(Buffer.from([id, ...leb(body.length)]), body);
     } else {
-      parts.push(header, wasm.subarray(start, end));
+      parts.push(wasm.subarray(header, end));
     }
   }
   return { wasm: Buffer.concat(parts), stubbed };
@@ -201,7 +223,7 @@ function rewrite(text, from, to, what) {
  */
 function staticDataRange(wasm) {
   let offset = 8;
-  const read = () => { let value = 0; let shift = 0; let byte; do { byte = wasm[offset++]; value += (byte & 0x7f) * 2 ** shift; shift += 7; } while (byte & 0x80); return value; };
+  const read = () => { const [value, next] = readLeb(wasm, offset); offset = next; return value; };
   const readSigned = () => { let value = 0; let shift = 0; let byte; do { byte = wasm[offset++]; value |= (byte & 0x7f) << shift; shift += 7; } while (byte & 0x80); return shift < 32 && (byte & 0x40) ? value | (-1 << shift) : value; };
   let start = Infinity;
   let end = 0;

@@ -1,7 +1,7 @@
 //! The first rows, before the rest of the section is loaded: the first page of the table drawn
 //! as plain DOM, and kept up to date (`FirstRows`: changes, snapshots, the clock's ticks, the
-//! connection; `first_rows_live` feeds them), with the markup, classes and DOM hooks the section's components render
-//! (`components::worker_status`, `worker_card`, `connection_badge`), so that when the section
+//! connection, fed by `first_rows_follow`), with the markup, classes and DOM hooks the section's
+//! components render (`components::worker_status`, `worker_card`, `connection_badge`), so that when the section
 //! takes over in the same task nothing on screen moves. It uses no Leptos, so the main wasm
 //! module carries only what this needs: the REST answer, the rows, the status rules and
 //! "Last seen" (`dashboard-core`), and a few DOM calls.
@@ -15,7 +15,7 @@
 //! view. Anything else (and every error) waits for the section itself, which shows it.
 
 use dashboard_core::channel::ConnectionStatus;
-use dashboard_core::rules::clock::ClockOffset;
+use dashboard_core::rules::clock::{ClockOffset, WallClockWatch};
 use dashboard_core::rules::status::{Status, Thresholds};
 use dashboard_core::rules::workers::Workers;
 use dashboard_core::view::board::Board;
@@ -57,14 +57,14 @@ pub fn is_plain_view(config: &Config) -> bool {
     !VIEW_PARAMETERS.iter().any(|name| parameters.has(name))
 }
 
-/// The first rows on screen, and what they were drawn from: kept up to date by `update_*`
-/// (`first_rows_live` feeds them) until the section takes their place.
+/// The first rows on screen, and what they were drawn from: kept up to date (`apply_change`,
+/// `apply_snapshot`, `tick`, `show_connection`) until the section takes their place.
 pub struct FirstRows {
     thresholds: Thresholds,
     clock: ClockOffset,
-    /// The last reading of the browser's clock and the monotonic one, to notice the browser's
-    /// clock jumping (as `state::clock` does), and how far it jumped since the page came.
-    anchor: Option<(i64, f64)>,
+    /// Notices the browser's clock jumping (as `state::clock` does), and how far it jumped
+    /// since the rows were drawn.
+    watch: WallClockWatch,
     jumped_ms: i64,
     workers: Workers,
     board: Board,
@@ -127,7 +127,9 @@ impl FirstRows {
                 Some(Self {
                     thresholds: config.thresholds,
                     clock,
-                    anchor: crate::browser::monotonic_ms().map(|monotonic| (now_ms(), monotonic)),
+                    watch: crate::browser::monotonic_ms()
+                        .map(|monotonic| WallClockWatch::from_reading(now_ms(), monotonic))
+                        .unwrap_or_default(),
                     jumped_ms: 0,
                     workers,
                     board,
@@ -164,15 +166,9 @@ impl FirstRows {
     /// Whether the browser's clock moved differently from the monotonic one since the last
     /// reading; if so, the server clock's samples move with it (`state::clock` does the same).
     fn notice_jump(&mut self) {
-        let (Some((then, then_monotonic)), Some(monotonic)) =
-            (self.anchor, crate::browser::monotonic_ms())
-        else {
-            return;
-        };
-        let now = now_ms();
-        self.anchor = Some((now, monotonic));
-        let jump = (now - then) - (monotonic - then_monotonic) as i64;
-        if jump.abs() > crate::state::clock::CLOCK_JUMP_MS {
+        let jump = crate::browser::monotonic_ms()
+            .and_then(|monotonic| self.watch.read(now_ms(), monotonic));
+        if let Some(jump) = jump {
             self.clock.wall_clock_jumped(jump);
             self.jumped_ms += jump;
         }

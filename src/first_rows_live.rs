@@ -35,6 +35,14 @@ pub struct Handover {
     pub first: Option<FirstAnswer>,
     /// Whether rows are on screen, which the section replaces once its first load settled.
     pub drawn: bool,
+    /// What following the table live takes over (`live::follow`).
+    pub following: Following,
+    /// The worker whose card was clicked last, whose details the section opens.
+    pub open_details: Option<String>,
+}
+
+/// What following the table live takes over from the start.
+pub struct Following {
     /// The live connection, if it started.
     pub connection: Option<LiveConnection>,
     /// The history table's probe, if it answered (the connection names the table only then).
@@ -46,8 +54,6 @@ pub struct Handover {
     /// Whether a snapshot is still owed: the channel subscribed and the rows on screen do not
     /// yet reflect a snapshot taken since (the section asks for one).
     pub snapshot_owed: bool,
-    /// The worker whose card was clicked last, whose details the section opens.
-    pub open_details: Option<String>,
 }
 
 /// Whether the rows reflect the latest subscription.
@@ -101,6 +107,16 @@ impl Inner {
         if let Some(waker) = self.on_live.take() {
             waker.wake();
         }
+    }
+
+    /// Handed over or stopped: nothing more happens here (the timer and the click listener go,
+    /// and `until_live` stops waiting).
+    fn finish(&mut self) {
+        self.done = true;
+        self.ticker = None;
+        self.click = None;
+        self.on_drawn = None;
+        self.went_live();
     }
 
     /// Whether `until_live` may stop waiting.
@@ -219,10 +235,11 @@ impl FirstRowsLive {
                 .ok()
                 .and_then(|page| FirstRows::draw(container, &inner.config, page));
             inner.answer = Some(answer);
+            // Drawn saying "Connecting": the status changes only once the `live` module runs,
+            // which shows it (`on_drawn`).
             let Some(rows) = rows else {
                 return false;
             };
-            rows.show_connection(&inner.status);
             inner.rows = Some(rows);
             inner.click = listen_for_clicks(container, Rc::downgrade(&self.0));
             inner.on_drawn.clone()
@@ -247,11 +264,7 @@ impl FirstRowsLive {
     /// Everything for the section, at once; from here on nothing arrives here.
     pub fn hand_over(&self) -> Handover {
         let mut inner = self.0.borrow_mut();
-        inner.done = true;
-        inner.ticker = None;
-        inner.click = None;
-        inner.on_drawn = None;
-        inner.went_live();
+        inner.finish();
         let mut rows = inner.rows.take();
         let drawn = rows.is_some();
         let first = match (inner.answer.take(), &mut rows) {
@@ -269,15 +282,17 @@ impl FirstRowsLive {
         Handover {
             first,
             drawn,
-            connection: inner
-                .connection
-                .take()
-                .and_then(|connection| connection.downcast().ok())
-                .map(|connection| *connection),
-            history: inner.history.take(),
-            early_socket: inner.early_socket.take(),
-            history_probe: inner.history_probe.take(),
-            snapshot_owed,
+            following: Following {
+                connection: inner
+                    .connection
+                    .take()
+                    .and_then(|connection| connection.downcast().ok())
+                    .map(|connection| *connection),
+                history: inner.history.take(),
+                early_socket: inner.early_socket.take(),
+                history_probe: inner.history_probe.take(),
+                snapshot_owed,
+            },
             open_details: inner.open_details.take(),
         }
     }
@@ -286,15 +301,8 @@ impl FirstRowsLive {
     /// connection closes, the socket too, the timer and the listener go).
     pub fn stop(&self) {
         let mut inner = self.0.borrow_mut();
-        inner.done = true;
-        inner.went_live();
-        let stopped = (
-            inner.connection.take(),
-            inner.early_socket.take(),
-            inner.ticker.take(),
-            inner.click.take(),
-            inner.on_drawn.take(),
-        );
+        inner.finish();
+        let stopped = (inner.connection.take(), inner.early_socket.take());
         // Dropped outside the borrow: closing may tell the connection's last status.
         drop(inner);
         drop(stopped);

@@ -9,36 +9,21 @@
 use leptos::prelude::*;
 
 use crate::config::Config;
-use crate::error::ApiError;
+use crate::first_rows_live::Following;
 use crate::lifetime::keep_until_unmount;
-use crate::prefetch::{EarlySocket, Prefetched};
 use crate::realtime::{LiveConnection, LiveEvent};
 use crate::state::State;
 
-/// What the section takes over from its start (`first_rows_live::Handover`).
-pub struct Takeover {
-    /// The live connection, if it started.
-    pub connection: Option<LiveConnection>,
-    /// The history table's probe, if it answered.
-    pub history: Option<Result<(), ApiError>>,
-    /// The loader's socket, if no connection took it.
-    pub early_socket: Option<EarlySocket>,
-    /// The loader's history probe, if nothing read it.
-    pub history_probe: Option<Prefetched>,
-    /// Whether a snapshot is owed since the channel's last subscription.
-    pub snapshot_owed: bool,
-}
-
 /// Follows the table under the current owner (the connection stops at unmount): takes over the
 /// connection the first rows started, or starts one once the first rows are on screen.
-pub fn follow(config: Config, state: State, takeover: Takeover) {
-    let Takeover {
+pub fn follow(config: Config, state: State, following: Following) {
+    let Following {
         connection,
         history,
         early_socket,
         history_probe,
         snapshot_owed,
-    } = takeover;
+    } = following;
     if let (Some(connection), Some(history)) = (connection, history) {
         state.history.probed(history);
         state.clock.set_connection(connection.status());

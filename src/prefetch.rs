@@ -52,12 +52,12 @@ impl LoaderStart {
     }
 }
 
-/// A socket the loader opened before the app was in, and the URL it opened it for.
+/// A socket the loader opened before the app was in, and the URL it opened it for. Closed when
+/// dropped, unless taken.
 pub struct EarlySocket {
     /// The URL, as `Config::websocket_url` writes it.
     pub url: String,
-    /// The socket, connecting or open.
-    pub socket: WebSocket,
+    socket: Option<WebSocket>,
 }
 
 impl EarlySocket {
@@ -69,15 +69,28 @@ impl EarlySocket {
         let field = |name: &str| Reflect::get(value, &JsValue::from_str(name)).ok();
         Some(Self {
             url: field("url")?.as_string()?,
-            socket: field("socket")?.dyn_into().ok()?,
+            socket: Some(field("socket")?.dyn_into().ok()?),
         })
+    }
+
+    /// The socket, if it is still usable (connecting or open); one that is not is closed.
+    pub fn take(mut self) -> Option<WebSocket> {
+        let usable = self.socket.as_ref().is_some_and(|socket| {
+            matches!(
+                socket.ready_state(),
+                WebSocket::CONNECTING | WebSocket::OPEN
+            )
+        });
+        if usable { self.socket.take() } else { None }
     }
 }
 
 impl Drop for EarlySocket {
     /// Not taken: closed (once open: closing it while it connects makes the browser log).
     fn drop(&mut self) {
-        crate::realtime::close_socket(&self.socket);
+        if let Some(socket) = &self.socket {
+            crate::realtime::close_socket(socket);
+        }
     }
 }
 

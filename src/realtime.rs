@@ -210,22 +210,14 @@ pub(crate) fn close_socket(socket: &WebSocket) {
     }
 }
 
-/// The loader's socket, if one is left and still usable (connecting or open).
-fn take_early_socket(shared: &Shared) -> Option<WebSocket> {
-    let early = shared.borrow_mut().early_socket.take()?;
-    let state = early.socket.ready_state();
-    if state != WebSocket::CONNECTING && state != WebSocket::OPEN {
-        return None;
-    }
-    // Taken: not closed by its drop.
-    let socket = early.socket.clone();
-    std::mem::forget(early);
-    Some(socket)
-}
-
 fn open(shared: &Shared) {
     close(shared);
-    let early = take_early_socket(shared);
+    // The loader's socket, if one is left and still usable.
+    let early = shared
+        .borrow_mut()
+        .early_socket
+        .take()
+        .and_then(EarlySocket::take);
     let already_open = early
         .as_ref()
         .is_some_and(|socket| socket.ready_state() == WebSocket::OPEN);

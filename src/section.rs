@@ -47,20 +47,9 @@ fn mount_into(
     let Handover {
         first,
         drawn: replaces_first_rows,
-        connection,
-        history,
-        early_socket,
-        history_probe,
-        snapshot_owed,
+        following,
         open_details,
     } = handover;
-    let takeover = live::Takeover {
-        connection,
-        history,
-        early_socket,
-        history_probe,
-        snapshot_owed,
-    };
     let root = web_sys::window()
         .and_then(|window| window.document())
         .and_then(|document| document.create_element("div").ok())
@@ -89,7 +78,7 @@ fn mount_into(
             alert_health::follow(config.clone());
             // The channel the first rows started, or history and the channel once the first
             // rows are on screen, never before.
-            live::follow(config, state, takeover);
+            live::follow(config, state, following);
         }
         if replaces_first_rows {
             let settled = state.loader.first_load_settled();

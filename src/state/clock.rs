@@ -6,17 +6,13 @@
 use std::rc::Rc;
 
 use dashboard_core::channel::ConnectionStatus;
-use dashboard_core::rules::clock::ClockOffset;
+use dashboard_core::rules::clock::{ClockOffset, WallClockWatch};
 use dashboard_core::rules::freshness::Freshness;
 use leptos::prelude::*;
 
 use crate::browser::now_ms;
 use crate::config::CLOCK_TICK_MS;
 use crate::page_lifecycle::{self, PageEvent};
-
-/// A difference between the browser's clock and the monotonic clock over one tick, past which
-/// the browser's clock counts as having jumped (ms).
-pub const CLOCK_JUMP_MS: i64 = 2_000;
 
 /// A server-clock estimate that moved less than this (ms) does not re-evaluate the statuses.
 pub const CLOCK_NOTIFY_MS: i64 = 100;
@@ -44,7 +40,7 @@ pub struct Clock {
     /// The judged server time's minute (ms since the epoch / 60 000).
     minute: Memo<i64>,
     /// The last reading's browser time and monotonic time, to notice the browser's clock jumping.
-    anchor: StoredValue<Option<(i64, f64)>>,
+    watch: StoredValue<WallClockWatch>,
     on_tick: StoredValue<Option<OnTick>, LocalStorage>,
 }
 
@@ -71,7 +67,7 @@ impl Clock {
             freshness,
             connection: RwSignal::new(ConnectionStatus::Connecting),
             minute,
-            anchor: StoredValue::new(None),
+            watch: StoredValue::new(WallClockWatch::default()),
             on_tick: StoredValue::new_local(None),
         }
     }
@@ -113,13 +109,11 @@ impl Clock {
         let Some(monotonic) = crate::browser::monotonic_ms() else {
             return;
         };
-        let Some((then, then_monotonic)) = self.anchor.get_value() else {
-            self.anchor.set_value(Some((now, monotonic)));
-            return;
-        };
-        self.anchor.set_value(Some((now, monotonic)));
-        let jump = (now - then) - (monotonic - then_monotonic) as i64;
-        if jump.abs() > CLOCK_JUMP_MS {
+        let jump = self
+            .watch
+            .try_update_value(|watch| watch.read(now, monotonic))
+            .flatten();
+        if let Some(jump) = jump {
             leptos::logging::warn!("worker status: the browser's clock jumped by {jump} ms");
             self.offset.update(|offset| offset.wall_clock_jumped(jump));
             // Browser time and offset move together, or server time would be off by the jump.

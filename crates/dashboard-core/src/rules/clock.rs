@@ -13,6 +13,35 @@
 
 use std::collections::VecDeque;
 
+/// A difference between the browser's clock and the monotonic clock between two readings, past
+/// which the browser's clock counts as having jumped (ms).
+pub const CLOCK_JUMP_MS: i64 = 2_000;
+
+/// Notices the browser's clock jumping: each reading of it is compared with a reading of the
+/// monotonic clock (`performance.now()`) against the previous pair.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct WallClockWatch {
+    last: Option<(i64, f64)>,
+}
+
+impl WallClockWatch {
+    /// A watch whose first reading is this one.
+    pub fn from_reading(wall_ms: i64, monotonic_ms: f64) -> Self {
+        Self {
+            last: Some((wall_ms, monotonic_ms)),
+        }
+    }
+
+    /// Reads both clocks; returns how far the browser's clock jumped since the last reading
+    /// (more than `CLOCK_JUMP_MS` either way), if it did. The first reading sees no jump.
+    pub fn read(&mut self, wall_ms: i64, monotonic_ms: f64) -> Option<i64> {
+        let last = self.last.replace((wall_ms, monotonic_ms));
+        let (then, then_monotonic) = last?;
+        let jump = (wall_ms - then) - (monotonic_ms - then_monotonic) as i64;
+        (jump.abs() > CLOCK_JUMP_MS).then_some(jump)
+    }
+}
+
 /// Samples kept of each kind.
 const SAMPLES_KEPT: usize = 9;
 
@@ -95,6 +124,30 @@ fn median(samples: &VecDeque<i64>) -> Option<i64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_jump_is_what_the_browser_clock_moved_beyond_the_monotonic_one() {
+        let mut watch = WallClockWatch::default();
+        assert_eq!(watch.read(1_000_000, 10.0), None, "the first reading");
+        assert_eq!(
+            watch.read(1_001_000, 1_010.0),
+            None,
+            "a second passed on both"
+        );
+        assert_eq!(
+            watch.read(1_002_000 + CLOCK_JUMP_MS, 2_010.0),
+            None,
+            "at the bound"
+        );
+        assert_eq!(
+            watch.read(1_603_000 + CLOCK_JUMP_MS, 3_010.0),
+            Some(600_000)
+        );
+        assert_eq!(
+            WallClockWatch::from_reading(1_000_000, 0.0).read(400_000, 1_000.0),
+            Some(-601_000)
+        );
+    }
 
     #[test]
     fn no_evidence_means_no_offset() {
