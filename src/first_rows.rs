@@ -187,13 +187,23 @@ impl FirstRows {
         self.redraw(now);
     }
 
-    /// A fresh snapshot (after the channel subscribed); `false` when it is not one page that
-    /// these rows can show, which the caller leaves to the section.
-    pub fn apply_snapshot(&mut self, page: Page) -> bool {
+    /// How far the browser's clock jumped since the rows were drawn: a request's caller notes it
+    /// when sending, so that `apply_snapshot` can tell a request a jump happened during.
+    pub fn clock_shift(&self) -> i64 {
+        self.jumped_ms
+    }
+
+    /// A fresh snapshot (after the channel subscribed), asked for when `clock_shift` said
+    /// `shift_when_sent`; `false` when it is not one page that these rows can show, which the
+    /// caller leaves to the section.
+    pub fn apply_snapshot(&mut self, mut page: Page, shift_when_sent: i64) -> bool {
         if !drawable(&page) {
             return false;
         }
         self.notice_jump();
+        // Sent before a jump and answered after it: its send time in the browser's clock as it
+        // is now, or the Date header's sample would be off by half the jump.
+        page.sent_ms += self.jumped_ms - shift_when_sent;
         if let Some(date) = page.server_date_ms {
             self.clock
                 .add_date_header(date, page.sent_ms, page.received_ms);

@@ -135,10 +135,11 @@ fn on_event(shared: &Shared, event: LiveEvent) {
 /// Fetches the snapshot owed and applies it to the rows (one page; a table that grew past what
 /// the first rows show is left owed, to the section).
 fn fetch_snapshot(shared: &Shared) {
-    let config = {
+    let (config, shift_when_sent) = {
         let mut inner = shared.borrow_mut();
         inner.snapshot = Snapshot::Fetching { again: false };
-        inner.config.clone()
+        let shift = inner.rows.as_ref().map_or(0, |rows| rows.clock_shift());
+        (inner.config.clone(), shift)
     };
     let weak = Rc::downgrade(shared);
     wasm_bindgen_futures::spawn_local(async move {
@@ -153,7 +154,7 @@ fn fetch_snapshot(shared: &Shared) {
             }
             let again = matches!(inner.snapshot, Snapshot::Fetching { again: true });
             let applied = match (answer, &mut inner.rows) {
-                (Ok(page), Some(rows)) => rows.apply_snapshot(page),
+                (Ok(page), Some(rows)) => rows.apply_snapshot(page, shift_when_sent),
                 (Err(error), _) => {
                     leptos::logging::warn!("worker status: snapshot failed: {error}");
                     false
