@@ -1,6 +1,6 @@
 // The release bundle's weight is a budget, checked on every `make test`, in two numbers: the
-// critical path (what the first rows wait for: loader, bindings, split loader, main wasm, the
-// section's styles) and the total (every file of dist/ a browser fetches; not the element's
+// critical path (what the first rows wait for: loader with the section's styles, bindings,
+// split loader, main wasm) and the total (every file of dist/ a browser fetches; not the element's
 // TypeScript types), both brotli as Vercel serves them.
 // Deterministic, not a timing. Each is lowered as diet steps land and raised only with a
 // measured reason in the commit. Goals (issue 19): critical path at most 80 KiB, total no
@@ -31,20 +31,25 @@
 // before the split), which keeps the critical path at 49.9 KiB with the socket, the probe and
 // the hand-over in it; the first rows noticing the browser's clock jumping (+0.4 KiB, out of the
 // critical path) and the configuration's checks left to the section (the loader makes them
-// first: -1.2 KiB on the critical path) brought it to 48.7.
+// first: -1.2 KiB on the critical path) brought it to 48.7. Then to 201.6 KiB (206,431 bytes
+// measured; the critical path 48.9 KiB, 50,029 bytes) for the npm package (issue 31): the app's
+// files named by literal specifiers in the loader and the split loader (which bundlers follow),
+// the section's styles as text in the loader for one constructed stylesheet (no stylesheet file
+// any more), the loader's server guard and its 'wasm-unsafe-eval' message, and the Supabase
+// defaults handed to the app by the loader instead of compiled in: +0.3 KiB in all.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { bundleSize, kib } from '../scripts/bundle-size.mjs';
 import { DIST } from './support.mjs';
 
 const CRITICAL_BUDGET_BYTES = 50 * 1024;
-const TOTAL_BUDGET_BYTES = Math.round(201.3 * 1024);
+const TOTAL_BUDGET_BYTES = Math.round(201.6 * 1024);
 
 const breakdown = (files) => Object.entries(files).map(([name, size]) => `${name} ${kib(size.brotli)}`).join(', ');
 
 test(`the first rows wait for at most ${kib(CRITICAL_BUDGET_BYTES)} brotli`, async () => {
   const { parts, phases, files } = await bundleSize(DIST);
-  assert.ok(parts.wasm && parts.loader && parts.js && parts.css, `a whole release bundle in dist/: ${breakdown(files)}`);
+  assert.ok(parts.wasm && parts.loader && parts.js, `a whole release bundle in dist/: ${breakdown(files)}`);
   assert.ok(phases.lazy, `the release bundle has lazily loaded wasm modules: ${breakdown(files)}`);
   assert.ok(phases.critical.brotli <= CRITICAL_BUDGET_BYTES,
     `critical path ${kib(phases.critical.brotli)} brotli is over the ${kib(CRITICAL_BUDGET_BYTES)} budget (${breakdown(files)})`);

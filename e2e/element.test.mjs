@@ -438,8 +438,10 @@ test('the standalone page and the assets carry vercel.json\'s headers, and the p
   assert.match(await types.text(), /'worker-status': WorkerStatusElement/);
   // The hashed names the loader points to (it is minified: read them by their shapes).
   const source = await loader.text();
-  const names = [/dashboard-[0-9a-f]+\.js/, /dashboard-[0-9a-f]+_bg\.wasm/, /worker-status-[0-9a-f]+\.css/].map((shape) => source.match(shape)?.[0]);
-  assert.ok(names.every(Boolean), `the loader names the bindings, the wasm and the styles: ${names}`);
+  const names = [/dashboard-[0-9a-f]+\.js/, /dashboard-[0-9a-f]+_bg\.wasm/, /wasm-split-[0-9a-f]+\.js/].map((shape) => source.match(shape)?.[0]);
+  assert.ok(names.every(Boolean), `the loader names the bindings, the wasm and the split loader: ${names}`);
+  // The section's styles travel in the loader (one constructed stylesheet), not as a file.
+  assert.match(source, /:host\{display:block\}/);
   for (const name of names) {
     const asset = await fetch(`${bundle.origin}/${name}`, { method: 'HEAD' });
     assert.equal(asset.status, 200, name);

@@ -7,7 +7,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createClient } from '@supabase/supabase-js';
 import WebSocket from 'ws';
-import { gatewayOver, launchBrowser, serveHostPage, serveReleaseBundle, startDatabase, until, writeRows } from './support.mjs';
+import { WATCH_FIRST_ROW, gatewayOver, launchBrowser, serveHostPage, serveReleaseBundle, startDatabase, until, writeRows } from './support.mjs';
 import { phase } from '../scripts/bundle-size.mjs';
 
 let database;
@@ -38,21 +38,6 @@ after(async () => {
   await gateway?.stop();
   await database?.stop();
 });
-
-/** Notes, in the page's clock, when the first worker row appears in any shadow root. */
-const WATCH_FIRST_ROW = () => {
-  const attach = Element.prototype.attachShadow;
-  Element.prototype.attachShadow = function (...args) {
-    const root = attach.apply(this, args);
-    new MutationObserver((_, observer) => {
-      if (root.querySelector('[data-worker]')) {
-        window.__firstRowAt ??= performance.now();
-        observer.disconnect();
-      }
-    }).observe(root, { subtree: true, childList: true });
-    return root;
-  };
-};
 
 /** Opens `url` and records every request and console line from before the first byte. */
 async function open(url) {

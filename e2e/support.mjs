@@ -226,6 +226,38 @@ export const INSTRUMENT = () => {
   });
 };
 
+/** Notes, in the page's clock, when the first worker row appears in any shadow root. */
+export const WATCH_FIRST_ROW = () => {
+  const attach = Element.prototype.attachShadow;
+  Element.prototype.attachShadow = function (...args) {
+    const root = attach.apply(this, args);
+    new MutationObserver((_, observer) => {
+      if (root.querySelector('[data-worker]')) {
+        window.__firstRowAt ??= performance.now();
+        observer.disconnect();
+      }
+    }).observe(root, { subtree: true, childList: true });
+    return root;
+  };
+};
+
+/**
+ * A page of a host app at `url`, instrumented (INSTRUMENT, WATCH_FIRST_ROW), with every console
+ * warning and error and page error kept in `noise`.
+ */
+export async function openHostPage(browser, url) {
+  const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
+  const noise = [];
+  page.on('console', (message) => {
+    if (['warning', 'error'].includes(message.type())) noise.push(`${message.type()}: ${message.text()}`);
+  });
+  page.on('pageerror', (error) => noise.push(`pageerror: ${error.message}`));
+  await page.addInitScript(INSTRUMENT);
+  await page.addInitScript(WATCH_FIRST_ROW);
+  await page.goto(url);
+  return { page, noise };
+}
+
 /** Polls `check` (errors count as "not yet") until it returns something truthy, which it returns. */
 export async function until(check, { within = 5_000, what = 'condition' } = {}) {
   const deadline = Date.now() + within;

@@ -1,7 +1,8 @@
 // Types of <worker-status>, the Worker Status section's custom element, for TypeScript hosts.
-// The bundle serves this file beside worker-status.js; copy it into the project's sources (or
-// list it in tsconfig.json's "include"). The React part needs React 19's types (`@types/react`).
-import type { DetailedHTMLProps, HTMLAttributes } from 'react';
+// The npm package ships them as its root's types, and loader/jsx.d.ts (the tag in React's TSX) as
+// part of its `/react` entry. The deployment serves both, joined, as worker-status.d.ts beside
+// worker-status.js (scripts/write-loader.mjs): copy it into the project's sources (or list it in
+// tsconfig.json's "include"); its React part needs React 19's types (`@types/react`).
 
 /** `detail` of the `worker-status-change` event (bubbles, composed), sent when the counts change. */
 export interface WorkerStatusChangeDetail {
@@ -15,7 +16,7 @@ export interface WorkerStatusChangeDetail {
 
 /** The element's attributes. Changing one remounts the section. */
 export interface WorkerStatusAttributes {
-  /** The Supabase project URL (default: the URL the bundle was built with). */
+  /** The Supabase project URL (the deployment's loader defaults to the URL it was built with; the npm package has no default). */
   'supabase-url'?: string;
   /** The project's publishable key `sb_publishable_…` or legacy anon key; never a secret key. */
   'supabase-key'?: string;
@@ -47,17 +48,5 @@ declare global {
   }
   interface GlobalEventHandlersEventMap {
     'worker-status-change': WorkerStatusChangeEvent;
-  }
-}
-
-declare module 'react' {
-  namespace JSX {
-    interface IntrinsicElements {
-      'worker-status': DetailedHTMLProps<HTMLAttributes<WorkerStatusElement>, WorkerStatusElement> &
-        WorkerStatusAttributes & {
-          /** React 19 listens to the element's custom event through this prop. */
-          'onworker-status-change'?: (event: WorkerStatusChangeEvent) => void;
-        };
-    }
   }
 }

@@ -1,10 +1,13 @@
 // <worker-status>: the Worker Status section as a custom element. This file is the loader that a
-// host page includes with one <script type="module">; the build copies it to the root of the
-// bundle as worker-status.js (a stable name, revalidated on every load) and fills in ASSETS with
-// the hashed names of the app's files, which it loads relative to its own URL, so a host page on
-// another origin works too, and with the Supabase URL and key the app was built with. Each
-// element renders into its own open shadow root and stops everything it started (socket,
-// timers, listeners) when it is removed from the page.
+// host page includes with one <script type="module">, or imports from the npm package; the build
+// writes it as worker-status.js (a stable name, revalidated on every load) with the app's hashed
+// files named by literal specifiers (`new URL('./x.wasm', import.meta.url)`, `import('./x.js')`),
+// so the browser finds them beside it on any origin and a bundler copies and hashes them, the
+// section's styles as text for one constructed stylesheet, and, in the deployment's loader only,
+// the Supabase URL and key the bundle was built with. Each element renders into its own open
+// shadow root and stops everything it started (socket, timers, listeners) when it is removed from
+// the page. On a server (a framework rendering the tag) importing it defines nothing and starts
+// nothing.
 //
 // Everything the first rows wait for starts at once: the wasm download (compiled while it
 // streams), the bindings, and, per element, the first page of hp_worker_status, which the app
@@ -15,8 +18,12 @@
 //   <script type="module" src="https://<deployment>/worker-status.js"></script>
 //   <worker-status supabase-url="https://<ref>.supabase.co" supabase-key="sb_publishable_…"></worker-status>
 
-const ASSETS = /* written by scripts/write-loader.mjs */ { js: '', split: '', wasm: '', css: '', url: '', key: '' };
-const BASE = new URL('./', import.meta.url);
+/** The app's files; a bundler sees each specifier (scripts/write-loader.mjs writes the names). */
+const FILES = /* files: written by scripts/write-loader.mjs */ { wasm: () => new URL('./dashboard_bg.wasm', import.meta.url), bindings: () => import('./dashboard.js'), split: null };
+/** The section's stylesheet (style/worker-status.css). */
+const STYLES = /* styles: written by scripts/write-loader.mjs */ '';
+/** What a missing attribute falls back to: the deployment's build values; none in the package. */
+const DEFAULTS = /* defaults: written by scripts/write-loader.mjs */ { url: '', key: '', realtime: '' };
 /** Attributes read when the section mounts; changing one remounts it (src/config.rs reads them). */
 const CONFIG_ATTRIBUTES = ['supabase-url', 'supabase-key', 'late-after', 'stopped-after', 'update-title', 'group-by', 'view', 'realtime'];
 /** The first page, as src/api.rs asks for it (dashboard_core::paging::PAGE_SIZE rows). */
@@ -30,9 +37,9 @@ function loadApp() {
   app ??= (() => {
     // The wasm download starts now, beside the bindings' import, not after it; so does the
     // split loader's, which the bindings import (one round trip fewer than finding it there).
-    const wasmUrl = new URL(ASSETS.wasm, BASE).href;
+    const wasmUrl = FILES.wasm().href;
     const wasm = fetch(wasmUrl);
-    const split = ASSETS.split ? import(new URL(ASSETS.split, BASE).href) : null;
+    const split = FILES.split?.() ?? null;
     split?.catch(() => {});
     // What keeps the first rows live (a small module) downloads and compiles as soon as the
     // main module's last byte is in, while that compiles and the first rows are fetched and
@@ -46,17 +53,34 @@ function loadApp() {
       }
     });
     arrived.observe({ type: 'resource' });
-    return import(new URL(ASSETS.js, BASE).href).then(async (bindings) => {
+    return FILES.bindings().then(async (bindings) => {
       const exports = await bindings.default({ module_or_path: wasm });
       // Asked again (once is enough: a second ask takes what the first started) in case the
       // entry was not seen (a page whose resource timing buffer is full).
       live();
       return { bindings, memory: exports.memory };
-    });
+    }).catch(refusedWasm);
   })();
   return app;
 }
-loadApp();
+
+/** A page whose Content-Security-Policy refuses WebAssembly gets a message that names the fix. */
+function refusedWasm(error) {
+  if (/WebAssembly/.test(error?.message) && /Content Security Policy|unsafe-eval/i.test(error.message)) {
+    throw new Error("this page's Content-Security-Policy does not allow WebAssembly: add 'wasm-unsafe-eval' to its script-src.");
+  }
+  throw error;
+}
+
+let sheet = null;
+/** The section's styles, one constructed stylesheet shared by every element's shadow root. */
+function styles() {
+  if (sheet === null) {
+    sheet = new CSSStyleSheet();
+    sheet.replaceSync(STYLES);
+  }
+  return sheet;
+}
 
 /** An attribute's value, or undefined when missing or blank (as config.rs reads attributes). */
 function attribute(element, name) {
@@ -81,8 +105,8 @@ function jwtRole(key) {
  * secret key never sends a request.
  */
 export function connection(element) {
-  const url = (attribute(element, 'supabase-url') ?? ASSETS.url).trim().replace(/\/+$/, '');
-  const key = (attribute(element, 'supabase-key') ?? ASSETS.key).trim();
+  const url = (attribute(element, 'supabase-url') ?? DEFAULTS.url).trim().replace(/\/+$/, '');
+  const key = (attribute(element, 'supabase-key') ?? DEFAULTS.key).trim();
   if (!/^https?:\/\//.test(url) || key === '') return null;
   if (key.startsWith('sb_secret_') || jwtRole(key) === 'service_role') return null;
   return { url, key };
@@ -163,8 +187,6 @@ function stopOnTrap(error) {
   else console.error('worker-status: the app stopped on an internal error', error);
   for (const stop of [...mounted.values()]) stop(refusal ? error.message : STOPPED);
 }
-addEventListener('error', (event) => stopOnTrap(event.error));
-addEventListener('unhandledrejection', (event) => stopOnTrap(event.reason));
 
 /** `container` is replaced by one saying why the section is not there (a fresh one: whatever of
  * the stopped app still runs writes only into the old, detached one). */
@@ -176,15 +198,10 @@ function showStopped(container, text) {
   container.replaceWith(notice);
 }
 
-function stylesheetLoaded(link) {
-  return new Promise((resolve) => {
-    link.addEventListener('load', resolve, { once: true });
-    // Without its styles the section is still usable: mount anyway.
-    link.addEventListener('error', resolve, { once: true });
-  });
-}
+/** Defined in a browser only: on a server the class would extend nothing. */
+const Base = globalThis.HTMLElement ?? class {};
 
-class WorkerStatusElement extends HTMLElement {
+class WorkerStatusElement extends Base {
   static observedAttributes = CONFIG_ATTRIBUTES;
 
   /** Bytes of WebAssembly memory the sections share (0 before the first mount); for diagnostics. */
@@ -217,18 +234,18 @@ class WorkerStatusElement extends HTMLElement {
   async #mount() {
     const generation = ++this.#generation;
     const root = this.shadowRoot ?? this.attachShadow({ mode: 'open' });
-    const style = document.createElement('link');
-    style.rel = 'stylesheet';
-    style.href = new URL(ASSETS.css, BASE).href;
+    root.adoptedStyleSheets = [styles()];
     const container = document.createElement('div');
-    root.replaceChildren(style, container);
+    root.replaceChildren(container);
+    // The first element starts the app's download; the first page and the socket go beside it.
+    const loading = loadApp();
     const started = startEarly(this);
     this.#started = started ?? null;
     try {
-      const [{ bindings }] = await Promise.all([loadApp(), stylesheetLoaded(style)]);
+      const { bindings } = await loading;
       if (generation !== this.#generation) return; // #unmount closed its socket
       this.#started = null;
-      this.#section = bindings.mount(this, container, started);
+      this.#section = bindings.mount(this, container, started, DEFAULTS);
       mounted.set(this, (text) => this.#stopped(text));
     } catch (error) {
       if (generation !== this.#generation) return;
@@ -265,4 +282,8 @@ class WorkerStatusElement extends HTMLElement {
   }
 }
 
-if (!customElements.get('worker-status')) customElements.define('worker-status', WorkerStatusElement);
+if (typeof window !== 'undefined' && globalThis.customElements !== undefined) {
+  addEventListener('error', (event) => stopOnTrap(event.error));
+  addEventListener('unhandledrejection', (event) => stopOnTrap(event.reason));
+  if (!customElements.get('worker-status')) customElements.define('worker-status', WorkerStatusElement);
+}

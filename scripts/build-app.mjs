@@ -11,8 +11,8 @@
 // Outputs, all in the staging folder: dashboard-<hash>.js (bindings), dashboard-<hash>_bg.wasm
 // (the main module: what the first rows need), and in release wasm-split-<hash>.js (the chunk
 // loader the bindings import) and one <chunk>-<hash>.wasm per lazily loaded part. The build's
-// Supabase defaults go to target/app-build/defaults.json for the loader (write-loader.mjs), and
-// to cargo as the same values, so the loader and the app resolve one configuration.
+// Supabase defaults go to target/app-build/defaults.json for the loader (write-loader.mjs), which
+// hands them to the app when it mounts a section: the compiled modules hold none.
 import crypto from 'node:crypto';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs/promises';
@@ -39,7 +39,7 @@ const WASM_BINDGEN_VERSION = '0.2.130'; // equals the wasm-bindgen crate pinned 
 // a configured project talk to it, as `make dev` expects.
 const LOCAL = { url: 'http://127.0.0.1:54321', key: 'sb_publishable_ACJWlzQHlZjBrEguHvfOxg_3BJgxAaH' };
 
-/** The build's defaults, as config.rs reads them: a set but empty variable counts as unset. */
+/** The build's defaults, which the loader hands to config.rs: a set but empty variable counts as unset. */
 function buildDefaults() {
   const set = (name) => (process.env[name] ?? '').trim() || undefined;
   return {
@@ -289,13 +289,9 @@ await fs.rm(work, { recursive: true, force: true });
 await fs.mkdir(work, { recursive: true });
 await fs.writeFile(path.join(root, 'target', 'app-build', 'defaults.json'), JSON.stringify(defaults));
 
-// Exactly the loader's defaults reach option_env!, whatever the caller's environment says.
-const cargoEnv = {
-  SUPABASE_URL: defaults.url,
-  SUPABASE_PUBLISHABLE_KEY: defaults.key,
-  SUPABASE_ANON_KEY: '',
-  SUPABASE_REALTIME: defaults.realtime,
-};
+// The wasm holds no Supabase URL or key: the loader hands the app these defaults at mount
+// (src/config.rs), so the deployment and the npm package ship the same compiled modules.
+const cargoEnv = {};
 const cargoArgs = ['build', '--locked', '--target', 'wasm32-unknown-unknown', '-p', 'dashboard', '--bin', 'dashboard'];
 if (release) {
   // Relocations let wasm-split-cli follow every reference. (The workaround of cargo-leptos#679,
@@ -422,7 +418,8 @@ const wasm = await fs.readFile(path.join(bindgen, 'dashboard_bg.wasm'));
 const self = await fs.readFile(fileURLToPath(import.meta.url));
 const hash = hashOf(self, js, wasm, splitJs ?? '', ...chunks.map((chunk) => chunk.body));
 const names = { js: `dashboard-${hash}.js`, wasm: `dashboard-${hash}_bg.wasm`, split: `wasm-split-${hash}.js` };
-js = rewrite(js, "'dashboard_bg.wasm'", `'${names.wasm}'`, 'the bindings');
+// Literal and relative ('./'), as bundlers want a specifier to follow (`new URL(…, import.meta.url)`).
+js = rewrite(js, "'dashboard_bg.wasm'", `'./${names.wasm}'`, 'the bindings');
 if (splitJs !== null) { // release builds only
   // The import statement only: the imports object keeps the wasm's module name as its key.
   js = rewrite(js, 'from "./__wasm_split.js"', `from "./${names.split}"`, 'the bindings');
@@ -446,8 +443,12 @@ if (splitJs !== null) { // release builds only
   const hashedModule = (module) => `./${module}-${hash}.wasm`;
   splitJs += `
 const early = new Map();
+/** Each module's URL, by a literal specifier that a bundler follows (it copies and hashes the file). */
+const URLS = {
+${[...new Set(Object.values(parts).flat())].map((module) => `  ${JSON.stringify(hashedModule(module))}: () => new URL(${JSON.stringify(hashedModule(module))}, import.meta.url),`).join('\n')}
+};
 function compiled(name, init) {
-  return WebAssembly.compileStreaming(fetch(new URL(name, import.meta.url), init));
+  return WebAssembly.compileStreaming(fetch(URLS[name](), init));
 }
 /** Modules a load took (their early compile, or a fetch of its own): never fetched again. */
 const taken = new Set();

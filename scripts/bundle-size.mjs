@@ -1,7 +1,7 @@
 // The release bundle's weight as a browser downloads it: every file of dist/ brotli-compressed
 // (quality 11, as Vercel serves it), grouped as the loader, the app's wasm and JS, the styles and
 // the page, and split by when it is fetched: the critical path (what the first rows wait for:
-// loader, bindings, the split loader, the main wasm, the section's styles), the lazily loaded
+// loader (with the section's styles inside), bindings, the split loader, the main wasm), the lazily loaded
 // wasm modules (fetched once the first rows are on screen, or on first use), and the standalone
 // page's own HTML and styles. Files no browser fetches (the element's TypeScript types,
 // worker-status.d.ts, for the host's build) are listed apart and weigh nothing here.
@@ -29,7 +29,7 @@ export function phase(file) {
   return 'critical';
 }
 
-const brotli = (body) => zlib.brotliCompressSync(body, { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 11 } }).length;
+export const brotli = (body) => zlib.brotliCompressSync(body, { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 11 } }).length;
 
 /** Whether a browser fetches `file` at all (not the TypeScript types). */
 export const isFetched = (file) => !file.endsWith('.d.ts');

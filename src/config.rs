@@ -1,10 +1,13 @@
 //! Where the data comes from and the tunables, read once when a section mounts. The element's
-//! `supabase-url` and `supabase-key` attributes win; otherwise the build-time environment
-//! `SUPABASE_URL` and `SUPABASE_PUBLISHABLE_KEY` (or the legacy `SUPABASE_ANON_KEY`) apply; debug
-//! builds fall back to the local stack and its publishable key. Only a public key (publishable,
-//! or the legacy anon JWT) ever belongs here: secret keys are refused.
+//! `supabase-url` and `supabase-key` attributes win; otherwise the loader's defaults apply (the
+//! build-time `SUPABASE_URL` and `SUPABASE_PUBLISHABLE_KEY`, or the legacy `SUPABASE_ANON_KEY`,
+//! which scripts/write-loader.mjs writes into the deployment's loader and never into the npm
+//! package's); debug builds fall back to the local stack and its publishable key. The wasm holds
+//! no URL or key, so the deployment and the package ship the same compiled modules. Only a
+//! public key (publishable, or the legacy anon JWT) ever belongs here: secret keys are refused.
 
 use dashboard_core::rules::status::Thresholds;
+use wasm_bindgen::JsValue;
 
 /// Table the section shows.
 pub const TABLE: &str = "hp_worker_status";
@@ -20,6 +23,37 @@ pub const CHANNEL_TICK_MS: u32 = 250;
 pub const SNAPSHOT_TIMEOUT_MS: u32 = 10_000;
 /// Metadata lists longer than this start collapsed.
 pub const METADATA_VISIBLE: usize = 4;
+
+/// The loader's fallbacks for a missing attribute: `{ url, key, realtime }`, each a string,
+/// empty when unset.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Defaults {
+    /// For `supabase-url`.
+    pub url: Option<String>,
+    /// For `supabase-key`.
+    pub key: Option<String>,
+    /// For `realtime`.
+    pub realtime: Option<String>,
+}
+
+impl Defaults {
+    /// Reads the loader's `{ url, key, realtime }`; what is missing, blank or not a string is `None`.
+    pub fn from_js(value: &JsValue) -> Self {
+        let field = |name: &str| {
+            value
+                .is_object()
+                .then(|| js_sys::Reflect::get(value, &JsValue::from_str(name)).ok())
+                .flatten()
+                .and_then(|field| field.as_string())
+                .filter(|text| !text.trim().is_empty())
+        };
+        Self {
+            url: field("url"),
+            key: field("key"),
+            realtime: field("realtime"),
+        }
+    }
+}
 
 /// The resolved configuration.
 #[derive(Debug, Clone, PartialEq)]
@@ -42,20 +76,16 @@ pub struct Config {
 }
 
 impl Config {
-    /// The element's attributes, then the build-time values.
-    pub fn resolve(element: &web_sys::Element) -> Self {
+    /// The element's attributes, then the loader's defaults.
+    pub fn resolve(element: &web_sys::Element, defaults: &Defaults) -> Self {
         let attribute = |name: &str| {
             element
                 .get_attribute(name)
                 .filter(|value| !value.trim().is_empty())
         };
         let mut config = Self::from_parts(
-            attribute("supabase-url").or_else(|| option_env!("SUPABASE_URL").map(str::to_owned)),
-            attribute("supabase-key").or_else(|| {
-                option_env!("SUPABASE_PUBLISHABLE_KEY")
-                    .or(option_env!("SUPABASE_ANON_KEY"))
-                    .map(str::to_owned)
-            }),
+            attribute("supabase-url").or_else(|| defaults.url.clone()),
+            attribute("supabase-key").or_else(|| defaults.key.clone()),
         );
         config.update_title = element
             .get_attribute("update-title")
@@ -63,7 +93,7 @@ impl Config {
         config.group_by = attribute("group-by").map(|key| key.trim().to_owned());
         config.tv = attribute("view").is_some_and(|view| view.trim().eq_ignore_ascii_case("tv"));
         config.broadcast = attribute("realtime")
-            .or_else(|| option_env!("SUPABASE_REALTIME").map(str::to_owned))
+            .or_else(|| defaults.realtime.clone())
             .is_some_and(|mode| mode.trim().eq_ignore_ascii_case("broadcast"));
         config.thresholds = Thresholds::from_seconds(
             attribute("late-after").as_deref(),

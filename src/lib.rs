@@ -124,8 +124,9 @@ pub fn mount_section(
     host: web_sys::HtmlElement,
     container: web_sys::HtmlElement,
     started: LoaderStart,
+    defaults: &config::Defaults,
 ) -> MountedSection {
-    let config = Config::resolve(&host);
+    let config = Config::resolve(&host, defaults);
     MOUNTED.with(|mounted| mounted.borrow_mut().push(container.clone()));
     let LoaderStart {
         first_page,

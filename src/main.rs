@@ -21,13 +21,18 @@ impl Section {
 }
 
 /// Mounts a section into `container`, configured from `host`'s attributes; `started` is what
-/// the loader started for it: `{ firstPage, historyProbe, socket }` (`undefined` if nothing).
+/// the loader started for it: `{ firstPage, historyProbe, socket }` (`undefined` if nothing);
+/// `defaults` is what a missing attribute falls back to: `{ url, key, realtime }`.
 #[wasm_bindgen]
 pub fn mount(
     host: web_sys::HtmlElement,
     container: web_sys::HtmlElement,
     started: wasm_bindgen::JsValue,
+    defaults: wasm_bindgen::JsValue,
 ) -> Section {
     let started = dashboard::prefetch::LoaderStart::from_js(&started);
-    Section(dashboard::mount_section(host, container, started))
+    let defaults = dashboard::config::Defaults::from_js(&defaults);
+    Section(dashboard::mount_section(
+        host, container, started, &defaults,
+    ))
 }

@@ -321,3 +321,53 @@ async fn the_first_rows_show_what_the_section_shows() {
         "Last seen: just now"
     );
 }
+
+/// The loader's defaults fill what the element's attributes leave out, and the attributes win:
+/// the compiled modules hold no Supabase URL or key of their own (the npm package's loader has
+/// none to give, the deployment's has the values it was built with).
+#[wasm_bindgen_test]
+fn loader_defaults_fill_missing_attributes_and_attributes_win() {
+    use dashboard::config::Defaults;
+    let document = web_sys::window().unwrap().document().unwrap();
+    let element = document.create_element("worker-status").unwrap();
+    let defaults: wasm_bindgen::JsValue = js_sys::JSON::parse(
+        r#"{"url":"https://defaults.example/","key":"sb_publishable_default","realtime":"broadcast"}"#,
+    )
+    .unwrap();
+    let defaults = Defaults::from_js(&defaults);
+    let config = Config::resolve(&element, &defaults);
+    assert_eq!(config.supabase_url, "https://defaults.example");
+    assert_eq!(config.key, "sb_publishable_default");
+    assert!(config.broadcast);
+
+    element
+        .set_attribute("supabase-url", "https://attribute.example")
+        .unwrap();
+    element
+        .set_attribute("supabase-key", "sb_publishable_attr")
+        .unwrap();
+    element
+        .set_attribute("realtime", "postgres_changes")
+        .unwrap();
+    let config = Config::resolve(&element, &defaults);
+    assert_eq!(config.supabase_url, "https://attribute.example");
+    assert_eq!(config.key, "sb_publishable_attr");
+    assert!(!config.broadcast);
+
+    // The package's loader: blank defaults are none. A release build then says what is
+    // missing; a debug build (make dev) falls back to the local stack.
+    let blank: wasm_bindgen::JsValue =
+        js_sys::JSON::parse(r#"{"url":" ","key":"","realtime":""}"#).unwrap();
+    let bare = document.create_element("worker-status").unwrap();
+    let config = Config::resolve(&bare, &Defaults::from_js(&blank));
+    if cfg!(debug_assertions) {
+        assert_eq!(config.supabase_url, dashboard_core::local_stack::URL);
+    } else {
+        let problem = config.problem().unwrap_or_default();
+        assert!(problem.contains("No Supabase URL"), "{problem}");
+    }
+    assert_eq!(
+        Defaults::from_js(&wasm_bindgen::JsValue::UNDEFINED),
+        Defaults::default()
+    );
+}
