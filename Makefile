@@ -11,6 +11,7 @@
 #   make db-adopt        supabase/adopt.sql against the local database
 #   make deps            install system tools and packages the project needs
 #   make alerts-test     one test alert through every enabled alert route (DATABASE_URL, secrets from the environment)
+#   make package         the npm package (@hp/worker-status) from the release bundle, as a tarball in target/package-out/
 #   make bench           benchmarks: gateway, bundle, dashboard, side by side with supabase-js pages (not part of make test)
 #   make load            many viewers: Postgres Changes and Broadcast side by side (not part of make test)
 
@@ -27,7 +28,7 @@ DENO := DENO_NO_UPDATE_CHECK=1 NO_COLOR=1 deno
 # The Supabase CLI's local publishable key (public; the local stack accepts it).
 LOCAL_PUBLISHABLE_KEY := sb_publishable_ACJWlzQHlZjBrEguHvfOxg_3BJgxAaH
 
-.PHONY: alerts-test all deps deps-db test test-fast test-db test-e2e dev-build release release-for-tests lint db db-check db-adopt stack dev bench load clean
+.PHONY: alerts-test all deps package deps-db test test-fast test-db test-e2e dev-build release release-for-tests lint db db-check db-adopt stack dev bench load clean
 
 all: test
 
@@ -63,12 +64,14 @@ test-db: deps-db node_modules/.package-lock.json
 	node --test --test-concurrency=1 --test-timeout=180000 dev-server/conformance/*.test.mjs workers/heartbeat/test/*.test.js supabase/test/alerts/*.test.mjs
 
 # In headless Chromium: the components (wasm-bindgen-test), then end to end against the release
-# bundle served with vercel.json's headers, and the adoption of tables made by the setup guide
-# (each adopted table is shown by the section).
+# bundle served with vercel.json's headers, the npm package packed from it in Next.js, Vite and
+# SvelteKit hosts, and the adoption of tables made by the setup guide (each adopted table is
+# shown by the section). Node's test runner applies --test-timeout to a whole file too: 10 min
+# covers a file that starts `make dev` or builds hosts on a cold machine.
 test-e2e: deps node_modules/.package-lock.json dev-build release-for-tests
 	CHROMEDRIVER=$${CHROMEDRIVER:-/usr/bin/chromedriver} $(CARGO) test --locked --target wasm32-unknown-unknown -p dashboard --test web
 	$(CARGO) build --locked -q -p dev-server -p throwaway-db
-	node --test --test-concurrency=1 --test-timeout=180000 e2e/*.test.mjs supabase/test/*.test.mjs
+	node --test --test-concurrency=1 --test-timeout=600000 e2e/*.test.mjs supabase/test/*.test.mjs
 
 # make dev's own debug build (defaulting to the local stack), where `trunk serve` puts it; done
 # ahead of the tests so the make-dev test times the page and the stack, not a cold compile.
@@ -85,6 +88,11 @@ release: node_modules/.package-lock.json
 # tests set the element's attributes anyway).
 release-for-tests: node_modules/.package-lock.json
 	SUPABASE_URL=http://127.0.0.1:54321 SUPABASE_PUBLISHABLE_KEY=$(LOCAL_PUBLISHABLE_KEY) SUPABASE_ANON_KEY= trunk build --release
+
+# The npm package, made from the same compiled modules as the release bundle the tests run (its
+# loader carries no Supabase URL or key): target/package/ and its tarball in target/package-out/.
+package: release-for-tests
+	node scripts/package.mjs
 
 lint: node_modules/.package-lock.json
 	$(DENO) fmt --check --config supabase/functions/hp-alert-drain/deno.json supabase/functions/

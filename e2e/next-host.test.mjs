@@ -11,13 +11,13 @@ import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { createClient } from '@supabase/supabase-js';
 import WebSocket from 'ws';
-import { ARTIFACTS, DIST, INSTRUMENT, gatewayOver, launchBrowser, serveReleaseBundle, startDatabase, until, writeRows } from './support.mjs';
+import { ARTIFACTS, DIST, gatewayOver, launchBrowser, openHostPage, serveReleaseBundle, startDatabase, until, writeRows } from './support.mjs';
 import { freePort } from '../scripts/gateway-process.mjs';
+import { seedWorkers } from './package-support.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const APP = path.join(root, 'e2e', 'hosts', 'next');
 const NEXT = path.join(root, 'node_modules', 'next', 'dist', 'bin', 'next');
-const NAMES = ['analyze-worker', 'content-worker', 'crawl-worker', 'roundtable-worker', 'x-autopost'];
 
 let database;
 let gateway;
@@ -31,13 +31,8 @@ before(async () => {
   database = await startDatabase();
   gateway = await gatewayOver(database, 0);
   writer = createClient(gateway.url, gateway.secretKey, { auth: { persistSession: false }, realtime: { transport: WebSocket } });
-  const now = new Date().toISOString();
   // Four Running, one Crashed: one problem for the title to count.
-  await writeRows(writer, NAMES.map((worker_name) => ({
-    worker_name,
-    status: worker_name === 'crawl-worker' ? 'crashed' : 'running',
-    last_heartbeat: now,
-  })), { onConflict: 'worker_name' });
+  await seedWorkers(writer);
   bundle = await serveReleaseBundle();
   // As a user would: the bundle's types beside the app's sources, then Next's own build.
   await fs.copyFile(path.join(DIST, 'worker-status.d.ts'), path.join(APP, 'worker-status.d.ts'));
@@ -70,18 +65,7 @@ after(async () => {
   await database?.stop();
 });
 
-/** A page of the host, instrumented, with every console warning and error and page error kept. */
-async function open(pathname) {
-  const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
-  const noise = [];
-  page.on('console', (message) => {
-    if (['warning', 'error'].includes(message.type())) noise.push(`${message.type()}: ${message.text()}`);
-  });
-  page.on('pageerror', (error) => noise.push(`pageerror: ${error.message}`));
-  await page.addInitScript(INSTRUMENT);
-  await page.goto(`${site}${pathname}`);
-  return { page, noise };
-}
+const open = (pathname) => openHostPage(browser, `${site}${pathname}`);
 
 const live = (page) => until(
   async () => (await page.locator('[data-testid="connection"]').getAttribute('data-state')) === 'live',

@@ -181,6 +181,30 @@ mod tests {
         assert!(WorkerRow::from_json(&j!({"worker_name": "w", "metadata": [1]})).is_err());
     }
 
+    /// A section pinned to an older version reading a newer database (the migrations only add):
+    /// a column it does not know is ignored, a status it does not know is kept as written and
+    /// judged Unknown, and the rest of the row reads as before (CHANGELOG.md's promise).
+    #[test]
+    fn a_row_from_a_newer_schema_reads() {
+        let row = WorkerRow::from_json(&j!({
+            "worker_name": "x-autopost", "status": "paused", "jobs_processed": 7,
+            "last_heartbeat": "2026-11-28T15:00:00+00:00",
+            "region": "eu-west-1", "owner_team": {"name": "ops"}, "tags": ["a", "b"]
+        }))
+        .unwrap();
+        assert_eq!(
+            row.reported_status,
+            ReportedStatus::Other("paused".to_owned())
+        );
+        let now = row.last_heartbeat_ms.unwrap_or_default();
+        assert_eq!(
+            crate::rules::status::status_of(&row, now, crate::rules::status::Thresholds::default()),
+            crate::rules::status::Status::Unknown
+        );
+        assert_eq!(row.jobs_processed, 7);
+        assert_eq!(row.last_heartbeat_ms, Some(1_795_878_000_000));
+    }
+
     #[test]
     fn hostile_names_stay_plain_text() {
         let row = WorkerRow::from_json(&j!({"worker_name": "<script>alert(1)</script>"})).unwrap();

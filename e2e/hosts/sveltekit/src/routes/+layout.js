@@ -1,0 +1,2 @@
+// Every page server-rendered, then hydrated.
+export const ssr = true;
