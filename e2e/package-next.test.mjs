@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { HOSTS, checkNavigations, checkSection, startHostTest, timed } from './package-support.mjs';
+import { HOSTS, checkNavigations, checkSection, emittedBytes, startHostTest, timed } from './package-support.mjs';
 import { kib } from '../scripts/bundle-size.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -46,7 +46,7 @@ for (const bundler of Object.keys(BUNDLERS)) {
     const packaged = (await fs.readdir(path.join(APP, 'node_modules', '@hp', 'worker-status'))).filter((name) => name.endsWith('.wasm'));
     assert.ok(emitted.length >= packaged.length, `every wasm module emitted: ${emitted} for ${packaged}`);
     const critical = await checkSection(host.browser, sites[bundler], `next-${bundler}`, host.writer);
-    console.log(`# next (${bundler}), ours before the first row: ${kib(critical.bytes)} brotli (${critical.files.join(', ')})${critical.mixed.length ? `, and ${critical.mixed.join(', ')}` : ''}`);
+    console.log(`# next (${bundler}), ours before the first row: ${kib(critical.bytes)} brotli (${critical.files.join(', ')})${critical.mixed.length ? `, and ${critical.mixed.join(', ')}` : ''}; in all ${kib(await emittedBytes(path.join(APP, `.next-${bundler}`, 'static')))}`);
     await checkNavigations(host.browser, sites[bundler], `next-${bundler}`);
   });
 }

@@ -11,7 +11,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { ARTIFACTS, until } from './support.mjs';
-import { HOSTS, checkNavigations, checkSection, startHostTest, timed } from './package-support.mjs';
+import { HOSTS, checkNavigations, checkSection, emittedBytes, startHostTest, timed } from './package-support.mjs';
 import { kib } from '../scripts/bundle-size.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -46,7 +46,7 @@ test('vite build copies and hashes every wasm module and script the package name
 test('vite preview (the build, strict CSP): the section, live, styles apart, quiet; ten navigations leave nothing', async () => {
   const { origin, stop } = await serve('preview');
   const critical = await checkSection(host.browser, origin, 'vite-preview', host.writer);
-  console.log(`# vite build, ours before the first row: ${kib(critical.bytes)} brotli (${critical.files.join(', ')}), and the loader in ${critical.mixed.join(', ')}`);
+  console.log(`# vite build, ours before the first row: ${kib(critical.bytes)} brotli (${critical.files.join(', ')}), and the loader in ${critical.mixed.join(', ')}; in all ${kib(await emittedBytes(path.join(APP, 'dist')))}`);
   await checkNavigations(host.browser, origin, 'vite-preview');
   await stop();
 });
