@@ -76,6 +76,7 @@ test('on a server the element module defines nothing and starts nothing, and the
   const { stdout, stderr } = await run(process.execPath, ['--input-type=module', '-e', script], { cwd: CHECK });
   const result = JSON.parse(stdout);
   assert.equal(result.customElements, 'undefined');
+  assert.deepEqual(result.exports, [], 'the element module exports nothing: importing it is the API');
   assert.equal(result.html, '<worker-status supabase-url="https://x.supabase.co" supabase-key="sb_publishable_x" late-after="60" update-title=""></worker-status>');
   assert.equal(stderr, '');
 });

@@ -104,7 +104,7 @@ function jwtRole(key) {
  * (config.rs's Config::problem: no http(s) URL, no key, a secret key), so that a wrong or
  * secret key never sends a request.
  */
-export function connection(element) {
+function connection(element) {
   const url = (attribute(element, 'supabase-url') ?? DEFAULTS.url).trim().replace(/\/+$/, '');
   const key = (attribute(element, 'supabase-key') ?? DEFAULTS.key).trim();
   if (!/^https?:\/\//.test(url) || key === '') return null;
