@@ -2,7 +2,8 @@
 // tarball and renders the package's React wrapper from a server component page, with no
 // configuration for it, under Next's per-request CSP nonce. Built twice, side by side: with
 // webpack (`next build --webpack`) and with Turbopack (`next build`), each then run with
-// `next start`. Next's build type-checks the pages against the package's types.
+// `next start`. Next's build type-checks the pages against the package's types, and
+// app/typed.tsx's @ts-expect-error lines fail it if a wrong prop were accepted.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs/promises';
