@@ -103,8 +103,8 @@ const live = (page) => until(
 
 /**
  * The section in `site`'s /ops page: five workers, live, a live change, the host's problem count
- * (from the event), the styles kept apart, nothing in the console. Returns the brotli bytes of
- * our files (the wasm, and the scripts that hold our code) fetched before the first row.
+ * (from the event), the styles kept apart, nothing in the console. Returns what of ours the first
+ * row waited for (`criticalBytes`).
  */
 export async function checkSection(browser, site, name, writer) {
   await seedWorkers(writer); // fresh heartbeats: the host says late-after 60
@@ -152,8 +152,10 @@ export async function checkSection(browser, site, name, writer) {
 
 /** A chunk that holds a framework's code (React's, Next's, Svelte's) besides ours. */
 const isHostCode = (text) => /react\.|__next|svelte|createRoot|useState/.test(text);
-/** The split loader's name in the package, any file of which `packagedFile` finds. */
-const PACKAGED_SPLIT = /^wasm-split-[0-9a-f]+\.js$/;
+/** Our scripts a bundler may merge into a chunk of the host's, by their name in the package. */
+const PACKAGED = { loader: 'worker-status.js', split: /^wasm-split-[0-9a-f]+\.js$/ };
+
+/** The file of target/package/ named `name` (a name, or a pattern). */
 async function packagedFile(name) {
   const dir = path.join(root, 'target', 'package');
   const found = typeof name === 'string' ? name : (await fs.readdir(dir)).find((file) => name.test(file));
@@ -161,17 +163,39 @@ async function packagedFile(name) {
 }
 
 /**
- * What of ours the first row waited for, as the host's bundler emitted it (brotli, as a CDN
- * serves it): the main wasm module and the chunks that are only ours (the bindings, the split loader),
- * fetched before the first row. Where the bundler put the loader or the split loader into a chunk
- * of the host's, that file is named in `mixed`, and our part of it counted as the package ships
- * it (target/package/). The lazily loaded modules (asked for early, at a
- * low priority) are not counted, as in scripts/bundle-size.mjs.
+ * Weighs our code in the files a host's bundler emitted (brotli, as a CDN serves it). A wasm
+ * module or a chunk that is only ours (the bindings, the split loader) counts whole (`whole`);
+ * where the bundler merged the loader or the split loader into a chunk of the host's, that
+ * script counts as the package ships it (target/package/), once however many chunks repeat it,
+ * and `inside` names it.
+ */
+function ourWeight() {
+  const counted = new Set();
+  return async (file, body) => {
+    const text = body.toString('latin1');
+    const ours = { loader: text.includes('Worker Status section could not load'), split: text.includes('__wasm_split_prefetch'), bindings: text.includes('__wbindgen') };
+    if (file.endsWith('.wasm') || ((ours.split || ours.bindings) && !isHostCode(text))) return { bytes: brotli(body), whole: true, inside: [] };
+    const inside = Object.keys(PACKAGED).filter((part) => ours[part]);
+    let bytes = 0;
+    for (const part of inside.filter((found) => !counted.has(found))) {
+      counted.add(part);
+      bytes += brotli(await fs.readFile(await packagedFile(PACKAGED[part])));
+    }
+    return { bytes, whole: false, inside };
+  };
+}
+
+/**
+ * What of ours the first row waited for, as `ourWeight` weighs it: the main wasm module, the
+ * chunks only ours, and our scripts inside the host's chunks (those chunks named in `mixed`),
+ * fetched before the first row. The lazily loaded modules (asked for early, at a low priority)
+ * are not counted, as in scripts/bundle-size.mjs.
  */
 async function criticalBytes(page) {
   const before = await page.evaluate(() => performance.getEntriesByType('resource')
     .filter((entry) => entry.responseEnd <= window.__firstRowAt && /\.(m?js|wasm)(\?|$)/.test(entry.name))
     .map((entry) => entry.name));
+  const weigh = ourWeight();
   let bytes = 0;
   const files = [];
   const mixed = [];
@@ -179,53 +203,28 @@ async function criticalBytes(page) {
     const file = new URL(url).pathname;
     if (/\/(split|chunk)_[^/]*\.wasm$/.test(file)) continue;
     const body = Buffer.from(await (await fetch(url)).arrayBuffer());
-    const text = body.toString('latin1');
-    const ours = ourParts(text);
-    if (file.endsWith('.wasm') || ((ours.split || ours.bindings) && !isHostCode(text))) {
-      bytes += brotli(body);
-      files.push(file);
-    } else if (ours.loader || ours.split) {
-      // Our code inside a chunk of the host's: counted as the package ships it.
-      for (const [part, name] of [['loader', 'worker-status.js'], ['split', PACKAGED_SPLIT]]) {
-        if (ours[part]) bytes += brotli(await fs.readFile(await packagedFile(name)));
-      }
-      mixed.push(`${file} (${Object.keys(ours).filter((part) => ours[part]).join(' and ')} inside, ${(brotli(body) / 1024).toFixed(1)} KiB with the host's code)`);
-    }
+    const weight = await weigh(file, body);
+    bytes += weight.bytes;
+    if (weight.whole) files.push(file);
+    else if (weight.inside.length > 0) mixed.push(`${file} (${weight.inside.join(' and ')} inside, ${(brotli(body) / 1024).toFixed(1)} KiB with the host's code)`);
   }
   assert.ok(files.some((file) => file.endsWith('.wasm')), `the main wasm was among the files before the first row: ${before}`);
   return { bytes, files, mixed };
 }
 
 /**
- * Brotli bytes of ours that a host's build emitted for the browser under `dir` (the wasm modules,
- * the chunks only ours, and our part of the host's chunks as the package ships it), counted as
- * `criticalBytes` counts, for the weight "in all" beside scripts/bundle-size.mjs's total.
+ * Brotli bytes of ours that a host's build emitted for the browser under `dir`, as `ourWeight`
+ * weighs it, for the weight "in all" beside scripts/bundle-size.mjs's total.
  */
 export async function emittedBytes(dir) {
+  const weigh = ourWeight();
   let bytes = 0;
-  const counted = { loader: false, split: false };
   for (const name of await fs.readdir(dir, { recursive: true })) {
     if (!/\.(m?js|wasm)$/.test(name)) continue;
-    const body = await fs.readFile(path.join(dir, name));
-    const text = body.toString('latin1');
-    const ours = ourParts(text);
-    if (name.endsWith('.wasm') || ((ours.split || ours.bindings) && !isHostCode(text))) {
-      bytes += brotli(body);
-    } else {
-      // Once each, however many of the host's chunks repeat it.
-      for (const part of ['loader', 'split']) {
-        if (ours[part] && !counted[part]) {
-          counted[part] = true;
-          bytes += brotli(await fs.readFile(await packagedFile(part === 'loader' ? 'worker-status.js' : PACKAGED_SPLIT)));
-        }
-      }
-    }
+    bytes += (await weigh(name, await fs.readFile(path.join(dir, name)))).bytes;
   }
   return bytes;
 }
-
-/** Which of our scripts a chunk holds. */
-const ourParts = (text) => ({ loader: text.includes('Worker Status section could not load'), split: text.includes('__wasm_split_prefetch'), bindings: text.includes('__wbindgen') });
 
 /** Realtime sockets still open in the page (a dev server's own socket is not ours). */
 const openRealtimeSockets = (page) => page.evaluate(() => window.__sockets.filter((socket) => socket.readyState <= 1 && socket.url.includes('/realtime/v1/')).length);

@@ -18,12 +18,12 @@
 //   <script type="module" src="https://<deployment>/worker-status.js"></script>
 //   <worker-status supabase-url="https://<ref>.supabase.co" supabase-key="sb_publishable_…"></worker-status>
 
-/** The app's files; a bundler sees each specifier (scripts/write-loader.mjs writes the names). */
-const FILES = /* files: written by scripts/write-loader.mjs */ { wasm: () => new URL('./dashboard_bg.wasm', import.meta.url), bindings: () => import('./dashboard.js'), split: null };
+/** The app's files; a bundler sees each specifier (scripts/loader-source.mjs writes the names). */
+const FILES = /* files: written by scripts/loader-source.mjs */ { wasm: () => new URL('./dashboard_bg.wasm', import.meta.url), bindings: () => import('./dashboard.js'), split: null };
 /** The section's stylesheet (style/worker-status.css). */
-const STYLES = /* styles: written by scripts/write-loader.mjs */ '';
+const STYLES = /* styles: written by scripts/loader-source.mjs */ '';
 /** What a missing attribute falls back to: the deployment's build values; none in the package. */
-const DEFAULTS = /* defaults: written by scripts/write-loader.mjs */ { url: '', key: '', realtime: '' };
+const DEFAULTS = /* defaults: written by scripts/loader-source.mjs */ { url: '', key: '', realtime: '' };
 /** Attributes read when the section mounts; changing one remounts it (src/config.rs reads them). */
 const CONFIG_ATTRIBUTES = ['supabase-url', 'supabase-key', 'late-after', 'stopped-after', 'update-title', 'group-by', 'view', 'realtime'];
 /** The first page, as src/api.rs asks for it (dashboard_core::paging::PAGE_SIZE rows). */

@@ -289,9 +289,9 @@ await fs.rm(work, { recursive: true, force: true });
 await fs.mkdir(work, { recursive: true });
 await fs.writeFile(path.join(root, 'target', 'app-build', 'defaults.json'), JSON.stringify(defaults));
 
-// The wasm holds no Supabase URL or key: the loader hands the app these defaults at mount
-// (src/config.rs), so the deployment and the npm package ship the same compiled modules.
-const cargoEnv = {};
+// The wasm holds no Supabase URL or key (nothing reads them at compile time): the loader hands
+// the app these defaults at mount (src/config.rs), so the deployment and the npm package ship the
+// same compiled modules.
 const cargoArgs = ['build', '--locked', '--target', 'wasm32-unknown-unknown', '-p', 'dashboard', '--bin', 'dashboard'];
 if (release) {
   // Relocations let wasm-split-cli follow every reference. (The workaround of cargo-leptos#679,
@@ -311,13 +311,12 @@ if (release) {
   // this build only; `make deps` adds the rust-src component that -Zbuild-std needs.
   run('cargo', [...cargoArgs, '--release', '--features', 'split',
     '-Zbuild-std=std,panic_abort', '-Zbuild-std-features=optimize_for_size'], {
-    ...cargoEnv,
     RUSTC_BOOTSTRAP: '1',
     CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS: ['-Clink-arg=--emit-relocs', '-Zlocation-detail=none',
       '-Zfmt-debug=none', '--cfg', 'erase_components', '-Zunstable-options', '-Cpanic=immediate-abort'].join(' '),
   });
 } else {
-  run('cargo', cargoArgs, cargoEnv);
+  run('cargo', cargoArgs);
 }
 const built = path.join(root, 'target', 'wasm32-unknown-unknown', release ? 'release' : 'debug', 'dashboard.wasm');
 

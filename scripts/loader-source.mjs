@@ -9,9 +9,29 @@ import { transform } from 'esbuild';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
+/**
+ * The app's files among a build's file `names`: `{ js, wasm, split }` (split '' where there is
+ * none: a debug build). Throws when a file is missing or there are two.
+ */
+export function appFiles(names) {
+  const matching = (pattern) => names.filter((name) => pattern.test(name));
+  const one = (pattern, what) => {
+    const found = matching(pattern);
+    if (found.length !== 1) throw new Error(`expected one ${what} in the build, found ${found.length}: ${found.join(', ')}`);
+    return found[0];
+  };
+  const split = matching(/^wasm-split-[0-9a-f]+\.js$/);
+  if (split.length > 1) throw new Error(`expected at most one split loader in the build, found ${split.join(', ')}`);
+  return {
+    js: one(/^dashboard-[0-9a-f]+\.js$/, "app's JS bindings"),
+    wasm: one(/^dashboard-[0-9a-f]+_bg\.wasm$/, "app's wasm"),
+    split: split[0] ?? '',
+  };
+}
+
 /** `template` with `marker`'s placeholder (the value after it, up to the line's `;`) replaced by `value`. */
 function fill(template, marker, value) {
-  const pattern = new RegExp(`/\\* ${marker}: written by scripts/write-loader\\.mjs \\*/ [^\\n]*;\\n`);
+  const pattern = new RegExp(`/\\* ${marker}: written by scripts/loader-source\\.mjs \\*/ [^\\n]*;\\n`);
   if (!pattern.test(template)) throw new Error(`loader-source: loader/worker-status.js lost its ${marker} placeholder`);
   return template.replace(pattern, () => `${value};\n`);
 }

@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { loaderSource } from './loader-source.mjs';
+import { appFiles, loaderSource } from './loader-source.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const dist = path.join(root, 'dist');
@@ -20,15 +20,14 @@ function fail(message) {
 }
 
 const built = await fs.readdir(dist).catch(() => fail('no dist/: run make release-for-tests (or make release) first'));
-/** The one file of the build whose name matches `pattern`. */
-function only(pattern, what) {
-  const found = built.filter((name) => pattern.test(name));
-  if (found.length !== 1) fail(`expected one ${what} in dist/, found ${found.length}: ${found.join(', ')}`);
-  return found[0];
+let files;
+try {
+  files = appFiles(built);
+} catch (error) {
+  fail(error.message);
 }
-const js = only(/^dashboard-[0-9a-f]+\.js$/, "app's JS bindings");
-const wasm = only(/^dashboard-[0-9a-f]+_bg\.wasm$/, "app's wasm");
-const split = only(/^wasm-split-[0-9a-f]+\.js$/, 'split loader (a release build)');
+const { js, wasm, split } = files;
+if (!split) fail('dist/ has no split loader: the package is made from a release build');
 // The lazily loaded modules: every one the split loader names.
 const splitSource = await fs.readFile(path.join(dist, split), 'utf8');
 const chunks = [...new Set([...splitSource.matchAll(/new URL\("\.\/([\w-]+\.wasm)"/g)].map((found) => found[1]))];
@@ -37,7 +36,7 @@ if (chunks.length === 0) fail(`${split} names no lazily loaded module`);
 await fs.rm(out, { recursive: true, force: true });
 await fs.mkdir(out, { recursive: true });
 for (const name of [js, wasm, split, ...chunks]) await fs.copyFile(path.join(dist, name), path.join(out, name));
-await fs.writeFile(path.join(out, 'worker-status.js'), await loaderSource({ files: { js, wasm, split }, defaults: {}, release: true }));
+await fs.writeFile(path.join(out, 'worker-status.js'), await loaderSource({ files, defaults: {}, release: true }));
 await fs.copyFile(path.join(root, 'loader/worker-status.d.ts'), path.join(out, 'worker-status.d.ts'));
 await fs.copyFile(path.join(root, 'loader/jsx.d.ts'), path.join(out, 'jsx.d.ts'));
 for (const name of ['react.js', 'react.d.ts', 'README.md']) await fs.copyFile(path.join(root, 'package', name), path.join(out, name));

@@ -7,7 +7,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { loaderSource } from './loader-source.mjs';
+import { appFiles, loaderSource } from './loader-source.mjs';
 import { withConnectPolicy } from './page-csp.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -17,26 +17,20 @@ if (!staging) {
   process.exit(2);
 }
 
-const files = await fs.readdir(staging);
-/** The one file of the build whose name matches `pattern`. */
-function only(pattern, what) {
-  const found = files.filter((name) => pattern.test(name));
-  if (found.length !== 1) {
-    console.error(`write-loader: expected one ${what} in the build, found ${found.length}: ${found.join(', ')}`);
-    process.exit(1);
-  }
-  return found[0];
+// The app's files (the split loader the bindings import in release builds only).
+let files;
+try {
+  files = appFiles(await fs.readdir(staging));
+} catch (error) {
+  console.error(`write-loader: ${error.message}`);
+  process.exit(1);
 }
-
-const js = only(/^dashboard-[0-9a-f]+\.js$/, "app's JS bindings");
-const wasm = only(/^dashboard-[0-9a-f]+_bg\.wasm$/, "app's wasm");
-// The split loader the bindings import (release builds only).
-const split = files.filter((name) => /^wasm-split-[0-9a-f]+\.js$/.test(name));
+const { js, wasm, split } = files;
 // The Supabase URL and key the app was built with (scripts/build-app.mjs): the loader checks
 // them before it starts the first request, and hands them to the app.
 const defaults = JSON.parse(await fs.readFile(path.join(root, 'target/app-build/defaults.json'), 'utf8'));
 const release = process.env.TRUNK_PROFILE === 'release';
-await fs.writeFile(path.join(staging, 'worker-status.js'), await loaderSource({ files: { js, wasm, split: split[0] ?? '' }, defaults, release }));
+await fs.writeFile(path.join(staging, 'worker-status.js'), await loaderSource({ files, defaults, release }));
 // The element's TypeScript types, beside it under the same stable name: the element's, then the
 // tag's in React's TSX (whose import of the element's types is the file itself here).
 const elementTypes = await fs.readFile(path.join(root, 'loader/worker-status.d.ts'), 'utf8');
@@ -48,7 +42,7 @@ await fs.writeFile(path.join(staging, 'worker-status.d.ts'), `${elementTypes}\n$
 // that the browser uses what it preloaded instead of downloading it twice.
 const page = path.join(staging, 'index.html');
 const html = await fs.readFile(page, 'utf8');
-const hints = [js, ...split].map((name) => `<link rel="modulepreload" href="./${name}">`).join('')
+const hints = [js, ...(split ? [split] : [])].map((name) => `<link rel="modulepreload" href="./${name}">`).join('')
   + `<link rel="preload" href="./${wasm}" as="fetch" type="application/wasm" crossorigin>`;
 if (!html.includes('</head>')) {
   console.error('write-loader: index.html has no </head> for the preload hints');

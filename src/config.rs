@@ -40,10 +40,7 @@ impl Defaults {
     /// Reads the loader's `{ url, key, realtime }`; what is missing, blank or not a string is `None`.
     pub fn from_js(value: &JsValue) -> Self {
         let field = |name: &str| {
-            value
-                .is_object()
-                .then(|| js_sys::Reflect::get(value, &JsValue::from_str(name)).ok())
-                .flatten()
+            crate::prefetch::loader_field(value, name)
                 .and_then(|field| field.as_string())
                 .filter(|text| !text.trim().is_empty())
         };

@@ -23,6 +23,15 @@ pub enum FirstAnswer {
     Answered(Result<Page, ApiError>),
 }
 
+/// `object[name]` of an object the loader handed over; `None` when `object` is not an object
+/// (the loader passes `undefined` for what it did not start).
+pub(crate) fn loader_field(object: &JsValue, name: &str) -> Option<JsValue> {
+    if !object.is_object() {
+        return None;
+    }
+    Reflect::get(object, &JsValue::from_str(name)).ok()
+}
+
 /// What the loader started for one section.
 pub struct LoaderStart {
     /// The first page of the status table.
@@ -37,13 +46,7 @@ impl LoaderStart {
     /// Reads the loader's `{ firstPage, historyProbe, socket }`; what is missing or unusable is
     /// `None` (all of it when the loader started nothing: a configuration the app refuses).
     pub fn from_js(value: &JsValue) -> Self {
-        let field = |name: &str| {
-            value
-                .is_object()
-                .then(|| Reflect::get(value, &JsValue::from_str(name)).ok())
-                .flatten()
-                .unwrap_or(JsValue::UNDEFINED)
-        };
+        let field = |name: &str| loader_field(value, name).unwrap_or(JsValue::UNDEFINED);
         Self {
             first_page: Prefetched::from_js(&field("firstPage")),
             history_probe: Prefetched::from_js(&field("historyProbe")),
@@ -63,10 +66,7 @@ pub struct EarlySocket {
 impl EarlySocket {
     /// Reads the loader's `{ url, socket }`; `None` for anything else.
     fn from_js(value: &JsValue) -> Option<Self> {
-        if !value.is_object() {
-            return None;
-        }
-        let field = |name: &str| Reflect::get(value, &JsValue::from_str(name)).ok();
+        let field = |name: &str| loader_field(value, name);
         Some(Self {
             url: field("url")?.as_string()?,
             socket: Some(field("socket")?.dyn_into().ok()?),
@@ -107,10 +107,7 @@ impl Prefetched {
     /// Reads the loader's `{ url, key, sentMs, response }`; `None` for anything else
     /// (`undefined` when the loader sent nothing because the configuration is unusable).
     pub fn from_js(value: &JsValue) -> Option<Self> {
-        if !value.is_object() {
-            return None;
-        }
-        let field = |name: &str| Reflect::get(value, &JsValue::from_str(name)).ok();
+        let field = |name: &str| loader_field(value, name);
         Some(Self {
             url: field("url")?.as_string()?,
             key: field("key")?.as_string()?,
