@@ -37,13 +37,17 @@
 // the section's styles as text in the loader for one constructed stylesheet (no stylesheet file
 // any more), the loader's server guard and its 'wasm-unsafe-eval' message, and the Supabase
 // defaults handed to the app by the loader instead of compiled in: +0.3 KiB in all.
+// Then down to 193.6 KiB, issue 30's ceiling (195,961 bytes measured: 191.4 KiB): the section's
+// keyed lists, conditional parts and memos each share one copy of Leptos's code (KeyedNames,
+// ShownWhen, memo), instead of one per list, condition and closure: -10.1 KiB, all in the
+// lazily loaded section.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { bundleSize, kib } from '../scripts/bundle-size.mjs';
 import { DIST } from './support.mjs';
 
 const CRITICAL_BUDGET_BYTES = 50 * 1024;
-const TOTAL_BUDGET_BYTES = Math.round(201.6 * 1024);
+const TOTAL_BUDGET_BYTES = Math.round(193.6 * 1024);
 
 const breakdown = (files) => Object.entries(files).map(([name, size]) => `${name} ${kib(size.brotli)}`).join(', ');
 

@@ -7,6 +7,8 @@
 //! and is asked for again on the reconnect schedule. Nothing here panics.
 
 use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
 
 use leptos::prelude::*;
 use send_wrapper::SendWrapper;
@@ -88,15 +90,23 @@ pub async fn after_this_task() {
 #[derive(Debug, Clone, Copy)]
 pub struct FirstRowsShown(pub Signal<bool>);
 
+/// A request for a lazily loaded view part, boxed: every part then shares one copy of the code
+/// that waits for it and renders it (one per part cost 1 KiB of the section's module each).
+type PartRequest = Pin<Box<dyn Future<Output = Result<AnyView, LoadError>>>>;
+
 /// What a lazily loaded view part renders (`part()` asks for it), once the first rows are on
 /// screen and the part is loaded: nothing before (no spinner). A part that cannot be loaded
 /// (the network dropped) is asked for again on the reconnect schedule, until it comes or the
 /// view that wanted it is gone.
 pub fn deferred<P, F>(part: P) -> impl IntoView
 where
-    P: Fn() -> F + Clone + Send + Sync + 'static,
+    P: Fn() -> F + Send + Sync + 'static,
     F: Future<Output = Result<AnyView, LoadError>> + 'static,
 {
+    deferred_request(Arc::new(move || Box::pin(part()) as PartRequest))
+}
+
+fn deferred_request(part: Arc<dyn Fn() -> PartRequest + Send + Sync>) -> impl IntoView {
     let shown = use_context::<FirstRowsShown>().map_or_else(|| Signal::from(true), |shown| shown.0);
     move || {
         shown.get().then(|| {
@@ -104,7 +114,7 @@ where
             // Wanted until the view that asked is gone, which aborts this future.
             Suspend::new(SendWrapper::new(async move {
                 after_this_task().await;
-                retrying("a part of the section", part, || true).await
+                retrying("a part of the section", move || part(), || true).await
             }))
         })
     }

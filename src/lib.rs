@@ -19,6 +19,7 @@ pub mod http;
 pub mod lazy;
 pub mod lifetime;
 pub mod live;
+pub mod memo;
 pub mod notifications;
 pub mod page_lifecycle;
 pub mod page_title;

@@ -8,6 +8,8 @@
 use dashboard_core::view::grouping::{self, Group};
 use dashboard_core::view::triage::{self, Search, StatusFilter};
 use leptos::prelude::*;
+
+use crate::memo::memo;
 use wasm_bindgen::JsCast;
 
 use crate::config::Config;
@@ -88,8 +90,8 @@ impl Triage {
     /// search; while the list is held, in the places they had (`triage::held_order`).
     pub fn shown(self, state: State) -> Memo<Vec<String>> {
         let unfolded = state.fold.unfolded_order();
-        let search = Memo::new(move |_| Search::new(&self.search_text.get(), lowercase));
-        let latest = Memo::new(move |_| {
+        let search = memo(move |_| Search::new(&self.search_text.get(), lowercase));
+        let latest = memo(move |_| {
             let filter = self.filter.get();
             search.with(|search| {
                 unfolded.with(|names| {
@@ -112,8 +114,8 @@ impl Triage {
                 })
             })
         });
-        let held = Memo::new(move |_| self.pointer_in_list.get() || self.focus_in_list.get());
-        Memo::new(move |shown: Option<&Vec<String>>| match shown {
+        let held = memo(move |_| self.pointer_in_list.get() || self.focus_in_list.get());
+        memo(move |shown: Option<&Vec<String>>| match shown {
             Some(shown) if held.get() => latest.with(|latest| {
                 state.fleet.with_workers_standing(|workers| {
                     triage::held_order(shown, latest, |name| workers.get(name).is_some())
@@ -125,7 +127,7 @@ impl Triage {
 
     /// The groups of `shown` by the grouping key (none when not grouped).
     pub fn groups(self, state: State, shown: Memo<Vec<String>>) -> Memo<Vec<Group>> {
-        Memo::new(move |_| {
+        memo(move |_| {
             let Some(key) = self.group_by.get() else {
                 return Vec::new();
             };
@@ -143,7 +145,7 @@ impl Triage {
     /// when not grouped), sorted.
     pub fn version_outliers(self, state: State) -> Memo<Vec<String>> {
         let all = state.fleet.order();
-        Memo::new(move |_| {
+        memo(move |_| {
             let key = self.group_by.get();
             all.with(|names| {
                 state.fleet.with_workers_standing(|workers| match &key {

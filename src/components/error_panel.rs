@@ -3,6 +3,7 @@
 
 use leptos::prelude::*;
 
+use crate::components::shown_when::ShownWhen;
 use crate::error::ApiError;
 use crate::state::State;
 use crate::state::loader::LoadState;
@@ -48,11 +49,11 @@ pub fn ErrorPanel() -> impl IntoView {
             <p class="wsm-error-title">{headline}</p>
             <p>{advice}</p>
             <p class="wsm-error-detail">{detail}</p>
-            <Show when=can_retry>
+            <ShownWhen when=can_retry>
                 <button type="button" class="wsm-retry" data-testid="retry" disabled=move || refreshing.get() on:click=move |_| state.loader.refresh()>
                     {move || if refreshing.get() { "Retrying…" } else { "Retry now" }}
                 </button>
-            </Show>
+            </ShownWhen>
         </div>
     }
 }

@@ -2,11 +2,16 @@
 //! Crashed, no data), each stretch with its exact times on hover and focus, and the uptime over
 //! 24 hours and 7 days (`dashboard_core::history`). Re-drawn once a minute and on each event.
 
+use std::sync::Arc;
+
 use dashboard_core::history::{self, STRIP_MS, Segment, WEEK_MS};
 use leptos::prelude::*;
 
+use crate::components::keyed_names::{DrawName, KeyedNames};
+use crate::components::shown_when::ShownWhen;
 use crate::components::worker_texts::local_time;
 use crate::lazy::lazy_part;
+use crate::memo::memo;
 use crate::state::State;
 use crate::state::history::HistoryState;
 
@@ -30,7 +35,7 @@ pub fn HistoryStrip(name: String) -> impl IntoView {
     history.show_while_mounted(&name);
     let minute = state.clock.server_minute_ms();
     let late_after = state.fleet.thresholds().late_after_ms;
-    let windows = Memo::new(move |_| {
+    let windows = memo(move |_| {
         // Re-drawn when the minute turns (or an event arrives), up to the exact time then.
         minute.track();
         let now = state.clock.server_now_untracked();
@@ -45,10 +50,16 @@ pub fn HistoryStrip(name: String) -> impl IntoView {
     });
     let loaded = move || history.state_of(&name) == HistoryState::Loaded;
     let uptime = move || windows.with(|(_, uptime)| uptime.clone());
-    let day = Memo::new(move |_| windows.with(|(day, _)| day.clone()));
-    let stretches = Memo::new(move |_| day.with(Vec::len));
+    let day = memo(move |_| windows.with(|(day, _)| day.clone()));
+    let stretches = memo(move |_| day.with(Vec::len));
+    // Places as names, for the section's one keyed list.
+    let places = Signal::derive(move || (0..stretches.get()).map(|at| at.to_string()).collect());
+    let draw_segment: DrawName = Arc::new(move |place| {
+        let at = place.parse().unwrap_or(usize::MAX);
+        view! { <StripSegment at=at day=day /> }.into_any()
+    });
     view! {
-        <Show when=loaded>
+        <ShownWhen when=loaded>
             <div class="wsm-history" data-testid="history">
                 <p class="wsm-uptime" data-testid="uptime">{uptime}</p>
                 <ol class="wsm-strip" data-testid="strip" aria-label="The last 24 hours">
@@ -56,12 +67,10 @@ pub fn HistoryStrip(name: String) -> impl IntoView {
                     // (a focused one keeps its focus), and a heartbeat creates nothing. Keyed
                     // by value, the last stretch (whose end is now) was a new element at every
                     // heartbeat, and its owner's husk stayed until the section unmounted.
-                    <For each=move || 0..stretches.get() key=|at| *at let(at)>
-                        <StripSegment at=at day=day />
-                    </For>
+                    <KeyedNames names=places draw=draw_segment.clone() />
                 </ol>
             </div>
-        </Show>
+        </ShownWhen>
     }
     .into_any()
 }
@@ -69,7 +78,7 @@ pub fn HistoryStrip(name: String) -> impl IntoView {
 /// The stretch at place `at` of the strip `day`: as wide as its share of the 24 hours.
 #[component]
 fn StripSegment(at: usize, day: Memo<Vec<Segment>>) -> impl IntoView {
-    let segment = Memo::new(move |_| {
+    let segment = memo(move |_| {
         day.with(|day| day.get(at).copied()).unwrap_or(Segment {
             band: history::Band::Unknown,
             start_ms: 0,

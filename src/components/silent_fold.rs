@@ -3,6 +3,7 @@
 
 use leptos::prelude::*;
 
+use crate::components::shown_when::ShownWhen;
 use crate::lazy::lazy_part;
 use crate::state::State;
 
@@ -31,13 +32,13 @@ pub fn SilentFold() -> impl IntoView {
     };
     let any = move || count.get() != 0;
     view! {
-        <Show when=any>
+        <ShownWhen when=any>
             <p class="wsm-fold" data-testid="silent-fold">
                 {text} " "
                 <button type="button" class="wsm-fold-toggle" on:click=move |_| state.fold.set_show_silent(!shown.get_untracked())>
                     {move || if shown.get() { "Hide them" } else { "Show them" }}
                 </button>
             </p>
-        </Show>
+        </ShownWhen>
     }
 }

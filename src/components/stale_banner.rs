@@ -6,6 +6,7 @@
 
 use leptos::prelude::*;
 
+use crate::components::shown_when::ShownWhen;
 use crate::components::worker_texts::local_clock_time;
 use crate::lazy::lazy_part;
 use crate::state::State;
@@ -35,9 +36,9 @@ pub fn StaleBanner() -> impl IntoView {
         })
     };
     view! {
-        <Show when=move || held_since.get().is_some() && has_workers.get()>
+        <ShownWhen when=move || held_since.get().is_some() && has_workers.get()>
             <p class="wsm-banner" data-testid="stale-banner" role="status">{text}</p>
-        </Show>
+        </ShownWhen>
     }
 }
 
@@ -54,9 +55,9 @@ pub fn DataAge() -> impl IntoView {
             .map(|at| format!("Not live: data as of {}", as_of(at, now.get())))
     };
     view! {
-        <Show when=move || held_since.with(Option::is_some)>
+        <ShownWhen when=move || held_since.with(Option::is_some)>
             <span class="wsm-data-age" data-testid="data-age">{text}</span>
-        </Show>
+        </ShownWhen>
     }
 }
 

@@ -2,11 +2,15 @@
 //! Escape clears it), the group picker and the notifications switch. The wall-screen view has
 //! none of them.
 
+use std::sync::Arc;
+
 use dashboard_core::view::grouping;
 use dashboard_core::view::triage::StatusFilter;
 use leptos::prelude::*;
 
+use crate::components::keyed_names::KeyedNames;
 use crate::lazy::lazy_part;
+use crate::memo::memo;
 use crate::notifications::{Notifications, Permission};
 use crate::state::State;
 use crate::triage::Triage;
@@ -42,7 +46,7 @@ pub fn TriageBar() -> impl IntoView {
     });
     // Keys change with membership, not with every heartbeat.
     let order = state.fleet.order();
-    let keys = Memo::new(move |_| {
+    let keys = memo(move |_| {
         order.track();
         let mut keys = state.fleet.peek_workers(grouping::keys);
         if let Some(chosen) = triage.group_by.get()
@@ -104,17 +108,16 @@ pub fn TriageBar() -> impl IntoView {
                     }
                 >
                     <option value="">"nothing"</option>
-                    <For
-                        each=move || keys.get()
-                        key=|key| key.clone()
-                        children=move |key| {
+                    <KeyedNames
+                        names=keys.into()
+                        draw=Arc::new(move |key| {
                             let selected = {
                                 let key = key.clone();
                                 move || triage.group_by.get().as_deref() == Some(key.as_str())
                             };
                             let label = key.clone();
-                            view! { <option value=key selected=selected>{label}</option> }
-                        }
+                            view! { <option value=key selected=selected>{label}</option> }.into_any()
+                        })
                     />
                 </select>
             </label>

@@ -5,6 +5,8 @@
 
 use dashboard_core::view::wall::{self, Count, Grid};
 use leptos::prelude::*;
+
+use crate::memo::memo;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::closure::Closure;
 
@@ -61,7 +63,7 @@ pub fn WallBoard(shown: Memo<Vec<String>>) -> impl IntoView {
         true
     });
     let group_by = triage.group_by;
-    let problem_cells = Memo::new(move |_| {
+    let problem_cells = memo(move |_| {
         let group_by = group_by.get();
         shown.with(|names| {
             state.fleet.with_workers_standing(|workers| {
@@ -74,7 +76,7 @@ pub fn WallBoard(shown: Memo<Vec<String>>) -> impl IntoView {
             })
         })
     });
-    let grid = Memo::new(move |_| {
+    let grid = memo(move |_| {
         let room = room.get();
         wall::grid(
             room.width,
@@ -84,7 +86,7 @@ pub fn WallBoard(shown: Memo<Vec<String>>) -> impl IntoView {
             problem_cells.get(),
         )
     });
-    let cells = Memo::new(move |_| {
+    let cells = memo(move |_| {
         let grid = grid.get();
         let group_by = group_by.get();
         shown.with(|names| {
@@ -99,9 +101,9 @@ pub fn WallBoard(shown: Memo<Vec<String>>) -> impl IntoView {
             })
         })
     });
-    let density = Memo::new(move |_| grid.with(|grid| grid.density));
-    let cards = Memo::new(move |_| grid.with(|grid| grid.cards));
-    let workers = Memo::new(move |_| cells.with(|cells| cells.workers.clone()));
+    let density = memo(move |_| grid.with(|grid| grid.density));
+    let cards = memo(move |_| grid.with(|grid| grid.cards));
+    let workers = memo(move |_| cells.with(|cells| cells.workers.clone()));
     // Through the CSSOM (`style:`), which a host's CSP without 'unsafe-inline' allows; whole
     // pixels, so no float is formatted.
     let px = |read: fn(&Grid) -> u32| move || format!("{}px", grid.with(read));

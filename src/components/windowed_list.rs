@@ -5,6 +5,8 @@
 
 use dashboard_core::view::window::visible_rows;
 use leptos::prelude::*;
+
+use crate::memo::memo;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::closure::Closure;
 
@@ -68,7 +70,7 @@ pub fn WindowedList(names: Signal<Vec<String>>) -> impl IntoView {
         row_px.track();
         measure();
     });
-    let visible = Memo::new(move |_| {
+    let visible = memo(move |_| {
         let (start, end) = window_rows.get();
         names.with(|names| names[start.min(names.len())..end.min(names.len())].to_vec())
     });

@@ -9,9 +9,11 @@ use leptos::prelude::*;
 
 use crate::components::history_strip::history_strip;
 use crate::components::metadata_list::MetadataList;
+use crate::components::shown_when::ShownWhen;
 use crate::components::worker_detail::worker_detail;
 use crate::components::worker_texts::WorkerTexts;
 use crate::lazy::{deferred, lazy_part};
+use crate::memo::memo;
 use crate::state::State;
 use crate::triage::VersionOutliers;
 
@@ -43,7 +45,7 @@ pub fn WorkerCard(name: String) -> impl IntoView {
         let row = row.clone();
         move || row.with(|row| row.circuit_breaker_open)
     });
-    let metadata = Memo::new(move |_| row.with(|row| row.metadata.clone()));
+    let metadata = memo(move |_| row.with(|row| row.metadata.clone()));
     let history = State::expect().history;
     let display_name = name.clone();
     let strip = deferred({
@@ -62,12 +64,12 @@ pub fn WorkerCard(name: String) -> impl IntoView {
                     <span aria-hidden="true">{icon}</span>" "{label}
                 </span>
             </div>
-            <Show when=move || has_description.get()>
+            <ShownWhen when=move || has_description.get()>
                 <p class="wsm-description">{description}</p>
-            </Show>
-            <Show when=move || breaker.get()>
+            </ShownWhen>
+            <ShownWhen when=move || breaker.get()>
                 <p class="wsm-breaker" data-testid="breaker">"⚠️ Circuit Breaker Open"</p>
-            </Show>
+            </ShownWhen>
             <p class="wsm-seen">
                 <time datetime=iso title=exact tabindex="0" data-exact=exact>{seen}</time>
             </p>
@@ -141,16 +143,16 @@ fn CardExtras(name: String) -> impl IntoView {
             >
                 {move || if open.get() { "Hide details" } else { "Details" }}
             </button>
-            <Show when=version_differs>
+            <ShownWhen when=version_differs>
                 <p class="wsm-version-differs" data-testid="version-differs">"Version differs from the rest of its group"</p>
-            </Show>
+            </ShownWhen>
         </div>
-        <Show when=move || open.get()>
+        <ShownWhen when=move || open.get()>
             {deferred({
                 let name = name.clone();
                 move || worker_detail(name.clone())
             })}
-        </Show>
+        </ShownWhen>
     }
     .into_any()
 }

@@ -1,12 +1,17 @@
 //! A worker opened: its last 20 events with their times, its full metadata, and its jobs per
 //! minute as a sparkline over the heartbeats seen since the page opened.
 
+use std::sync::Arc;
+
 use dashboard_core::history::RECENT_EVENTS;
 use dashboard_core::view::metadata::display;
 use leptos::prelude::*;
 
+use crate::components::keyed_names::{DrawName, KeyedNames};
+use crate::components::shown_when::ShownWhen;
 use crate::components::worker_texts::local_time;
 use crate::lazy::lazy_part;
+use crate::memo::memo;
 use crate::state::State;
 use crate::state::history::HistoryState;
 
@@ -33,7 +38,7 @@ pub fn WorkerDetail(name: String) -> impl IntoView {
     history.show_while_mounted(&name);
     let events = {
         let name = name.clone();
-        Memo::new(move |_| {
+        memo(move |_| {
             history.with_events(&name, |events| {
                 events
                     .iter()
@@ -55,7 +60,7 @@ pub fn WorkerDetail(name: String) -> impl IntoView {
             HistoryState::Unavailable(reason) => Some(reason),
         }
     };
-    let metadata = Memo::new(move |_| {
+    let metadata = memo(move |_| {
         row.with(|row| {
             row.metadata
                 .iter()
@@ -63,7 +68,40 @@ pub fn WorkerDetail(name: String) -> impl IntoView {
                 .collect::<Vec<_>>()
         })
     });
-    let rates = Memo::new(move |_| state.fleet.jobs_per_minute(&name));
+    // Keyed by id: an event never changes, so it is drawn once.
+    let event_ids = Signal::derive(move || {
+        events.with(|events| events.iter().map(|(id, _, _)| id.to_string()).collect())
+    });
+    let draw_event: DrawName = Arc::new(move |id| {
+        let (at, words) = events
+            .with_untracked(|events| {
+                events
+                    .iter()
+                    .find(|(event, _, _)| event.to_string() == id)
+                    .map(|(_, at, words)| (at.clone(), words.clone()))
+            })
+            .unwrap_or_default();
+        view! { <li><span class="wsm-event-time">{at}</span>" "{words}</li> }.into_any()
+    });
+    // Keyed by key: a value that changes is updated in place.
+    let metadata_keys = Signal::derive(move || {
+        metadata.with(|pairs| pairs.iter().map(|(key, _)| key.clone()).collect())
+    });
+    let draw_pair: DrawName = Arc::new(move |key| {
+        let value = {
+            let key = key.clone();
+            move || {
+                metadata.with(|pairs| {
+                    pairs
+                        .iter()
+                        .find(|(each, _)| *each == key)
+                        .map(|(_, value)| value.clone())
+                })
+            }
+        };
+        view! { <div class="wsm-meta-pair"><dt>{key}</dt><dd>{value}</dd></div> }.into_any()
+    });
+    let rates = memo(move |_| state.fleet.jobs_per_minute(&name));
     let points = move || {
         rates.with(|rates| {
             dashboard_core::rules::rates::sparkline_points(rates, SPARK_WIDTH, SPARK_HEIGHT)
@@ -83,22 +121,18 @@ pub fn WorkerDetail(name: String) -> impl IntoView {
             <h4 class="wsm-detail-title">"Recent events"</h4>
             {move || history_note().map(|note| view! { <p class="wsm-detail-note">{note}</p> })}
             <ol class="wsm-events" data-testid="events">
-                <For each=move || events.get() key=|(id, _, _)| *id let((_, at, words))>
-                    <li><span class="wsm-event-time">{at}</span>" "{words}</li>
-                </For>
+                <KeyedNames names=event_ids draw=draw_event />
             </ol>
             <h4 class="wsm-detail-title">"Jobs per minute"</h4>
             <p class="wsm-detail-note" data-testid="rate">{rate_words}</p>
-            <Show when=has_rates>
+            <ShownWhen when=has_rates>
                 <svg class="wsm-spark" data-testid="sparkline" viewBox=format!("0 0 {SPARK_WIDTH} {SPARK_HEIGHT}") aria-hidden="true" preserveAspectRatio="none">
                     <polyline points=points fill="none" stroke="currentColor" stroke-width="1.5" vector-effect="non-scaling-stroke" />
                 </svg>
-            </Show>
+            </ShownWhen>
             <h4 class="wsm-detail-title">"Metadata"</h4>
             <dl class="wsm-meta" data-testid="full-metadata">
-                <For each=move || metadata.get() key=|(key, _)| key.clone() let((key, value))>
-                    <div class="wsm-meta-pair"><dt>{key}</dt><dd>{value}</dd></div>
-                </For>
+                <KeyedNames names=metadata_keys draw=draw_pair />
             </dl>
         </div>
     }

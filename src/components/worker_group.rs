@@ -5,13 +5,15 @@ use dashboard_core::view::grouping::Group;
 use dashboard_core::view::window::full_cards_in_group;
 use leptos::prelude::*;
 
+use crate::components::shown_when::ShownWhen;
 use crate::components::worker_list::WorkerList;
+use crate::memo::memo;
 use crate::triage::Triage;
 
 /// The group `value` of the grouping `groups`.
 #[component]
 pub fn WorkerGroup(value: String, groups: Memo<Vec<Group>>) -> impl IntoView {
-    let shown = Memo::new(move |_| {
+    let shown = memo(move |_| {
         groups.with(|groups| {
             (
                 groups.iter().map(|group| group.names.len()).sum::<usize>(),
@@ -22,7 +24,7 @@ pub fn WorkerGroup(value: String, groups: Memo<Vec<Group>>) -> impl IntoView {
     let triage = Triage::expect();
     let group = {
         let value = value.clone();
-        Memo::new(move |_| {
+        memo(move |_| {
             groups.with(|groups| groups.iter().find(|group| group.value == value).cloned())
         })
     };
@@ -60,7 +62,7 @@ pub fn WorkerGroup(value: String, groups: Memo<Vec<Group>>) -> impl IntoView {
     };
     let collapsed = {
         let value = value.clone();
-        Memo::new(move |_| triage.is_collapsed(&value))
+        memo(move |_| triage.is_collapsed(&value))
     };
     let open = move || !collapsed.get();
     let toggle_value = value.clone();
@@ -81,9 +83,9 @@ pub fn WorkerGroup(value: String, groups: Memo<Vec<Group>>) -> impl IntoView {
                     <span class="wsm-group-counts" data-testid="group-counts">{counts}</span>
                 </button>
             </h3>
-            <Show when=open>
+            <ShownWhen when=open>
                 <WorkerList names=names cards=cards />
-            </Show>
+            </ShownWhen>
         </section>
     }
 }

@@ -4,8 +4,10 @@
 use dashboard_core::view::window::full_cards;
 use leptos::prelude::*;
 
+use crate::components::shown_when::ShownWhen;
 use crate::components::windowed_list::WindowedList;
 use crate::components::worker_cells::CardCells;
+use crate::memo::memo;
 
 /// The workers `names`, in that order; the first `cards` as full cards (by default as
 /// `window::full_cards` says for a list of that length).
@@ -14,7 +16,7 @@ pub fn WorkerList(
     names: Signal<Vec<String>>,
     #[prop(optional)] cards: Option<Signal<usize>>,
 ) -> impl IntoView {
-    let split = Memo::new(move |_| match cards {
+    let split = memo(move |_| match cards {
         Some(cards) => cards.get(),
         None => full_cards(names.with(Vec::len)),
     });
@@ -26,8 +28,8 @@ pub fn WorkerList(
         <ul class="wsm-list" data-testid="worker-list">
             <CardCells names=cards />
         </ul>
-        <Show when=move || !rest.with(Vec::is_empty)>
+        <ShownWhen when=move || !rest.with(Vec::is_empty)>
             <WindowedList names=rest />
-        </Show>
+        </ShownWhen>
     }
 }

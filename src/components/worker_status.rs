@@ -3,11 +3,15 @@
 //! hooks of docs/architecture.md. The wall-screen view (`view="tv"`) drops the controls, shows
 //! the workers on one screen (`WallBoard`) and the age of data that is not live.
 
+use std::sync::Arc;
+
 use leptos::prelude::*;
 
 use crate::components::connection_badge::ConnectionBadge;
 use crate::components::empty_state::EmptyState;
 use crate::components::error_panel::ErrorPanel;
+use crate::components::keyed_names::KeyedNames;
+use crate::components::shown_when::ShownWhen;
 use crate::components::silent_fold::silent_fold;
 use crate::components::stale_banner::{DataAge, stale_banner};
 use crate::components::triage_bar::triage_bar;
@@ -61,47 +65,47 @@ pub fn WorkerStatus() -> impl IntoView {
             <header class="wsm-header">
                 <h2 id="wsm-title" class="wsm-title">"Worker Status"</h2>
                 <span class="wsm-summary" data-testid="summary" aria-live="polite">{summary}</span>
-                <Show when=tv>
+                <ShownWhen when=tv>
                     <DataAge />
-                </Show>
+                </ShownWhen>
                 <ConnectionBadge />
             </header>
             // Above everything else: the one fact that matters most when it is true.
-            <Show when=move || none_running.get()>
+            <ShownWhen when=move || none_running.get()>
                 <p class="wsm-banner wsm-banner-none-running" data-testid="none-running" role="status">
                     "No worker is running."
                 </p>
-            </Show>
+            </ShownWhen>
             {deferred(stale_banner)}
-            <Show when=controls>
+            <ShownWhen when=controls>
                 <UndeliveredAlertsBanner />
-            </Show>
+            </ShownWhen>
             // Status changes, one sentence each, for screen readers; never the ticking clock.
             <p class="wsm-sr-only" aria-live="polite" data-testid="announcer">{announcement}</p>
-            <Show when=move || !skipped.get().is_empty()>
+            <ShownWhen when=move || !skipped.get().is_empty()>
                 <p class="wsm-banner wsm-banner-warn" role="status">
                     {move || format!("{} row(s) could not be shown; see the browser console.", skipped.get().len())}
                 </p>
-            </Show>
-            <Show when=show_loading>
+            </ShownWhen>
+            <ShownWhen when=show_loading>
                 <p class="wsm-loading" role="status">"Loading workers…"</p>
-            </Show>
-            <Show when=show_empty>
+            </ShownWhen>
+            <ShownWhen when=show_empty>
                 <EmptyState />
-            </Show>
-            <Show when=show_error>
+            </ShownWhen>
+            <ShownWhen when=show_error>
                 <ErrorPanel />
-            </Show>
-            <Show when=show_list>
+            </ShownWhen>
+            <ShownWhen when=show_list>
                 // Its room is kept from the first render on (`first_rows` draws it too): the rows
                 // below do not move when the bar arrives.
-                <Show when=controls>
+                <ShownWhen when=controls>
                     <div class="wsm-triage-slot">
                         <div class="wsm-triage-room"></div>
                         {deferred(triage_bar)}
                     </div>
-                </Show>
-                <Show when=controls fallback=move || view! { <WallBoard shown=shown /> }>
+                </ShownWhen>
+                <ShownWhen when=controls fallback=move || view! { <WallBoard shown=shown /> }>
                     // Places hold while the pointer or keyboard focus is in the list: nothing jumps
                     // under it. Focus left by a click does not hold them (a wall screen someone once
                     // clicked would never re-sort).
@@ -112,28 +116,27 @@ pub fn WorkerStatus() -> impl IntoView {
                         on:focusin=move |event| triage.set_focus_in_list(focus_is_visible(&event))
                         on:focusout=move |_| triage.set_focus_in_list(false)
                     >
-                        <Show when=no_match>
+                        <ShownWhen when=no_match>
                             <p class="wsm-no-match" data-testid="no-match" role="status">
                                 "No worker matches this view. "
                                 <button type="button" class="wsm-fold-toggle" on:click=move |_| triage.clear()>
                                     "Show all workers"
                                 </button>
                             </p>
-                        </Show>
-                        <Show when=ungrouped>
+                        </ShownWhen>
+                        <ShownWhen when=ungrouped>
                             <WorkerList names=shown.into() />
-                        </Show>
-                        <Show when=grouped>
-                            <For
-                                each=move || groups.with(|groups| groups.iter().map(|group| group.value.clone()).collect::<Vec<_>>())
-                                key=|value| value.clone()
-                                children=move |value| view! { <WorkerGroup value=value groups=groups /> }
+                        </ShownWhen>
+                        <ShownWhen when=grouped>
+                            <KeyedNames
+                                names=Signal::derive(move || groups.with(|groups| groups.iter().map(|group| group.value.clone()).collect()))
+                                draw=Arc::new(move |value| view! { <WorkerGroup value=value groups=groups /> }.into_any())
                             />
-                        </Show>
+                        </ShownWhen>
                     </div>
-                </Show>
+                </ShownWhen>
                 {deferred(silent_fold)}
-            </Show>
+            </ShownWhen>
         </section>
     }
 }

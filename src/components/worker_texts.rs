@@ -6,6 +6,7 @@ use dashboard_core::view::relative_time::last_seen;
 use dashboard_core::wire::row::WorkerRow;
 use leptos::prelude::*;
 
+use crate::memo::memo;
 use crate::state::State;
 
 /// Text of one worker, ticking with the clock.
@@ -48,7 +49,7 @@ impl WorkerTexts {
         // One status evaluation per tick; its words change only when it does.
         let current = {
             let row = row.clone();
-            Memo::new(move |_| row.with(|row| status_of(row, now.get(), thresholds)))
+            memo(move |_| row.with(|row| status_of(row, now.get(), thresholds)))
         };
         let word = |read: fn(Status) -> &'static str| {
             Signal::derive(move || read(current.get()).to_owned())

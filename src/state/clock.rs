@@ -12,6 +12,7 @@ use leptos::prelude::*;
 
 use crate::browser::now_ms;
 use crate::config::CLOCK_TICK_MS;
+use crate::memo::memo;
 use crate::page_lifecycle::{self, PageEvent};
 
 /// A server-clock estimate that moved less than this (ms) does not re-evaluate the statuses.
@@ -56,7 +57,7 @@ impl Clock {
         let local_now = RwSignal::new(started_ms);
         let offset = RwSignal::new(ClockOffset::default());
         let freshness = RwSignal::new(Freshness::default());
-        let minute = Memo::new(move |_| {
+        let minute = memo(move |_| {
             freshness.with(|freshness| {
                 offset.with(|offset| server_time(freshness, offset, local_now.get()))
             }) / 60_000
@@ -238,7 +239,7 @@ mod tests {
         // Counts the notifications of the estimate (a memo re-runs only when notified).
         let runs = StoredValue::new(0);
         let offset = clock.offset;
-        let notified = Memo::new(move |_| {
+        let notified = memo(move |_| {
             offset.track();
             runs.update_value(|count| *count += 1);
             runs.get_value()

@@ -286,6 +286,7 @@ mod tests {
     use dashboard_core::wire::json::Json;
 
     use super::*;
+    use crate::memo::memo;
 
     const T0: i64 = 1_767_225_600_000; // 2026-01-01T00:00:00Z
 
@@ -342,7 +343,7 @@ mod tests {
         let (_owner, fleet) = fleet();
         fleet.apply_snapshot(vec![row("a", "running", "2026-01-01T00:00:00Z", "{}")]);
         let runs = StoredValue::new(0);
-        let standing = Memo::new(move |_| {
+        let standing = memo(move |_| {
             fleet.with_workers_standing(|workers| workers.len());
             runs.update_value(|count| *count += 1);
             runs.get_value()

@@ -7,6 +7,7 @@ use dashboard_core::view::fold;
 use leptos::prelude::*;
 
 use crate::browser::local_storage;
+use crate::memo::memo;
 use crate::state::clock::Clock;
 use crate::state::fleet::Fleet;
 
@@ -35,7 +36,7 @@ impl Fold {
     pub fn new(fleet: Fleet, clock: Clock) -> Self {
         let minute = clock.server_minute_ms();
         let order = fleet.order();
-        let silent = Memo::new(move |_| {
+        let silent = memo(move |_| {
             let at = minute.get();
             order.track();
             fleet.peek_workers(|workers| fold::long_silent(workers, at))
@@ -50,7 +51,7 @@ impl Fold {
     /// The display order without the workers silent for more than 7 days, unless they are shown.
     pub fn unfolded_order(self) -> Memo<Vec<String>> {
         let (all, show_silent, silent) = (self.fleet.order(), self.show_silent, self.silent);
-        Memo::new(move |_| {
+        memo(move |_| {
             if show_silent.get() {
                 all.get()
             } else {

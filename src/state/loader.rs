@@ -10,6 +10,8 @@ use dashboard_core::rules::workers::Counts;
 use dashboard_core::wire::paging::{self, Progress};
 use dashboard_core::wire::row::WorkerRow;
 use leptos::prelude::*;
+
+use crate::memo::memo;
 use leptos::task::spawn_local;
 
 use crate::api;
@@ -122,9 +124,9 @@ impl Loader {
             None => LoadState::Loading,
         });
         // Notifies once, when it turns true, not on every later snapshot.
-        let settled = Memo::new(move |_| load.with(|load| !matches!(load, LoadState::Loading)));
+        let settled = memo(move |_| load.with(|load| !matches!(load, LoadState::Loading)));
         let progress = RwSignal::new(None);
-        let rows_shown = Memo::new(move |_| settled.get() || progress.with(Option::is_some));
+        let rows_shown = memo(move |_| settled.get() || progress.with(Option::is_some));
         Self {
             config: StoredValue::new(config),
             clock,
@@ -371,7 +373,7 @@ impl Loader {
     /// stay shown when a refresh fails), else loading, empty or the error.
     pub fn panel(self) -> Memo<Panel> {
         let (counts, load) = (self.fleet.counts(), self.load);
-        Memo::new(move |_| {
+        memo(move |_| {
             if counts.get().total > 0 {
                 return Panel::List;
             }
