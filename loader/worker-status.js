@@ -37,27 +37,18 @@ function loadApp() {
   app ??= (() => {
     // The wasm download starts now, beside the bindings' import, not after it; so does the
     // split loader's, which the bindings import (one round trip fewer than finding it there).
-    const wasmUrl = FILES.wasm().href;
-    const wasm = fetch(wasmUrl);
+    const wasm = fetch(FILES.wasm());
     const split = FILES.split?.() ?? null;
     split?.catch(() => {});
-    // What keeps the first rows live (a small module) downloads and compiles as soon as the
-    // main module's last byte is in, while that compiles and the first rows are fetched and
-    // drawn (scripts/build-app.mjs); the section's module once they are live (src/lib.rs): on
-    // a slow link or two cores its 140 KiB would hold going live up.
+    // What keeps the first rows live (a small module) is asked for as soon as the main module's
+    // response starts: one round trip before its last byte is in, so that its bytes follow the
+    // main module's on the link with no gap, and it compiles while the first rows are fetched
+    // and drawn (scripts/build-app.mjs). The section's module is asked for once they are live
+    // (src/lib.rs): on a slow link or two cores its 140 KiB would hold going live up.
     const live = () => split?.then((loader) => loader.__wasm_split_prefetch?.('live', 'high')).catch(() => {});
-    const arrived = new PerformanceObserver((list) => {
-      if (list.getEntries().some((entry) => entry.name === wasmUrl)) {
-        arrived.disconnect();
-        live();
-      }
-    });
-    arrived.observe({ type: 'resource' });
+    wasm.then(live, () => {});
     return FILES.bindings().then(async (bindings) => {
       const exports = await bindings.default({ module_or_path: wasm });
-      // Asked again (once is enough: a second ask takes what the first started) in case the
-      // entry was not seen (a page whose resource timing buffer is full).
-      live();
       return { bindings, memory: exports.memory };
     }).catch(refusedWasm);
   })();
@@ -233,14 +224,15 @@ class WorkerStatusElement extends Base {
 
   async #mount() {
     const generation = ++this.#generation;
+    // The first element starts the app's download; the first page and the socket go beside it.
+    // Both before the styles are parsed: on a slow phone that takes a while.
+    const loading = loadApp();
+    const started = startEarly(this);
+    this.#started = started ?? null;
     const root = this.shadowRoot ?? this.attachShadow({ mode: 'open' });
     root.adoptedStyleSheets = [styles()];
     const container = document.createElement('div');
     root.replaceChildren(container);
-    // The first element starts the app's download; the first page and the socket go beside it.
-    const loading = loadApp();
-    const started = startEarly(this);
-    this.#started = started ?? null;
     try {
       const { bindings } = await loading;
       if (generation !== this.#generation) return; // #unmount closed its socket

@@ -34,7 +34,7 @@ use web_sys::{Document, Element};
 
 use crate::api::Page;
 use crate::browser::now_ms;
-use crate::components::worker_texts::{counts_text, exact_last_heartbeat, iso_last_heartbeat};
+use crate::components::worker_texts::{counts_text, exact_time, iso_last_heartbeat};
 use crate::config::{Config, METADATA_VISIBLE};
 use crate::triage::{GROUP_PARAM, VIEW_PARAM};
 
@@ -418,6 +418,23 @@ fn none_running(document: &Document) -> Result<Element, JsValue> {
     )
 }
 
+/// Gives the "Last seen" at or around `target` its exact time (`title` on hover, `data-exact`
+/// shown on focus), if it has none yet. Not drawn with the rows: a page's first local-time
+/// formatting loads the browser's locale data, 100 ms on a slow phone (25 ms on a laptop),
+/// which held the first rows up, and the first live change after them.
+pub fn show_exact_time(target: &Element) {
+    let Ok(Some(time)) = target.closest("time[datetime]") else {
+        return;
+    };
+    if time.has_attribute("data-exact") {
+        return;
+    }
+    let iso = time.get_attribute("datetime").unwrap_or_default();
+    let exact = exact_time((!iso.is_empty()).then(|| js_sys::Date::parse(&iso) as i64));
+    let _ = time.set_attribute("title", &exact);
+    let _ = time.set_attribute("data-exact", &exact);
+}
+
 /// A card and the parts that change.
 fn draw_card(
     document: &Document,
@@ -486,16 +503,11 @@ fn card(
         )?;
     }
     let seen = element(document, "p", &[("class", "wsm-seen")])?;
-    let (exact, iso) = (exact_last_heartbeat(row), iso_last_heartbeat(row));
+    // The exact time (`title`, `data-exact`) comes on the first hover or focus: `show_exact_time`.
     let time = text_element(
         document,
         "time",
-        &[
-            ("datetime", &iso),
-            ("title", &exact),
-            ("tabindex", "0"),
-            ("data-exact", &exact),
-        ],
+        &[("datetime", &iso_last_heartbeat(row)), ("tabindex", "0")],
         &last_seen(row.last_heartbeat_ms, now),
     )?;
     append(&seen, &time)?;

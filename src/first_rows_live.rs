@@ -87,7 +87,8 @@ pub(crate) struct Inner {
     pub(crate) snapshot: Snapshot,
     open_details: Option<String>,
     pub(crate) ticker: Option<gloo_timers::callback::Interval>,
-    click: Option<ClickListener>,
+    click: Option<ContainerListener>,
+    exact_times: Option<ContainerListener>,
     /// What the `live` module does once rows are drawn after it started (`first_rows_follow`).
     pub(crate) on_drawn: Option<Rc<dyn Fn()>>,
     /// Wakes `until_live`.
@@ -109,12 +110,13 @@ impl Inner {
         }
     }
 
-    /// Handed over or stopped: nothing more happens here (the timer and the click listener go,
+    /// Handed over or stopped: nothing more happens here (the timer and the listeners go,
     /// and `until_live` stops waiting).
     fn finish(&mut self) {
         self.done = true;
         self.ticker = None;
         self.click = None;
+        self.exact_times = None;
         self.on_drawn = None;
         self.went_live();
     }
@@ -147,17 +149,46 @@ impl Future for UntilLive {
     }
 }
 
-/// The click listener on the container; removed when dropped.
-struct ClickListener {
+/// A listener on the container, for `events`; removed when dropped.
+struct ContainerListener {
     target: web_sys::EventTarget,
+    events: &'static [&'static str],
     callback: Closure<dyn FnMut(web_sys::Event)>,
 }
 
-impl Drop for ClickListener {
+impl ContainerListener {
+    fn new(
+        container: &web_sys::HtmlElement,
+        events: &'static [&'static str],
+        on_element: impl FnMut(web_sys::Element) + 'static,
+    ) -> Option<Self> {
+        let mut on_element = on_element;
+        let callback = Closure::<dyn FnMut(web_sys::Event)>::new(move |event: web_sys::Event| {
+            if let Some(element) = event.target().and_then(|target| target.dyn_into().ok()) {
+                on_element(element);
+            }
+        });
+        let target: web_sys::EventTarget = container.clone().into();
+        for event in events {
+            target
+                .add_event_listener_with_callback(event, callback.as_ref().unchecked_ref())
+                .ok()?;
+        }
+        Some(Self {
+            target,
+            events,
+            callback,
+        })
+    }
+}
+
+impl Drop for ContainerListener {
     fn drop(&mut self) {
-        let _ = self
-            .target
-            .remove_event_listener_with_callback("click", self.callback.as_ref().unchecked_ref());
+        for event in self.events {
+            let _ = self
+                .target
+                .remove_event_listener_with_callback(event, self.callback.as_ref().unchecked_ref());
+        }
     }
 }
 
@@ -189,6 +220,7 @@ impl FirstRowsLive {
             open_details: None,
             ticker: None,
             click: None,
+            exact_times: None,
             on_drawn: None,
             on_live: None,
             done: false,
@@ -242,6 +274,7 @@ impl FirstRowsLive {
             };
             inner.rows = Some(rows);
             inner.click = listen_for_clicks(container, Rc::downgrade(&self.0));
+            inner.exact_times = listen_for_exact_times(container);
             inner.on_drawn.clone()
         };
         if let Some(on_drawn) = on_drawn {
@@ -298,7 +331,7 @@ impl FirstRowsLive {
     }
 
     /// The section was removed before it took over: everything started here stops (the
-    /// connection closes, the socket too, the timer and the listener go).
+    /// connection closes, the socket too, the timer and the listeners go).
     pub fn stop(&self) {
         let mut inner = self.0.borrow_mut();
         inner.finish();
@@ -313,12 +346,9 @@ impl FirstRowsLive {
 fn listen_for_clicks(
     container: &web_sys::HtmlElement,
     weak: Weak<RefCell<Inner>>,
-) -> Option<ClickListener> {
-    let callback = Closure::<dyn FnMut(web_sys::Event)>::new(move |event: web_sys::Event| {
-        let card = event
-            .target()
-            .and_then(|target| target.dyn_into::<web_sys::Element>().ok())
-            .and_then(|target| target.closest("[data-worker]").ok().flatten());
+) -> Option<ContainerListener> {
+    ContainerListener::new(container, &["click"], move |target| {
+        let card = target.closest("[data-worker]").ok().flatten();
         let (Some(card), Some(shared)) = (card, weak.upgrade()) else {
             return;
         };
@@ -327,10 +357,12 @@ fn listen_for_clicks(
             let _ = card.set_attribute("aria-busy", "true");
             shared.borrow_mut().open_details = Some(name);
         }
-    });
-    let target: web_sys::EventTarget = container.clone().into();
-    target
-        .add_event_listener_with_callback("click", callback.as_ref().unchecked_ref())
-        .ok()?;
-    Some(ClickListener { target, callback })
+    })
+}
+
+/// A "Last seen" hovered or focused gets its exact time (`first_rows::show_exact_time`).
+fn listen_for_exact_times(container: &web_sys::HtmlElement) -> Option<ContainerListener> {
+    ContainerListener::new(container, &["pointerover", "focusin"], |target| {
+        crate::first_rows::show_exact_time(&target)
+    })
 }

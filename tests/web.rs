@@ -267,6 +267,29 @@ async fn the_first_rows_show_what_the_section_shows() {
             .contains("<img src=x onerror=alert(1)>")
     );
 
+    // "Last seen" gets its exact time on the first hover or focus (what the section shows from
+    // the start), not when drawn: a page's first local-time formatting is slow on a phone.
+    let seen = query(&root, "[data-worker=\"fresh\"] time").unwrap();
+    assert_eq!(
+        seen.get_attribute("data-exact"),
+        None,
+        "not formatted while drawing"
+    );
+    dashboard::first_rows::show_exact_time(&seen);
+    let datetime = seen.get_attribute("datetime").unwrap();
+    let expected = String::from(
+        js_sys::Date::new(&datetime.into())
+            .to_locale_string("default", &wasm_bindgen::JsValue::UNDEFINED),
+    );
+    assert_eq!(
+        seen.get_attribute("data-exact").as_deref(),
+        Some(expected.as_str())
+    );
+    assert_eq!(
+        seen.get_attribute("title").as_deref(),
+        Some(expected.as_str())
+    );
+
     // Kept live until the section takes over (`first_rows_live`): a change, a newcomer, a
     // delete and the connection show where the section would show them.
     let card_of = |name: &str| query(&root, &format!("[data-worker=\"{name}\"]")).unwrap();

@@ -69,8 +69,12 @@ impl WorkerTexts {
 /// The exact local time of the last heartbeat (hover and focus), or that there was none. Also
 /// what `first_rows` draws, so both say the same.
 pub fn exact_last_heartbeat(row: &WorkerRow) -> String {
-    row.last_heartbeat_ms
-        .map(local_time)
+    exact_time(row.last_heartbeat_ms)
+}
+
+/// The exact local time of a last heartbeat at `ms`, or that there was none.
+pub fn exact_time(ms: Option<i64>) -> String {
+    ms.map(local_time)
         .unwrap_or_else(|| "No heartbeat received yet".to_owned())
 }
 
