@@ -152,9 +152,15 @@ test('nothing jumps from the first rows to live, wide and narrow: the header kee
   // most 0.1) also counts what arrives after the first rows: the triage bar and each card's
   // history and "Details" moved the rows by 0.06 wide and 0.07 to 0.21 narrow until they got
   // slots of their own; 0.0004 since (2026-12-03).
+  // The live module is held back half a second, so that the first rows show "Connecting" for
+  // a while: with the loader's join, they are often live from their first frame.
   const site = await host();
   for (const width of [1280, 420]) {
     const page = await browser.newPage({ viewport: { width, height: 900 } });
+    await page.route(/\/(split_live|chunk_\d+)-[0-9a-f]+\.wasm$/, async (route) => {
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      await route.continue();
+    });
     await page.addInitScript(() => {
       const header = () => document.querySelector('worker-status')?.shadowRoot?.querySelector('.wsm-header');
       const watch = () => {

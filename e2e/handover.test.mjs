@@ -126,6 +126,7 @@ test('the first rows are live before the section is in, and the section takes ov
   assert.equal(values.at(-1), last, 'none lost: the last one written is on screen');
   assert.deepEqual(await page.evaluate(() => ({ made: window.__sockets.length, open: window.__openSockets() })), { made: 1, open: 1 },
     'one socket, the loader\'s, from the first row to the section');
+  assert.equal((await page.evaluate(() => window.__joins)).length, 1, 'one join, the loader\'s, taken by the first rows and then the section');
   assert.deepEqual(snapshots.slice(settledAt), [], 'no snapshot asked for at the hand-over');
   await until(async () => (await page.locator('[data-worker="analyze-worker"] [data-testid="open-detail"]').getAttribute('aria-expanded')) === 'true',
     { within: 5_000, what: 'the details of the card clicked early open' });
@@ -162,6 +163,7 @@ test('a view the first rows do not draw (grouped) still takes the loader\'s sock
     await until(async () => (await page.locator('[data-testid="connection"]').getAttribute('data-state')) === 'live', { within: 15_000, what: 'live' });
     await until(async () => (await page.locator('[data-group="(not set)"] [data-worker]').count()) === 5, { what: 'the grouped view' });
     assert.deepEqual(await page.evaluate(() => ({ made: window.__sockets.length, open: window.__openSockets() })), { made: 1, open: 1 });
+    assert.equal((await page.evaluate(() => window.__joins)).length, 1, 'the loader\'s join, taken by the section');
     assert.equal(probes.length, 1, 'the loader\'s probe, taken by the section');
     await page.close();
   } finally {

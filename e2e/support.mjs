@@ -200,10 +200,16 @@ export const INSTRUMENT = () => {
   });
   const NativeWebSocket = window.WebSocket;
   window.__sockets = [];
+  window.__joins = [];
   window.WebSocket = class extends NativeWebSocket {
     constructor(...args) {
       super(...args);
       window.__sockets.push(this);
+    }
+
+    send(data) {
+      if (typeof data === 'string' && data.includes('"phx_join"')) window.__joins.push(data);
+      return super.send(data);
     }
   };
   const intervals = new Set();

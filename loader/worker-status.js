@@ -12,8 +12,8 @@
 // Everything the first rows wait for starts at once: the wasm download (compiled while it
 // streams), the bindings, and, per element, the first page of hp_worker_status, which the app
 // takes instead of asking again (src/prefetch.rs). So does what going live waits for: the
-// history table's probe and the Realtime socket, which the app joins as soon as it is in, so
-// that the first rows are live when they show (src/first_rows_live.rs).
+// history table's probe and the Realtime socket, on which the loader joins the channel as soon
+// as both are in, so that the first rows are live when they show (src/first_rows_live.rs).
 //
 //   <script type="module" src="https://<deployment>/worker-status.js"></script>
 //   <worker-status supabase-url="https://<ref>.supabase.co" supabase-key="sb_publishable_…"></worker-status>
@@ -134,20 +134,49 @@ function prefetch(target, query, count) {
 function startEarly(element) {
   const target = connection(element);
   if (target === null) return undefined;
-  return { firstPage: prefetch(target, FIRST_PAGE, true), historyProbe: prefetch(target, HISTORY_PROBE, false), socket: openEarlySocket(target) };
+  const historyProbe = prefetch(target, HISTORY_PROBE, false);
+  const broadcast = (attribute(element, 'realtime') ?? DEFAULTS.realtime).trim().toLowerCase() === 'broadcast';
+  return { firstPage: prefetch(target, FIRST_PAGE, true), historyProbe, socket: openEarlySocket(target, broadcast ? null : historyProbe) };
 }
 
 /**
  * Opens the Realtime socket as src/config.rs's `websocket_url` names it; the app takes it
- * instead of opening one (or closes it).
+ * instead of opening one (or closes it). Following the table (not Broadcast: `historyProbe`
+ * null), it also joins the channel as soon as the socket is open and the history probe answered,
+ * so that the subscription is made while the app loads, and keeps what arrives in `frames`
+ * until the app listens: the app takes that join as its own only if it is exactly the one it
+ * would send (dashboard_core's `Channel::adopt_join`), else it closes the socket and opens its
+ * own.
  */
-function openEarlySocket(target) {
+function openEarlySocket(target, historyProbe) {
   const url = `${target.url.replace('http', 'ws')}/realtime/v1/websocket?apikey=${target.key}&vsn=2.0.0`;
+  let socket;
   try {
-    return { url, socket: new WebSocket(url) };
+    socket = new WebSocket(url);
   } catch {
     return undefined; // the app opens its own, and reports what stops it
   }
+  const early = { url, socket, join: undefined, frames: [], taken: false };
+  if (historyProbe !== null) {
+    const opened = new Promise((resolve) => socket.addEventListener('open', resolve, { once: true }));
+    const history = historyProbe.response.then((response) => response.ok, () => false);
+    Promise.all([opened, history]).then(([, history]) => {
+      if (early.taken || socket.readyState !== WebSocket.OPEN) return;
+      socket.binaryType = 'arraybuffer';
+      socket.onmessage = (event) => early.frames.push(event.data);
+      early.join = joinFrame(target.key, history);
+      socket.send(early.join);
+    });
+  }
+  return early;
+}
+
+/** The channel's join as dashboard_core's `Channel` writes it (realtime-js 2.x's, key for key). */
+function joinFrame(key, history) {
+  const listen = (event, table) => ({ event, schema: 'public', table });
+  const postgresChanges = [listen('*', 'hp_worker_status'), ...(history ? [listen('INSERT', 'hp_worker_events')] : [])];
+  const config = { broadcast: { ack: false, self: false }, presence: { key: '', enabled: false }, postgres_changes: postgresChanges, private: false };
+  return JSON.stringify(['1', '1', 'realtime:worker-status', 'phx_join', { config, access_token: key }]);
 }
 
 /** Closes a socket the app never took, without the browser's warning about one still connecting. */

@@ -1,9 +1,10 @@
 //! What the loader (`loader/worker-status.js`) started for a section while the wasm was still
 //! downloading, handed to the app at mount (`LoaderStart`): the first page of the table, the
-//! history table's one-row probe, and the Realtime socket. The app takes a request for its own
-//! only if it asks for exactly that (same URL, same key), and the socket only if it is for the
-//! URL it would open; otherwise it asks or opens itself (and closes the socket). Nothing here
-//! sends a request.
+//! history table's one-row probe, and the Realtime socket (which the loader joins once it is
+//! open and the probe answered; `realtime` decides whether that join is taken). The app takes a
+//! request for its own only if it asks for exactly that (same URL, same key), and the socket
+//! only if it is for the URL it would open; otherwise it asks or opens itself (and closes the
+//! socket). Nothing here sends a request.
 
 use js_sys::{Promise, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
@@ -61,6 +62,20 @@ pub struct EarlySocket {
     /// The URL, as `Config::websocket_url` writes it.
     pub url: String,
     socket: Option<WebSocket>,
+    /// The loader's object: it adds `join`, the join it sent once the socket opened and the
+    /// history probe answered, and keeps what arrived since in `frames`, until the app takes
+    /// the socket.
+    loader: JsValue,
+}
+
+/// The loader's socket, taken: with its join and what arrived since, if the loader joined.
+pub struct TakenSocket {
+    pub socket: WebSocket,
+    /// The join the loader sent on it, if it did (`Channel::adopt_join`).
+    pub join: Option<String>,
+    /// What arrived since the join, in order (text, or an `ArrayBuffer` for a binary frame),
+    /// added to by the loader until the app sets the socket's `onmessage`.
+    pub frames: Option<js_sys::Array>,
 }
 
 impl EarlySocket {
@@ -70,18 +85,30 @@ impl EarlySocket {
         Some(Self {
             url: field("url")?.as_string()?,
             socket: Some(field("socket")?.dyn_into().ok()?),
+            loader: value.clone(),
         })
     }
 
     /// The socket, if it is still usable (connecting or open); one that is not is closed.
-    pub fn take(mut self) -> Option<WebSocket> {
+    /// From now on the loader does not join on it.
+    pub fn take(mut self) -> Option<TakenSocket> {
         let usable = self.socket.as_ref().is_some_and(|socket| {
             matches!(
                 socket.ready_state(),
                 WebSocket::CONNECTING | WebSocket::OPEN
             )
         });
-        if usable { self.socket.take() } else { None }
+        if !usable {
+            return None;
+        }
+        let _ = Reflect::set(&self.loader, &JsValue::from_str("taken"), &JsValue::TRUE);
+        let join = loader_field(&self.loader, "join").and_then(|join| join.as_string());
+        let frames = loader_field(&self.loader, "frames").and_then(|frames| frames.dyn_into().ok());
+        Some(TakenSocket {
+            socket: self.socket.take()?,
+            join,
+            frames,
+        })
     }
 }
 

@@ -8,7 +8,11 @@
 //! timer and the window/document listeners.
 //!
 //! The first socket may be one the loader opened while the wasm downloaded (`EarlySocket`): the
-//! connection takes it instead of opening another when it is for the same URL.
+//! connection takes it instead of opening another when it is for the same URL. The loader has
+//! usually joined the channel on it already, so that the subscription was made while the app
+//! loaded: the channel takes that join as its own when it is exactly the one it would send
+//! (`Channel::adopt_join`), and then reads what arrived since, in order, before anything newer;
+//! a join it would not send, it does not take (that socket is closed, and it opens its own).
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -23,7 +27,7 @@ use web_sys::{MessageEvent, WebSocket};
 use crate::browser::now_ms;
 use crate::config::{CHANNEL_TICK_MS, Config, HISTORY_TABLE, TABLE, TOPIC};
 use crate::page_lifecycle::{self, PageEvent, PageWatch};
-use crate::prefetch::EarlySocket;
+use crate::prefetch::{EarlySocket, TakenSocket};
 
 /// What the live connection tells the section.
 pub enum LiveEvent {
@@ -44,7 +48,7 @@ struct Connection {
     socket: WebSocket,
     // The handlers must live as long as the socket.
     _handlers: [Closure<dyn FnMut(web_sys::Event)>; 3],
-    _on_message: Closure<dyn FnMut(MessageEvent)>,
+    on_message: Closure<dyn FnMut(MessageEvent)>,
 }
 
 struct Transport {
@@ -212,15 +216,38 @@ pub(crate) fn close_socket(socket: &WebSocket) {
 
 fn open(shared: &Shared) {
     close(shared);
-    // The loader's socket, if one is left and still usable.
+    // The loader's socket, if one is left and still usable; joined by the loader, it is used
+    // only if the channel takes that join as its own (else the subscription is not ours).
     let early = shared
         .borrow_mut()
         .early_socket
         .take()
         .and_then(EarlySocket::take);
-    let already_open = early
-        .as_ref()
-        .is_some_and(|socket| socket.ready_state() == WebSocket::OPEN);
+    let (early, adopted) = match early {
+        Some(TakenSocket {
+            socket,
+            join: Some(join),
+            frames,
+        }) => {
+            let adopted = socket.ready_state() == WebSocket::OPEN
+                && shared
+                    .borrow_mut()
+                    .channel
+                    .adopt_join(&join, now_ms().max(0) as u64);
+            if adopted {
+                (Some(socket), Some(frames))
+            } else {
+                close_socket(&socket);
+                (None, None)
+            }
+        }
+        Some(TakenSocket { socket, .. }) => (Some(socket), None),
+        None => (None, None),
+    };
+    let already_open = adopted.is_none()
+        && early
+            .as_ref()
+            .is_some_and(|socket| socket.ready_state() == WebSocket::OPEN);
     let url = shared.borrow().config.websocket_url();
     let socket = match early.map_or_else(|| WebSocket::new(&url), Ok) {
         Ok(socket) => socket,
@@ -252,16 +279,9 @@ fn open(shared: &Shared) {
     // follows the broadcast topic.
     socket.set_binary_type(web_sys::BinaryType::Arraybuffer);
     let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
-        let data = event.data();
-        let input = match data.as_string() {
-            Some(text) => Input::Text(text),
-            None => match data.dyn_into::<js_sys::ArrayBuffer>() {
-                Ok(buffer) => Input::Binary(js_sys::Uint8Array::new(&buffer).to_vec()),
-                Err(_) => return,
-            },
-        };
         if let Some(shared) = weak.upgrade()
             && shared.borrow().generation == generation
+            && let Some(input) = frame_input(event.data())
         {
             feed(&shared, input);
         }
@@ -269,23 +289,58 @@ fn open(shared: &Shared) {
     socket.set_onopen(Some(on_open.as_ref().unchecked_ref()));
     socket.set_onclose(Some(on_close.as_ref().unchecked_ref()));
     socket.set_onerror(Some(on_error.as_ref().unchecked_ref()));
-    socket.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+    if adopted.is_none() {
+        socket.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+    }
     shared.borrow_mut().connection = Some(Connection {
         socket,
         _handlers: [on_open, on_close, on_error],
-        _on_message: on_message,
+        on_message,
     });
-    if already_open {
-        // Its open event is past: told after this call, as the event would have been.
-        let weak = Rc::downgrade(shared);
+    // Told after this call, as the socket's events would have been.
+    let weak = Rc::downgrade(shared);
+    let later = move |then: Box<dyn FnOnce(&Shared)>| {
         gloo_timers::callback::Timeout::new(0, move || {
             if let Some(shared) = weak.upgrade()
                 && shared.borrow().generation == generation
             {
-                feed(&shared, Input::Opened);
+                then(&shared);
             }
         })
         .forget();
+    };
+    if already_open {
+        // Its open event is past.
+        later(Box::new(|shared| feed(shared, Input::Opened)));
+    } else if let Some(frames) = adopted {
+        // The loader keeps what arrives until the socket is ours to listen to; then what it
+        // kept goes first, in order, in the same task (nothing can arrive in between).
+        later(Box::new(move |shared| {
+            {
+                let transport = shared.borrow();
+                let Some(connection) = &transport.connection else {
+                    return;
+                };
+                connection
+                    .socket
+                    .set_onmessage(Some(connection.on_message.as_ref().unchecked_ref()));
+            }
+            let kept = frames.map(|frames| frames.to_vec()).unwrap_or_default();
+            for input in kept.into_iter().filter_map(frame_input) {
+                feed(shared, input);
+            }
+        }));
+    }
+}
+
+/// A WebSocket message's data as the channel's input: text, or an `ArrayBuffer`'s bytes.
+fn frame_input(data: wasm_bindgen::JsValue) -> Option<Input> {
+    match data.as_string() {
+        Some(text) => Some(Input::Text(text)),
+        None => data
+            .dyn_into::<js_sys::ArrayBuffer>()
+            .ok()
+            .map(|buffer| Input::Binary(js_sys::Uint8Array::new(&buffer).to_vec())),
     }
 }
 

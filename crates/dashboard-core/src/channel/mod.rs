@@ -166,9 +166,7 @@ impl Channel {
                 }
             }
             Input::Opened => {
-                self.reconnect_attempts = 0;
-                self.pending_heartbeat = None;
-                self.next_heartbeat_at = now_ms + HEARTBEAT_INTERVAL_MS;
+                self.socket_opened(now_ms);
                 self.join(now_ms, &mut commands);
             }
             Input::Closed => self.lost(now_ms, &mut commands, false),
@@ -189,6 +187,13 @@ impl Channel {
             Input::Tick => self.on_tick(now_ms, &mut commands),
         }
         commands
+    }
+
+    /// A socket opened: the reconnect count starts again, and the heartbeat from now.
+    fn socket_opened(&mut self, now_ms: u64) {
+        self.reconnect_attempts = 0;
+        self.pending_heartbeat = None;
+        self.next_heartbeat_at = now_ms + HEARTBEAT_INTERVAL_MS;
     }
 
     /// Skips the rest of the backoff when waiting to reconnect.

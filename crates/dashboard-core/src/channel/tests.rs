@@ -376,3 +376,54 @@ fn a_refused_subscription_is_offline_and_retried() {
     );
     assert_eq!(channel.status().as_str(), "offline");
 }
+
+#[test]
+fn a_join_sent_before_the_machine_had_the_socket_is_taken_when_it_is_its_own() {
+    // What the machine itself would send first, from a twin.
+    let mut twin = Channel::new(options());
+    twin.on(Input::Start, 0);
+    let own = match twin.on(Input::Opened, 0).as_slice() {
+        [Command::Send(text)] => text.clone(),
+        other => panic!("{other:?}"),
+    };
+    let mut channel = Channel::new(options());
+    assert_eq!(channel.on(Input::Start, 5), vec![Command::Open]);
+    assert!(channel.adopt_join(&own, 10));
+    assert_eq!(channel.join_ref(), Some("1"));
+    assert_eq!(channel.status(), ConnectionStatus::Connecting);
+    // What arrived on the socket meanwhile, fed in order: no second join, live, one snapshot.
+    assert!(channel.on(Input::Text(reply("1", "ok")), 11).is_empty());
+    assert_eq!(
+        channel.on(Input::Text(subscribed("1")), 12),
+        vec![Command::FetchSnapshot]
+    );
+    assert_eq!(channel.status(), ConnectionStatus::Live);
+    // Its heartbeat counts from the adoption, with the next ref.
+    let heartbeat = sent(&channel.on(Input::Tick, 10 + HEARTBEAT_INTERVAL_MS));
+    assert_eq!(heartbeat[0].r#ref.as_deref(), Some("2"));
+}
+
+#[test]
+fn a_join_that_is_not_its_own_is_refused() {
+    let mut channel = Channel::new(options());
+    channel.on(Input::Start, 0);
+    let mut other = Channel::new(ChannelOptions {
+        history_table: None,
+        ..options()
+    });
+    other.on(Input::Start, 0);
+    let without_history = match other.on(Input::Opened, 0).as_slice() {
+        [Command::Send(text)] => text.clone(),
+        other => panic!("{other:?}"),
+    };
+    assert!(!channel.adopt_join(&without_history, 1), "other listeners");
+    assert!(!channel.adopt_join(
+        "[\"1\",\"1\",\"realtime:worker-status\",\"phx_join\",{}]",
+        1
+    ));
+    assert_eq!(channel.join_ref(), None, "still opening");
+    // Once it joined by itself, no join is taken.
+    let own = sent(&channel.on(Input::Opened, 2));
+    assert_eq!(own.len(), 1);
+    assert!(!channel.adopt_join(&own[0].encode(Vsn::V2), 3));
+}
