@@ -50,13 +50,6 @@ thread_local! {
 /// Longest the section's mount waits for the first rows to go live (`FirstRowsLive::until_live`).
 const SECTION_WAITS_FOR_LIVE_MS: u32 = 2_000;
 
-/// How long drawn rows that went live are left to show the first changes before the section's
-/// module is fetched: its compile and mount are the page's biggest jobs. Since the loader joins
-/// the channel, the rows are often live from their first frame, and the module's compile then
-/// came with the first changes: on loopback (one machine for the browser, the database and the
-/// gateway) the first change showed 200 ms after the rows instead of 90-120 before.
-const SECTION_AFTER_LIVE_MS: u32 = 500;
-
 /// The event the element dispatches whenever its summary changes.
 pub const CHANGE_EVENT: &str = "worker-status-change";
 
@@ -182,12 +175,9 @@ async fn start(
         if released() {
             return;
         }
-        let drawn = early.first_page(&container, answer);
-        // Drawn rows go live first, and show the first changes: the section's mount is a long task.
+        early.first_page(&container, answer);
+        // Drawn rows go live first: the section's mount is a long task.
         early.until_live(SECTION_WAITS_FOR_LIVE_MS).await;
-        if drawn {
-            gloo_timers::future::TimeoutFuture::new(SECTION_AFTER_LIVE_MS).await;
-        }
         if released() {
             return;
         }
