@@ -1,9 +1,10 @@
 //! The first rows following the table, before the section is in: the `live` half of
-//! `first_rows_live`, in a small module of its own in release builds (fetched as soon as the main
-//! module is in, so that the first rows' bytes stay what they need). It starts the Realtime
-//! connection (on the loader's socket), applies changes and snapshots to the drawn rows, counts
-//! "Last seen" every second, and updates the connection indicator, until the section takes
-//! over (`FirstRowsLive::hand_over`).
+//! `first_rows_live`, in a small module of its own in release builds (asked for when the main
+//! module's response starts, so that the first rows' bytes stay what they need). It starts the
+//! Realtime connection (on the loader's socket, which the loader has usually joined already:
+//! `realtime`), applies changes and snapshots to the drawn rows, counts "Last seen" every
+//! second, and updates the connection indicator, until the section takes over
+//! (`FirstRowsLive::hand_over`).
 
 use std::cell::RefCell;
 use std::rc::{Rc, Weak};
