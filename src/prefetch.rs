@@ -72,10 +72,16 @@ pub struct EarlySocket {
 pub struct TakenSocket {
     pub socket: WebSocket,
     /// The join the loader sent on it, if it did (`Channel::adopt_join`).
-    pub join: Option<String>,
-    /// What arrived since the join, in order (text, or an `ArrayBuffer` for a binary frame),
-    /// added to by the loader until the app sets the socket's `onmessage`.
-    pub frames: Option<js_sys::Array>,
+    pub join: Option<LoaderJoin>,
+}
+
+/// A join the loader sent.
+pub struct LoaderJoin {
+    /// The frame, as sent.
+    pub text: String,
+    /// What arrived since, in order (text, or an `ArrayBuffer` for a binary frame), added to by
+    /// the loader until the app sets the socket's `onmessage`.
+    pub frames: js_sys::Array,
 }
 
 impl EarlySocket {
@@ -102,12 +108,17 @@ impl EarlySocket {
             return None;
         }
         let _ = Reflect::set(&self.loader, &JsValue::from_str("taken"), &JsValue::TRUE);
-        let join = loader_field(&self.loader, "join").and_then(|join| join.as_string());
-        let frames = loader_field(&self.loader, "frames").and_then(|frames| frames.dyn_into().ok());
+        let join = loader_field(&self.loader, "join")
+            .and_then(|join| join.as_string())
+            .map(|text| LoaderJoin {
+                text,
+                frames: loader_field(&self.loader, "frames")
+                    .and_then(|frames| frames.dyn_into().ok())
+                    .unwrap_or_default(),
+            });
         Some(TakenSocket {
             socket: self.socket.take()?,
             join,
-            frames,
         })
     }
 }

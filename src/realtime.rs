@@ -227,15 +227,14 @@ fn open(shared: &Shared) {
         Some(TakenSocket {
             socket,
             join: Some(join),
-            frames,
         }) => {
             let adopted = socket.ready_state() == WebSocket::OPEN
                 && shared
                     .borrow_mut()
                     .channel
-                    .adopt_join(&join, now_ms().max(0) as u64);
+                    .adopt_join(&join.text, now_ms().max(0) as u64);
             if adopted {
-                (Some(socket), Some(frames))
+                (Some(socket), Some(join.frames))
             } else {
                 close_socket(&socket);
                 (None, None)
@@ -325,8 +324,7 @@ fn open(shared: &Shared) {
                     .socket
                     .set_onmessage(Some(connection.on_message.as_ref().unchecked_ref()));
             }
-            let kept = frames.map(|frames| frames.to_vec()).unwrap_or_default();
-            for input in kept.into_iter().filter_map(frame_input) {
+            for input in frames.to_vec().into_iter().filter_map(frame_input) {
                 feed(shared, input);
             }
         }));

@@ -2,7 +2,8 @@
 //! order given, where a name that stays keeps its element (focus and hover survive) and only a
 //! change of place moves it. Every keyed list of names in the section is this one component,
 //! so the bundle holds one copy of Leptos's keyed-list code instead of one per list (each
-//! `<For>` is generic over its closures: about 4 KiB of the section's module apiece).
+//! `<For>` is generic over its closures: about 4 KiB of the section's module apiece, before
+//! compression).
 
 use std::sync::Arc;
 

@@ -1,7 +1,7 @@
-//! `ShownWhen`: Leptos's `<ShownWhen>` for the section: its children while `when` holds, else its
+//! `ShownWhen`: Leptos's `<Show>` for the section: its children while `when` holds, else its
 //! fallback (nothing by default), re-drawn only when `when` flips. Every conditional part of the
 //! section is this one component, so the bundle holds one copy of the code that switches, instead
-//! of one per condition (`<ShownWhen>` is generic over its condition and its children).
+//! of one per condition (`<Show>` is generic over its condition and its children).
 
 use leptos::prelude::*;
 

@@ -73,11 +73,12 @@ pub fn WorkerDetail(name: String) -> impl IntoView {
         events.with(|events| events.iter().map(|(id, _, _)| id.to_string()).collect())
     });
     let draw_event: DrawName = Arc::new(move |id| {
+        let id = id.parse::<i64>().ok();
         let (at, words) = events
             .with_untracked(|events| {
                 events
                     .iter()
-                    .find(|(event, _, _)| event.to_string() == id)
+                    .find(|(event, _, _)| Some(*event) == id)
                     .map(|(_, at, words)| (at.clone(), words.clone()))
             })
             .unwrap_or_default();
