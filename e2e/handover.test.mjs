@@ -136,6 +136,71 @@ test('the first rows are live before the section is in, and the section takes ov
   await page.close();
 });
 
+/** The names of the cards on screen, in order (the first rows', then the section's). */
+const shownNames = (page) => page.locator('[data-worker]').evaluateAll((cards) => cards.map((card) => card.dataset.worker));
+
+async function setStatus(name, status) {
+  const { error } = await writer.from('hp_worker_status')
+    .update({ status, last_heartbeat: new Date().toISOString() }).eq('worker_name', name);
+  if (error) throw new Error(error.message);
+}
+
+test('the pointer in the list before the section is in: cards keep their places through the hand-over, and move once it leaves', async () => {
+  const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
+  let release;
+  const held = new Promise((resolve) => { release = resolve; });
+  let asked = false;
+  await page.route(SECTION_MODULE, async (route) => { asked = true; await held; await route.continue(); });
+  await page.goto(site.url);
+  await until(async () => (await page.locator('[data-testid="connection"]').getAttribute('data-state')) === 'live', { within: 10_000, what: 'the first rows say Live' });
+  const before = await shownNames(page);
+  assert.equal(before.length, 5);
+  const last = before.at(-1);
+  // Pointing at the rows asks for the section at once (its module is held here).
+  await page.locator(`[data-worker="${last}"] .wsm-name`).hover();
+  await until(async () => asked, { within: 5_000, what: 'the section asked for once pointed at' });
+  await setStatus(last, 'crashed');
+  await until(async () => (await page.locator(`[data-worker="${last}"]`).getAttribute('data-status')) === 'crashed', { within: 5_000, what: 'the card turning Crashed in place in the first rows' });
+  await page.waitForTimeout(300);
+  assert.deepEqual(await shownNames(page), before, 'the first rows hold the order while the pointer is in the list');
+  assert.equal(await page.locator('[data-testid="triage"]').count(), 0, 'still the first rows');
+
+  release();
+  await until(async () => (await page.locator('[data-testid="triage"]').count()) > 0, { within: 10_000, what: 'the section took over' });
+  await page.waitForTimeout(300);
+  assert.deepEqual(await shownNames(page), before, 'the section keeps the places the pointer held');
+  assert.equal(await page.locator(`[data-worker="${last}"]`).getAttribute('data-status'), 'crashed');
+  // Straight out of the section, without moving inside its list first.
+  await page.mouse.move(5, 5);
+  await until(async () => (await shownNames(page))[0] === last, { within: 5_000, what: 'the crashed card moving first once the pointer left' });
+  await setStatus(last, 'running');
+  await page.close();
+});
+
+test('nobody pointing: live first rows are left alone for half a second before the section is asked for', async () => {
+  const page = await browser.newPage();
+  // Stamped in the page when the indicator first says Live (the first rows are live from then).
+  await page.addInitScript(() => {
+    const attach = Element.prototype.attachShadow;
+    Element.prototype.attachShadow = function (...args) {
+      const root = attach.apply(this, args);
+      new MutationObserver(() => {
+        if (root.querySelector('[data-testid="connection"][data-state="live"]')) window.__liveAt ??= performance.timeOrigin + performance.now();
+      }).observe(root, { subtree: true, childList: true, attributes: true });
+      return root;
+    };
+  });
+  let askedAt;
+  await page.route(SECTION_MODULE, async (route) => { askedAt ??= Date.now(); await route.continue(); });
+  await page.goto(site.url);
+  await until(async () => (await page.locator('[data-testid="triage"]').count()) > 0, { within: 15_000, what: 'the section in' });
+  const liveAt = await page.evaluate(() => window.__liveAt);
+  assert.ok(liveAt, 'the first rows said Live before the section came');
+  // A slow machine only makes the gap longer.
+  assert.ok(askedAt - liveAt >= 450, `the section's module asked for ${Math.round(askedAt - liveAt)} ms after the rows went live`);
+  await page.close();
+});
+
 test('removed before its module is in, a section leaves no socket and no timer behind', async () => {
   const page = await browser.newPage();
   await page.addInitScript(INSTRUMENT);

@@ -69,6 +69,10 @@ pub struct FirstRows {
     workers: Workers,
     board: Board,
     drawn: Drawn,
+    /// The pointer is in the list (`first_rows_live` follows it): cards keep their places, as in
+    /// the section's list (`triage::Triage::shown`), and newcomers go last; once it left, the
+    /// latest order applies at the next redraw (a change, or the clock's tick within a second).
+    pub(crate) pointer_in_list: bool,
 }
 
 /// The elements that change.
@@ -78,7 +82,7 @@ struct Drawn {
     connection: Element,
     none_running: Option<Element>,
     list: Element,
-    /// In display order as last drawn.
+    /// In the board's order as last drawn (the display order too, unless held).
     cards: Vec<DrawnCard>,
 }
 
@@ -134,6 +138,7 @@ impl FirstRows {
                     workers,
                     board,
                     drawn,
+                    pointer_in_list: false,
                 })
             }
             Err(error) => {
@@ -223,6 +228,17 @@ impl FirstRows {
         self.redraw(now);
     }
 
+    /// The names in their places on screen while the pointer is in the list, for the section to
+    /// keep them there; `None` when it is not.
+    pub fn held_places(&self) -> Option<Vec<String>> {
+        let cards = self.drawn.list.children();
+        self.pointer_in_list.then(|| {
+            (0..cards.length())
+                .filter_map(|at| cards.item(at)?.get_attribute("data-worker"))
+                .collect()
+        })
+    }
+
     /// The connection indicator says `status`.
     pub fn show_connection(&self, status: &ConnectionStatus) {
         let connection = &self.drawn.connection;
@@ -275,6 +291,8 @@ impl FirstRows {
                 .iter()
                 .position(|card| card.name == *name)
                 .map(|at| cards.swap_remove(at));
+            // Held (the pointer in the list): cards stay in their places, newcomers go last.
+            let moves = !self.pointer_in_list || drawn.is_none();
             let card = match drawn {
                 Some(card) if card.row == *row && card.status == status => {
                     set_text(&card.seen, &last_seen(row.last_heartbeat_ms, now));
@@ -288,7 +306,9 @@ impl FirstRows {
                 None => draw_card(&document, row, status, now)?,
             };
             // In display order: moving a card that is in place changes nothing on screen.
-            self.drawn.list.append_child(&card.element)?;
+            if moves {
+                self.drawn.list.append_child(&card.element)?;
+            }
             self.drawn.cards.push(card);
         }
         for gone in cards {
@@ -419,16 +439,14 @@ fn none_running(document: &Document) -> Result<Element, JsValue> {
 }
 
 /// Gives the "Last seen" at or around `target` its exact time (`title` on hover, `data-exact`
-/// shown on focus), if it has none yet. Not drawn with the rows: a page's first local-time
-/// formatting loads the browser's locale data, 100 ms on a slow phone (25 ms on a laptop),
-/// which held the first rows up, and the first live change after them.
+/// shown on focus), as its `datetime` says now; the first rows and the section call it on
+/// pointer-over and focus. Not drawn with the rows: a page's first local-time formatting loads
+/// the browser's locale data, 100 ms on a slow phone (25-45 ms on a laptop), which held the
+/// first rows up, and the section's mount, when every card's time was formatted.
 pub fn show_exact_time(target: &Element) {
     let Ok(Some(time)) = target.closest("time[datetime]") else {
         return;
     };
-    if time.has_attribute("data-exact") {
-        return;
-    }
     let iso = time.get_attribute("datetime").unwrap_or_default();
     let exact = exact_time((!iso.is_empty()).then(|| js_sys::Date::parse(&iso) as i64));
     let _ = time.set_attribute("title", &exact);

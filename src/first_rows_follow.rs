@@ -72,6 +72,7 @@ fn on_drawn(shared: &Shared) {
         }
         rows.show_connection(&inner.status);
         inner.ticker = Some(ticker(Rc::downgrade(shared)));
+        settle_once_live(shared, inner);
         inner.snapshot == Snapshot::Owed
     };
     if owed {
@@ -94,6 +95,34 @@ fn ticker(weak: Weak<RefCell<Inner>>) -> gloo_timers::callback::Interval {
     })
 }
 
+/// How long live rows are left to show the first changes alone before the section is mounted,
+/// unless someone points at or focuses them first. The mount is the page's longest task: with
+/// the loader's join the rows are often live from their first frame, and mounting at once put
+/// it, and the module's compile, beside the first changes (on one busy machine a first change
+/// then showed 200 ms after the rows instead of about 90). Its module is fetched then: loading
+/// it meanwhile (a split point of its own, or the split loader's prefetch called from here)
+/// cost 0.25 KiB, which the bundle's ceiling did not leave.
+const SECTION_AFTER_LIVE_MS: u32 = 500;
+
+/// Drawn rows that went live are left alone for a while (`settle`), once.
+fn settle_once_live(shared: &Shared, inner: &mut Inner) {
+    if inner.rows.is_some() && matches!(inner.status, ConnectionStatus::Live) && !inner.settling {
+        inner.settling = true;
+        settle(shared);
+    }
+}
+
+/// The drawn rows went live: the section is wanted in `SECTION_AFTER_LIVE_MS`.
+fn settle(shared: &Shared) {
+    let weak = Rc::downgrade(shared);
+    wasm_bindgen_futures::spawn_local(async move {
+        gloo_timers::future::TimeoutFuture::new(SECTION_AFTER_LIVE_MS).await;
+        if let Some(shared) = weak.upgrade() {
+            shared.borrow_mut().want_section();
+        }
+    });
+}
+
 /// What the connection tells, before the section takes it.
 fn on_event(shared: &Shared, event: LiveEvent) {
     let mut inner = shared.borrow_mut();
@@ -105,10 +134,8 @@ fn on_event(shared: &Shared, event: LiveEvent) {
             if let Some(rows) = &inner.rows {
                 rows.show_connection(&status);
             }
-            if status == ConnectionStatus::Live {
-                inner.went_live();
-            }
             inner.status = status;
+            settle_once_live(shared, &mut inner);
         }
         LiveEvent::Change(change) => {
             let inner = &mut *inner;

@@ -39,6 +39,9 @@ pub struct Handover {
     pub following: Following,
     /// The worker whose card was clicked last, whose details the section opens.
     pub open_details: Option<String>,
+    /// The names in their places on screen if the pointer is in the list (`FirstRows::hold`):
+    /// the section keeps them there until it leaves.
+    pub held_places: Option<Vec<String>>,
 }
 
 /// What following the table live takes over from the start.
@@ -89,6 +92,12 @@ pub(crate) struct Inner {
     pub(crate) ticker: Option<gloo_timers::callback::Interval>,
     click: Option<ContainerListener>,
     exact_times: Option<ContainerListener>,
+    /// The section may come now (`until_live` stops waiting): the rows went live and showed the
+    /// first changes alone for a while, or someone pointed at or focused them
+    /// (`first_rows_follow`).
+    pub(crate) section_wanted: bool,
+    /// The rows went live, and `section_wanted` is set once they had their while alone.
+    pub(crate) settling: bool,
     /// What the `live` module does once rows are drawn after it started (`first_rows_follow`).
     pub(crate) on_drawn: Option<Rc<dyn Fn()>>,
     /// Wakes `until_live`.
@@ -103,8 +112,10 @@ impl Inner {
         self.early_socket.take()
     }
 
-    /// The rows are live (or never will be here): whoever waits in `until_live` goes on.
-    pub(crate) fn went_live(&mut self) {
+    /// The section may come (or the rows will never be live here): whoever waits in
+    /// `until_live` goes on.
+    pub(crate) fn want_section(&mut self) {
+        self.section_wanted = true;
         if let Some(waker) = self.on_live.take() {
             waker.wake();
         }
@@ -118,16 +129,17 @@ impl Inner {
         self.click = None;
         self.exact_times = None;
         self.on_drawn = None;
-        self.went_live();
+        self.want_section();
     }
 
     /// Whether `until_live` may stop waiting.
     fn live_or_never(&self) -> bool {
-        self.done || self.rows.is_none() || self.status == ConnectionStatus::Live
+        self.done || self.rows.is_none() || self.section_wanted
     }
 }
 
-/// `FirstRowsLive::until_live`: ready when live (or never), or when `late` is.
+/// `FirstRowsLive::until_live`: ready when the section is wanted (or never live), or when
+/// `late` is.
 struct UntilLive {
     shared: Rc<RefCell<Inner>>,
     late: gloo_timers::future::TimeoutFuture,
@@ -157,15 +169,16 @@ struct ContainerListener {
 }
 
 impl ContainerListener {
+    /// Calls `on_event` with each event and the element it happened to.
     fn new(
         container: &web_sys::HtmlElement,
         events: &'static [&'static str],
-        on_element: impl FnMut(web_sys::Element) + 'static,
+        on_event: impl FnMut(&web_sys::Event, web_sys::Element) + 'static,
     ) -> Option<Self> {
-        let mut on_element = on_element;
+        let mut on_event = on_event;
         let callback = Closure::<dyn FnMut(web_sys::Event)>::new(move |event: web_sys::Event| {
             if let Some(element) = event.target().and_then(|target| target.dyn_into().ok()) {
-                on_element(element);
+                on_event(&event, element);
             }
         });
         let target: web_sys::EventTarget = container.clone().into();
@@ -221,6 +234,8 @@ impl FirstRowsLive {
             ticker: None,
             click: None,
             exact_times: None,
+            section_wanted: false,
+            settling: false,
             on_drawn: None,
             on_live: None,
             done: false,
@@ -274,7 +289,7 @@ impl FirstRowsLive {
             };
             inner.rows = Some(rows);
             inner.click = listen_for_clicks(container, Rc::downgrade(&self.0));
-            inner.exact_times = listen_for_exact_times(container);
+            inner.exact_times = listen_in_rows(container, Rc::downgrade(&self.0));
             inner.on_drawn.clone()
         };
         if let Some(on_drawn) = on_drawn {
@@ -283,9 +298,11 @@ impl FirstRowsLive {
         true
     }
 
-    /// Resolves once the drawn rows are live (the channel subscribed), at once when no rows are
-    /// drawn, and after `at_most_ms` whatever happens: the section's mount, a long task, waits
-    /// for it so that it never holds up going live.
+    /// Resolves once the drawn rows are live (the channel subscribed) and showed the first
+    /// changes alone for a while, or someone points at them (`Inner::section_wanted`); at once
+    /// when no rows are drawn, and after `at_most_ms` whatever happens. The section's mount, the
+    /// page's longest task, waits for it so that it never holds up going live or the first
+    /// changes.
     pub async fn until_live(&self, at_most_ms: u32) {
         UntilLive {
             shared: self.0.clone(),
@@ -300,6 +317,7 @@ impl FirstRowsLive {
         inner.finish();
         let mut rows = inner.rows.take();
         let drawn = rows.is_some();
+        let held_places = rows.as_ref().and_then(FirstRows::held_places);
         let first = match (inner.answer.take(), &mut rows) {
             (Some(Ok(page)), Some(rows)) => {
                 Some(FirstAnswer::Answered(Ok(rows.current_page(&page))))
@@ -327,6 +345,7 @@ impl FirstRowsLive {
                 snapshot_owed,
             },
             open_details: inner.open_details.take(),
+            held_places,
         }
     }
 
@@ -347,7 +366,7 @@ fn listen_for_clicks(
     container: &web_sys::HtmlElement,
     weak: Weak<RefCell<Inner>>,
 ) -> Option<ContainerListener> {
-    ContainerListener::new(container, &["click"], move |target| {
+    ContainerListener::new(container, &["click"], move |_, target| {
         let card = target.closest("[data-worker]").ok().flatten();
         let (Some(card), Some(shared)) = (card, weak.upgrade()) else {
             return;
@@ -360,9 +379,38 @@ fn listen_for_clicks(
     })
 }
 
-/// A "Last seen" hovered or focused gets its exact time (`first_rows::show_exact_time`).
-fn listen_for_exact_times(container: &web_sys::HtmlElement) -> Option<ContainerListener> {
-    ContainerListener::new(container, &["pointerover", "focusin"], |target| {
-        crate::first_rows::show_exact_time(&target)
+/// What the pointer and keyboard focus do in the container: a "Last seen" hovered or focused
+/// gets its exact time (`first_rows::show_exact_time`), for the first rows and then the
+/// section (`exact_times_until_unmount`). While the first rows (`rows`) show: the pointer in
+/// the list holds their order (`FirstRows::pointer_in_list`), and the pointer or focus in them
+/// says someone is there, so the section comes at once (`Inner::want_section`). The pointer
+/// counts as out once it leaves the container, wherever it went.
+fn listen_in_rows(
+    container: &web_sys::HtmlElement,
+    rows: Weak<RefCell<Inner>>,
+) -> Option<ContainerListener> {
+    const EVENTS: &[&str] = &["pointerover", "pointerleave", "focusin"];
+    ContainerListener::new(container, EVENTS, move |event, target| {
+        crate::first_rows::show_exact_time(&target);
+        let Some(shared) = rows.upgrade() else {
+            return;
+        };
+        let mut inner = shared.borrow_mut();
+        let kind = event.type_();
+        if kind != "pointerleave" {
+            inner.want_section();
+        }
+        if kind != "focusin"
+            && let Some(rows) = inner.rows.as_mut()
+        {
+            rows.pointer_in_list =
+                kind == "pointerover" && target.closest(".wsm-workers").ok().flatten().is_some();
+        }
     })
+}
+
+/// The section's exact times on hover and focus (`listen_in_rows` without first rows), until it
+/// unmounts.
+pub fn exact_times_until_unmount(container: &web_sys::HtmlElement) {
+    crate::lifetime::keep_until_unmount(listen_in_rows(container, Weak::new()));
 }

@@ -47,7 +47,8 @@ thread_local! {
     static MOUNTED: RefCell<Vec<web_sys::HtmlElement>> = const { RefCell::new(Vec::new()) };
 }
 
-/// Longest the section's mount waits for the first rows to go live (`FirstRowsLive::until_live`).
+/// Longest the section's mount waits for the first rows to go live and show their first changes
+/// alone (`FirstRowsLive::until_live`).
 const SECTION_WAITS_FOR_LIVE_MS: u32 = 2_000;
 
 /// The event the element dispatches whenever its summary changes.
@@ -176,7 +177,7 @@ async fn start(
             return;
         }
         early.first_page(&container, answer);
-        // Drawn rows go live first: the section's mount is a long task.
+        // Drawn rows go live first, and show the first changes: the section's mount is a long task.
         early.until_live(SECTION_WAITS_FOR_LIVE_MS).await;
         if released() {
             return;

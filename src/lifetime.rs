@@ -8,6 +8,11 @@ use send_wrapper::SendWrapper;
 /// Keeps `value` until the current owner is cleaned up. Without an owner (a test mounting
 /// pieces by hand) it is kept for the life of the page.
 pub fn keep_until_unmount<T: 'static>(value: T) {
+    keep_boxed(Box::new(value));
+}
+
+/// `keep_until_unmount`'s work, one copy for every kind of value.
+fn keep_boxed(value: Box<dyn std::any::Any>) {
     if Owner::current().is_some() {
         let kept = SendWrapper::new(value);
         on_cleanup(move || drop(kept));

@@ -49,6 +49,7 @@ fn mount_into(
         drawn: replaces_first_rows,
         following,
         open_details,
+        held_places,
     } = handover;
     let root = web_sys::window()
         .and_then(|window| window.document())
@@ -61,6 +62,7 @@ fn mount_into(
         container.replace_children_with_node_1(&root);
     }
     let host = SendWrapper::new(host);
+    let container_in = SendWrapper::new(container.clone());
     let shown_in = SendWrapper::new((container, root.clone()));
     let handle = leptos::mount::mount_to(root, move || {
         // Inside the mount: Leptos has set up its async executor and the owner by now.
@@ -68,6 +70,10 @@ fn mount_into(
         provide_context(crate::components::worker_card::OpenOnArrival::new(
             open_details,
         ));
+        if let Some(places) = held_places {
+            keep_places_under_the_pointer(&container_in, places);
+        }
+        crate::first_rows_live::exact_times_until_unmount(&container_in);
         let update_title = config.update_title;
         if config.problem().is_none() {
             if triage::Triage::expect().tv.get_untracked() {
@@ -96,6 +102,24 @@ fn mount_into(
         view! { <WorkerStatus /> }
     });
     Box::new(handle)
+}
+
+/// The pointer was in the first rows' list at the hand-over: the section's list keeps their
+/// places until it leaves. The list's own `pointerleave` never comes for a pointer that was
+/// already there when it was drawn (the browser sends none until the pointer moves within it),
+/// so leaving the container lets go as well.
+fn keep_places_under_the_pointer(container: &web_sys::HtmlElement, places: Vec<String>) {
+    let triage = triage::Triage::expect();
+    triage.hold_from_first_rows(places);
+    let left = wasm_bindgen::closure::Closure::<dyn FnMut(web_sys::Event)>::new(move |_| {
+        triage.set_pointer_in_list(false)
+    });
+    crate::lifetime::listen_until_unmount(
+        container.clone().into(),
+        "pointerleave",
+        &web_sys::AddEventListenerOptions::new(),
+        left,
+    );
 }
 
 /// Creates the section's state (`state`, the triage view, notifications) and provides it to the

@@ -42,6 +42,9 @@ pub struct Triage {
     pub search_box: NodeRef<leptos::html::Input>,
     pointer_in_list: RwSignal<bool>,
     focus_in_list: RwSignal<bool>,
+    /// The places the first rows held under the pointer (`hold_from_first_rows`), until it
+    /// leaves (empty then).
+    handed_places: RwSignal<Vec<String>>,
     /// Collapsed groups' values, for the current grouping key.
     collapsed: RwSignal<Vec<String>>,
 }
@@ -72,6 +75,7 @@ impl Triage {
             search_box: NodeRef::new(),
             pointer_in_list: RwSignal::new(false),
             focus_in_list: RwSignal::new(false),
+            handed_places: RwSignal::new(Vec::new()),
             collapsed: RwSignal::new(remembered_collapsed(group_by.as_deref())),
         };
         if cfg!(target_arch = "wasm32") {
@@ -115,13 +119,18 @@ impl Triage {
             })
         });
         let held = memo(move |_| self.pointer_in_list.get() || self.focus_in_list.get());
-        memo(move |shown: Option<&Vec<String>>| match shown {
-            Some(shown) if held.get() => latest.with(|latest| {
+        memo(move |shown: Option<&Vec<String>>| {
+            if !held.get() {
+                return latest.get();
+            }
+            // Held from the start: the places the first rows showed.
+            let handed = self.handed_places.get_untracked();
+            let shown = shown.filter(|shown| !shown.is_empty()).unwrap_or(&handed);
+            latest.with(|latest| {
                 state.fleet.with_workers_standing(|workers| {
                     triage::held_order(shown, latest, |name| workers.get(name).is_some())
                 })
-            }),
-            _ => latest.get(),
+            })
         })
     }
 
@@ -204,8 +213,18 @@ impl Triage {
         self.search_text.set(String::new());
     }
 
+    /// Takes over a list the first rows held under the pointer
+    /// (`first_rows::FirstRows::held_places`): its cards keep those places until it leaves.
+    pub fn hold_from_first_rows(self, places: Vec<String>) {
+        self.handed_places.set(places);
+        self.pointer_in_list.set(true);
+    }
+
     /// The pointer entered or left the list.
     pub fn set_pointer_in_list(self, inside: bool) {
+        if !inside {
+            self.handed_places.set(Vec::new());
+        }
         self.pointer_in_list.set(inside);
     }
 

@@ -16,7 +16,6 @@ pub fn CompactRow(name: String) -> impl IntoView {
         icon,
         label,
         seen,
-        exact,
         iso,
         counts,
     } = texts;
@@ -25,7 +24,7 @@ pub fn CompactRow(name: String) -> impl IntoView {
         <li class="wsm-row" data-worker=name data-status=status>
             <span class="wsm-status"><span aria-hidden="true">{icon}</span>" "{label}</span>
             <span class="wsm-name">{display_name}</span>
-            <time class="wsm-seen" datetime=iso title=exact tabindex="0" data-exact=exact>{seen}</time>
+            <time class="wsm-seen" datetime=iso tabindex="0">{seen}</time>
             <span class="wsm-counts">{counts}</span>
         </li>
     }

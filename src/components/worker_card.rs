@@ -1,5 +1,5 @@
-//! One worker: name, description, status (icon and word), "Last seen" ticking with the exact
-//! local time on hover and focus, jobs and errors, the circuit-breaker badge, the 24-hour history
+//! One worker: name, description, status (icon and word), "Last seen" ticking (its exact local
+//! time on hover and focus: `first_rows::show_exact_time`, for the whole section), jobs and errors, the circuit-breaker badge, the 24-hour history
 //! strip with uptime, metadata, "version differs", and its detail on request.
 //!
 //! The strip and the "Details" row are lazily loaded into slots that hold their height from the
@@ -29,7 +29,6 @@ pub fn WorkerCard(name: String) -> impl IntoView {
         icon,
         label,
         seen,
-        exact,
         iso,
         counts,
     } = texts;
@@ -71,7 +70,7 @@ pub fn WorkerCard(name: String) -> impl IntoView {
                 <p class="wsm-breaker" data-testid="breaker">"⚠️ Circuit Breaker Open"</p>
             </ShownWhen>
             <p class="wsm-seen">
-                <time datetime=iso title=exact tabindex="0" data-exact=exact>{seen}</time>
+                <time datetime=iso tabindex="0">{seen}</time>
             </p>
             <p class="wsm-counts" data-testid="counts">{counts}</p>
             <div class="wsm-history-slot" class:wsm-history-none=move || history.table_unavailable()>

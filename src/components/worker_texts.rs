@@ -20,8 +20,6 @@ pub struct WorkerTexts {
     pub label: Signal<String>,
     /// "Last seen: 15 seconds ago".
     pub seen: Signal<String>,
-    /// The exact local time of the last heartbeat (hover and focus).
-    pub exact: Signal<String>,
     /// The same instant as ISO 8601 (`datetime`).
     pub iso: Signal<String>,
     /// "Jobs: 142 | Errors: 0".
@@ -59,17 +57,10 @@ impl WorkerTexts {
             icon: word(Status::icon),
             label: word(Status::label),
             seen: text(|row, now, _| last_seen(row.last_heartbeat_ms, now)),
-            exact: text(|row, _, _| exact_last_heartbeat(row)),
             iso: text(|row, _, _| iso_last_heartbeat(row)),
             counts: text(|row, _, _| counts_text(row)),
         }
     }
-}
-
-/// The exact local time of the last heartbeat (hover and focus), or that there was none. Also
-/// what `first_rows` draws, so both say the same.
-pub fn exact_last_heartbeat(row: &WorkerRow) -> String {
-    exact_time(row.last_heartbeat_ms)
 }
 
 /// The exact local time of a last heartbeat at `ms`, or that there was none.
