@@ -39,8 +39,8 @@ pub struct Handover {
     pub following: Following,
     /// The worker whose card was clicked last, whose details the section opens.
     pub open_details: Option<String>,
-    /// The names in their places on screen if the pointer is in the list (`FirstRows::hold`):
-    /// the section keeps them there until it leaves.
+    /// The names in their places on screen if the pointer is in the list
+    /// (`FirstRows::held_places`): the section keeps them there until it leaves.
     pub held_places: Option<Vec<String>>,
 }
 
@@ -91,17 +91,18 @@ pub(crate) struct Inner {
     open_details: Option<String>,
     pub(crate) ticker: Option<gloo_timers::callback::Interval>,
     click: Option<ContainerListener>,
-    exact_times: Option<ContainerListener>,
-    /// The section may come now (`until_live` stops waiting): the rows went live and showed the
-    /// first changes alone for a while, or someone pointed at or focused them
+    /// The pointer and focus in the container (`listen_in_rows`).
+    in_rows: Option<ContainerListener>,
+    /// The section may come now (`until_section_wanted` stops waiting): the rows went live and
+    /// showed the first changes alone for a while, or someone pointed at or focused them
     /// (`first_rows_follow`).
     pub(crate) section_wanted: bool,
     /// The rows went live, and `section_wanted` is set once they had their while alone.
     pub(crate) settling: bool,
     /// What the `live` module does once rows are drawn after it started (`first_rows_follow`).
     pub(crate) on_drawn: Option<Rc<dyn Fn()>>,
-    /// Wakes `until_live`.
-    on_live: Option<Waker>,
+    /// Wakes `until_section_wanted`.
+    on_wanted: Option<Waker>,
     /// Handed over or stopped: whatever still arrives is ignored.
     pub(crate) done: bool,
 }
@@ -113,39 +114,39 @@ impl Inner {
     }
 
     /// The section may come (or the rows will never be live here): whoever waits in
-    /// `until_live` goes on.
+    /// `until_section_wanted` goes on.
     pub(crate) fn want_section(&mut self) {
         self.section_wanted = true;
-        if let Some(waker) = self.on_live.take() {
+        if let Some(waker) = self.on_wanted.take() {
             waker.wake();
         }
     }
 
     /// Handed over or stopped: nothing more happens here (the timer and the listeners go,
-    /// and `until_live` stops waiting).
+    /// and `until_section_wanted` stops waiting).
     fn finish(&mut self) {
         self.done = true;
         self.ticker = None;
         self.click = None;
-        self.exact_times = None;
+        self.in_rows = None;
         self.on_drawn = None;
         self.want_section();
     }
 
-    /// Whether `until_live` may stop waiting.
-    fn live_or_never(&self) -> bool {
+    /// Whether `until_section_wanted` may stop waiting.
+    fn wanted_or_never(&self) -> bool {
         self.done || self.rows.is_none() || self.section_wanted
     }
 }
 
-/// `FirstRowsLive::until_live`: ready when the section is wanted (or never live), or when
-/// `late` is.
-struct UntilLive {
+/// `FirstRowsLive::until_section_wanted`: ready when the section is wanted (or the rows will
+/// never be live here), or when `late` is.
+struct UntilWanted {
     shared: Rc<RefCell<Inner>>,
     late: gloo_timers::future::TimeoutFuture,
 }
 
-impl Future for UntilLive {
+impl Future for UntilWanted {
     type Output = ();
 
     fn poll(mut self: Pin<&mut Self>, context: &mut Context<'_>) -> Poll<()> {
@@ -153,10 +154,10 @@ impl Future for UntilLive {
             return Poll::Ready(());
         }
         let mut inner = self.shared.borrow_mut();
-        if inner.live_or_never() {
+        if inner.wanted_or_never() {
             return Poll::Ready(());
         }
-        inner.on_live = Some(context.waker().clone());
+        inner.on_wanted = Some(context.waker().clone());
         Poll::Pending
     }
 }
@@ -233,11 +234,11 @@ impl FirstRowsLive {
             open_details: None,
             ticker: None,
             click: None,
-            exact_times: None,
+            in_rows: None,
             section_wanted: false,
             settling: false,
             on_drawn: None,
-            on_live: None,
+            on_wanted: None,
             done: false,
         })))
     }
@@ -289,7 +290,7 @@ impl FirstRowsLive {
             };
             inner.rows = Some(rows);
             inner.click = listen_for_clicks(container, Rc::downgrade(&self.0));
-            inner.exact_times = listen_in_rows(container, Rc::downgrade(&self.0));
+            inner.in_rows = listen_in_rows(container, Rc::downgrade(&self.0));
             inner.on_drawn.clone()
         };
         if let Some(on_drawn) = on_drawn {
@@ -303,8 +304,8 @@ impl FirstRowsLive {
     /// when no rows are drawn, and after `at_most_ms` whatever happens. The section's mount, the
     /// page's longest task, waits for it so that it never holds up going live or the first
     /// changes.
-    pub async fn until_live(&self, at_most_ms: u32) {
-        UntilLive {
+    pub async fn until_section_wanted(&self, at_most_ms: u32) {
+        UntilWanted {
             shared: self.0.clone(),
             late: gloo_timers::future::TimeoutFuture::new(at_most_ms),
         }

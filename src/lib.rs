@@ -48,7 +48,7 @@ thread_local! {
 }
 
 /// Longest the section's mount waits for the first rows to go live and show their first changes
-/// alone (`FirstRowsLive::until_live`).
+/// alone (`FirstRowsLive::until_section_wanted`).
 const SECTION_WAITS_FOR_LIVE_MS: u32 = 2_000;
 
 /// The event the element dispatches whenever its summary changes.
@@ -178,7 +178,7 @@ async fn start(
         }
         early.first_page(&container, answer);
         // Drawn rows go live first, and show the first changes: the section's mount is a long task.
-        early.until_live(SECTION_WAITS_FOR_LIVE_MS).await;
+        early.until_section_wanted(SECTION_WAITS_FOR_LIVE_MS).await;
         if released() {
             return;
         }

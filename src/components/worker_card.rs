@@ -1,6 +1,7 @@
 //! One worker: name, description, status (icon and word), "Last seen" ticking (its exact local
-//! time on hover and focus: `first_rows::show_exact_time`, for the whole section), jobs and errors, the circuit-breaker badge, the 24-hour history
-//! strip with uptime, metadata, "version differs", and its detail on request.
+//! time on hover and focus: `first_rows::show_exact_time`, for the whole section), jobs and
+//! errors, the circuit-breaker badge, the 24-hour history strip with uptime, metadata, "version
+//! differs", and its detail on request.
 //!
 //! The strip and the "Details" row are lazily loaded into slots that hold their height from the
 //! first render on (and `first_rows` draws the same slots), so nothing moves when they arrive.
