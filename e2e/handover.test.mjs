@@ -179,13 +179,15 @@ test('the pointer in the list before the section is in: cards keep their places 
 
 test('nobody pointing: live first rows are left alone for half a second before the section is asked for', async () => {
   const page = await browser.newPage();
-  // Stamped in the page when the indicator first says Live (the first rows are live from then).
+  // Stamped in the page: the rows drawn, and the indicator first saying Live (live from then).
   await page.addInitScript(() => {
     const attach = Element.prototype.attachShadow;
     Element.prototype.attachShadow = function (...args) {
       const root = attach.apply(this, args);
       new MutationObserver(() => {
-        if (root.querySelector('[data-testid="connection"][data-state="live"]')) window.__liveAt ??= performance.timeOrigin + performance.now();
+        const now = performance.timeOrigin + performance.now();
+        if (root.querySelector('[data-worker]')) window.__drawnAt ??= now;
+        if (root.querySelector('[data-testid="connection"][data-state="live"]')) window.__liveAt ??= now;
       }).observe(root, { subtree: true, childList: true, attributes: true });
       return root;
     };
@@ -194,10 +196,12 @@ test('nobody pointing: live first rows are left alone for half a second before t
   await page.route(SECTION_MODULE, async (route) => { askedAt ??= Date.now(); await route.continue(); });
   await page.goto(site.url);
   await until(async () => (await page.locator('[data-testid="triage"]').count()) > 0, { within: 15_000, what: 'the section in' });
-  const liveAt = await page.evaluate(() => window.__liveAt);
-  assert.ok(liveAt, 'the first rows said Live before the section came');
-  // A slow machine only makes the gap longer.
-  assert.ok(askedAt - liveAt >= 450, `the section's module asked for ${Math.round(askedAt - liveAt)} ms after the rows went live`);
+  const { drawnAt, liveAt } = await page.evaluate(() => ({ drawnAt: window.__drawnAt, liveAt: window.__liveAt }));
+  assert.ok(drawnAt && liveAt, 'the first rows were drawn and said Live before the section came');
+  // A slow machine only makes the gap longer, unless going live took so long that the section's
+  // longest wait (2 s from the drawn rows, src/lib.rs) came first.
+  assert.ok(askedAt - liveAt >= 450 || askedAt - drawnAt >= 1_950,
+    `the section's module asked for ${Math.round(askedAt - liveAt)} ms after the rows went live, ${Math.round(askedAt - drawnAt)} ms after they were drawn`);
   await page.close();
 });
 
