@@ -101,7 +101,7 @@ fn ticker(weak: Weak<RefCell<Inner>>) -> gloo_timers::callback::Interval {
 /// it, and the module's compile, beside the first changes (on one busy machine a first change
 /// then showed 200 ms after the rows instead of about 90). Its module is fetched then: loading
 /// it meanwhile (a split point of its own, or the split loader's prefetch called from here)
-/// cost 0.25 KiB, which the bundle's ceiling did not leave.
+/// cost 0.28 and 0.34 KiB, which the bundle's ceiling did not leave.
 const SECTION_AFTER_LIVE_MS: u32 = 500;
 
 /// Drawn rows that went live are left alone for a while (`settle`), once.
