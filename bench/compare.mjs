@@ -26,7 +26,8 @@ const WORKERS = 1000;
 /** `--first-rows`: only the first rows and navigation -> live (a minute instead of several). */
 const FIRST_ROWS_ONLY = process.argv.includes('--first-rows');
 const ROUNDS = 5;
-const FIRST_ROWS_ROUNDS = 7;
+/** Rounds of the first rows and live, per page and link; BENCH_FIRST_ROWS_ROUNDS=<n> for a steadier median (loopback swings from run to run on two cores). */
+const FIRST_ROWS_ROUNDS = Math.max(1, Number.parseInt(process.env.BENCH_FIRST_ROWS_ROUNDS ?? '', 10) || 7);
 /** Lighthouse's mobile preset ("slow 4G"): what a phone on a weak link gets. */
 const PHONE = { latency: 150, downloadThroughput: (1.6 * 1024 * 1024) / 8, uploadThroughput: (750 * 1024) / 8, cpu: 4 };
 const UPDATES = 40;
