@@ -231,8 +231,8 @@ impl FirstRows {
     /// The names in their places on screen while the pointer is in the list, for the section to
     /// keep them there; `None` when it is not.
     pub fn held_places(&self) -> Option<Vec<String>> {
-        let cards = self.drawn.list.children();
         self.pointer_in_list.then(|| {
+            let cards = self.drawn.list.children();
             (0..cards.length())
                 .filter_map(|at| cards.item(at)?.get_attribute("data-worker"))
                 .collect()

@@ -106,21 +106,22 @@ const SECTION_AFTER_LIVE_MS: u32 = 500;
 
 /// Drawn rows that went live are left alone for a while (`settle`), once.
 fn settle_once_live(shared: &Shared, inner: &mut Inner) {
-    if inner.rows.is_some() && matches!(inner.status, ConnectionStatus::Live) && !inner.settling {
-        inner.settling = true;
-        settle(shared);
+    if inner.rows.is_some()
+        && matches!(inner.status, ConnectionStatus::Live)
+        && inner.settling.is_none()
+    {
+        inner.settling = Some(settle(Rc::downgrade(shared)));
     }
 }
 
-/// The drawn rows went live: the section is wanted in `SECTION_AFTER_LIVE_MS`.
-fn settle(shared: &Shared) {
-    let weak = Rc::downgrade(shared);
-    wasm_bindgen_futures::spawn_local(async move {
-        gloo_timers::future::TimeoutFuture::new(SECTION_AFTER_LIVE_MS).await;
+/// The drawn rows went live: the section is wanted in `SECTION_AFTER_LIVE_MS` (unless the timer
+/// is dropped first: handed over or stopped).
+fn settle(weak: Weak<RefCell<Inner>>) -> gloo_timers::callback::Timeout {
+    gloo_timers::callback::Timeout::new(SECTION_AFTER_LIVE_MS, move || {
         if let Some(shared) = weak.upgrade() {
             shared.borrow_mut().want_section();
         }
-    });
+    })
 }
 
 /// What the connection tells, before the section takes it.

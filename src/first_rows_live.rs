@@ -97,8 +97,9 @@ pub(crate) struct Inner {
     /// showed the first changes alone for a while, or someone pointed at or focused them
     /// (`first_rows_follow`).
     pub(crate) section_wanted: bool,
-    /// The rows went live, and `section_wanted` is set once they had their while alone.
-    pub(crate) settling: bool,
+    /// The rows went live: sets `section_wanted` once they had their while alone; dropped (the
+    /// timer cleared) when handed over or stopped.
+    pub(crate) settling: Option<gloo_timers::callback::Timeout>,
     /// What the `live` module does once rows are drawn after it started (`first_rows_follow`).
     pub(crate) on_drawn: Option<Rc<dyn Fn()>>,
     /// Wakes `until_section_wanted`.
@@ -129,6 +130,7 @@ impl Inner {
         self.ticker = None;
         self.click = None;
         self.in_rows = None;
+        self.settling = None;
         self.on_drawn = None;
         self.want_section();
     }
@@ -236,7 +238,7 @@ impl FirstRowsLive {
             click: None,
             in_rows: None,
             section_wanted: false,
-            settling: false,
+            settling: None,
             on_drawn: None,
             on_wanted: None,
             done: false,
