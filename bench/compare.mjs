@@ -77,7 +77,18 @@ async function firstRowsAndLive(browser, url, link, writer) {
     watch(document);
   }, LIVE_MARK);
   await page.goto(url);
-  const rows = await (await page.waitForFunction(() => window.__fiveRowsAt, null, { timeout: 60_000, polling: 20 })).jsonValue();
+  // Polled in the page by a plain evaluate, not `waitForFunction`: that one first injects
+  // Playwright's own script into the page, 20-30 ms of parsing on the page's main thread, which
+  // landed before one page's first rows and after another's.
+  const rows = await page.evaluate(() => new Promise((resolve, reject) => {
+    const deadline = performance.now() + 60_000;
+    const check = () => {
+      if (window.__fiveRowsAt) resolve(window.__fiveRowsAt);
+      else if (performance.now() > deadline) reject(new Error('no five rows within 60 s'));
+      else setTimeout(check, 20);
+    };
+    check();
+  }));
   let value = LIVE_MARK;
   let live;
   const deadline = Date.now() + 60_000;
@@ -259,6 +270,14 @@ const gap = (live, rows) => median(live.map((value, i) => value - rows[i]));
 for (const entry of pages) {
   console.log(`  ${entry.name.padEnd(24)} ${(median(entry.loopback) + ' ms').padStart(15)} ${(median(entry.loopbackLive) + ' ms').padStart(8)} ${(gap(entry.loopbackLive, entry.loopback) + ' ms').padStart(11)}`
     + ` ${(median(entry.phone) + ' ms').padStart(12)} ${(median(entry.phoneLive) + ' ms').padStart(8)} ${(gap(entry.phoneLive, entry.phone) + ' ms').padStart(11)}`);
+}
+// BENCH_SHOW_ROUNDS=1: every round's first rows / live, to see a median's spread (a first change
+// that missed the poll after the rows shows 100 ms later: the writer's cadence).
+if (process.env.BENCH_SHOW_ROUNDS) {
+  for (const entry of pages) {
+    const rounds = (rows, live) => rows.map((value, i) => `${value}/${live[i]}`).join(' ');
+    console.log(`  ${entry.name}: loopback ${rounds(entry.loopback, entry.loopbackLive)}; phone ${rounds(entry.phone, entry.phoneLive)}`);
+  }
 }
 for (const peer of [vanilla, react]) {
   console.log(`  project / ${peer.name}: live on loopback ${ratio(median(ours.loopbackLive), median(peer.loopbackLive))}, `
