@@ -272,7 +272,7 @@ for (const entry of pages) {
     + ` ${(median(entry.phone) + ' ms').padStart(12)} ${(median(entry.phoneLive) + ' ms').padStart(8)} ${(gap(entry.phoneLive, entry.phone) + ' ms').padStart(11)}`);
 }
 // BENCH_SHOW_ROUNDS=1: every round's first rows / live, to see a median's spread (a first change
-// that missed the poll after the rows shows 100 ms later: the writer's cadence).
+// that missed the gateway's 100 ms poll of the database shows 100 ms later, on any page).
 if (process.env.BENCH_SHOW_ROUNDS) {
   for (const entry of pages) {
     const rounds = (rows, live) => rows.map((value, i) => `${value}/${live[i]}`).join(' ');
