@@ -46,27 +46,46 @@ const LIVE_MARK = 7_000_000;
  * Milliseconds from navigation start to five worker rows in the DOM, and to the first change
  * written after they showed (a writer changes crawl-worker every 100 ms from then on), in a fresh
  * context, both timed in the page (a MutationObserver on the document and on every shadow root
- * stamps the moments), so that the test driver's own round trips are not counted; `link`
- * throttles.
+ * stamps the moments); `link` throttles.
+ *
+ * The page tells the bench the moment it stamps, through a DevTools protocol binding
+ * (`Runtime.addBinding`: a function on the page's global that sends one protocol event, with no
+ * script of the driver's in the page), so the writer starts when the rows show, not when the
+ * driver next gets the page's main thread: polling with `evaluate` waited for whatever the page
+ * did after its rows (their layout, a module's compile), and that wait, the driver's, was counted
+ * against busy pages only.
  */
 async function firstRowsAndLive(browser, url, link, writer) {
   // The socket's frames cross the link too: half its round trip each way.
   linkProxy.setDelay(link ? link.latency / 2 : 0);
   const context = await browser.newContext();
   const page = await context.newPage();
+  const cdp = await context.newCDPSession(page);
   if (link) {
-    const cdp = await context.newCDPSession(page);
     await cdp.send('Network.enable');
     await cdp.send('Network.emulateNetworkConditions', {
       offline: false, latency: link.latency, downloadThroughput: link.downloadThroughput, uploadThroughput: link.uploadThroughput,
     });
     await cdp.send('Emulation.setCPUThrottlingRate', { rate: link.cpu });
   }
+  const stamped = { rows: signal(), live: signal() };
+  cdp.on('Runtime.bindingCalled', ({ name, payload }) => {
+    if (name === '__benchStamp') stamped[payload]?.resolve();
+  });
+  // Bindings exist, and call back, only where the session enabled the runtime (Playwright's
+  // own session has it enabled on every page already).
+  await cdp.send('Runtime.enable');
+  await cdp.send('Runtime.addBinding', { name: '__benchStamp' });
   await page.addInitScript((mark) => {
+    const stamp = (what) => {
+      if (window[what]) return;
+      window[what] = performance.now();
+      window.__benchStamp(what === '__fiveRowsAt' ? 'rows' : 'live');
+    };
     const watch = (root) => new MutationObserver(() => {
-      if (root.querySelectorAll('[data-worker]').length >= 5) window.__fiveRowsAt ??= performance.now();
+      if (root.querySelectorAll('[data-worker]').length >= 5) stamp('__fiveRowsAt');
       const jobs = Number(root.querySelector('[data-worker="crawl-worker"]')?.textContent.match(/Jobs: (\d+)/)?.[1] ?? 0);
-      if (jobs >= mark) window.__liveAt ??= performance.now();
+      if (jobs >= mark) stamp('__liveAt');
     }).observe(root, { subtree: true, childList: true, characterData: true });
     const attach = Element.prototype.attachShadow;
     Element.prototype.attachShadow = function (...args) {
@@ -77,32 +96,39 @@ async function firstRowsAndLive(browser, url, link, writer) {
     watch(document);
   }, LIVE_MARK);
   await page.goto(url);
-  // Polled in the page by a plain evaluate, not `waitForFunction`: that one first injects
-  // Playwright's own script into the page, 20-30 ms of parsing on the page's main thread, which
-  // landed before one page's first rows and after another's.
-  const rows = await page.evaluate(() => new Promise((resolve, reject) => {
-    const deadline = performance.now() + 60_000;
-    const check = () => {
-      if (window.__fiveRowsAt) resolve(window.__fiveRowsAt);
-      else if (performance.now() > deadline) reject(new Error('no five rows within 60 s'));
-      else setTimeout(check, 20);
-    };
-    check();
-  }));
+  await withDeadline(stamped.rows.promise, `${url}: no five rows within 60 s`);
   let value = LIVE_MARK;
-  let live;
-  const deadline = Date.now() + 60_000;
-  while (!(live = await page.evaluate(() => window.__liveAt))) {
-    if (Date.now() > deadline) throw new Error(`${url}: no live change on screen within 60 s`);
-    const { error } = await writer.from('hp_worker_status').update({ jobs_processed: value, last_heartbeat: new Date().toISOString() }).eq('worker_name', 'crawl-worker');
-    if (error) throw new Error(error.message);
-    value += 1;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
+  let shown = false;
+  stamped.live.promise.then(() => { shown = true; });
+  const writing = (async () => {
+    while (!shown) {
+      const { error } = await writer.from('hp_worker_status').update({ jobs_processed: value, last_heartbeat: new Date().toISOString() }).eq('worker_name', 'crawl-worker');
+      if (error) throw new Error(error.message);
+      value += 1;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  })();
+  await withDeadline(stamped.live.promise, `${url}: no live change on screen within 60 s`).finally(() => { shown = true; });
+  await writing;
+  const { rows, live } = await page.evaluate(() => ({ rows: window.__fiveRowsAt, live: window.__liveAt }));
   await context.close();
   // Back to the seeded count for the next round.
   await writer.from('hp_worker_status').update({ jobs_processed: 0 }).eq('worker_name', 'crawl-worker');
   return { rows: Math.round(rows), live: Math.round(live) };
+}
+
+/** A promise with its `resolve` at hand. */
+function signal() {
+  let resolve;
+  const promise = new Promise((done) => { resolve = done; });
+  return { promise, resolve };
+}
+
+/** `promise`, or an error with `message` after 60 s. */
+function withDeadline(promise, message) {
+  let timer;
+  const deadline = new Promise((_, reject) => { timer = setTimeout(() => reject(new Error(message)), 60_000); });
+  return Promise.race([promise, deadline]).finally(() => clearTimeout(timer));
 }
 
 async function coldLoad(browser, url, total) {
