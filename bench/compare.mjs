@@ -55,8 +55,8 @@ const LIVE_MARK = 7_000_000;
  * (`Runtime.addBinding`: a function on the page's global that sends one protocol event, with no
  * script of the driver's in the page), so the writer starts when the rows show, not when the
  * driver next gets the page's main thread: polling with `evaluate` waited for whatever the page
- * did after its rows (their layout, a module's compile), and that wait, the driver's, was counted
- * against busy pages only.
+ * did after its rows (their layout, a module's compile), so that wait, the driver's, was counted
+ * against a page busy after its rows far more than against an idle one.
  */
 async function firstRowsAndLive(browser, url, link, writer) {
   // The socket's frames cross the link too: half its round trip each way.
@@ -111,8 +111,8 @@ async function firstRowsAndLive(browser, url, link, writer) {
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
   })();
-  await withDeadline(stamped.live.promise, `${url}: no live change on screen within 60 s`).finally(() => { shown = true; });
-  await writing;
+  // Together, so that a write that fails ends the round with its own error.
+  await Promise.all([withDeadline(stamped.live.promise, `${url}: no live change on screen within 60 s`).finally(() => { shown = true; }), writing]);
   const { rows, live } = await page.evaluate(() => ({ rows: window.__fiveRowsAt, live: window.__liveAt }));
   await context.close();
   // Back to the seeded count for the next round.
