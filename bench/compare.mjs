@@ -102,7 +102,6 @@ async function firstRowsAndLive(browser, url, link, writer) {
   await withDeadline(stamped.rows.promise, `${url}: no five rows within 60 s`);
   let value = LIVE_MARK;
   let shown = false;
-  stamped.live.promise.then(() => { shown = true; });
   const writing = (async () => {
     while (!shown) {
       const { error } = await writer.from('hp_worker_status').update({ jobs_processed: value, last_heartbeat: new Date().toISOString() }).eq('worker_name', 'crawl-worker');
@@ -111,7 +110,8 @@ async function firstRowsAndLive(browser, url, link, writer) {
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
   })();
-  // Together, so that a write that fails ends the round with its own error.
+  // Together, so that a write that fails ends the round with its own error; the writer stops
+  // once the value showed (or the wait gave up).
   await Promise.all([withDeadline(stamped.live.promise, `${url}: no live change on screen within 60 s`).finally(() => { shown = true; }), writing]);
   const { rows, live } = await page.evaluate(() => ({ rows: window.__fiveRowsAt, live: window.__liveAt }));
   await context.close();
