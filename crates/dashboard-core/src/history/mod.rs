@@ -239,6 +239,40 @@ mod tests {
     }
 
     #[test]
+    fn a_first_report_at_this_instant_from_a_silent_worker_ends_the_strip_silent() {
+        // The row says Running with its last heartbeat 20 minutes old, and the database recorded
+        // its first report just now, a little ahead of the page's estimate of the server's clock:
+        // the strip's 1 px end is the silence, not Running.
+        let kinds =
+            |segments: &[Segment]| -> Vec<Band> { segments.iter().map(|s| s.band).collect() };
+        let events = vec![status(1, 600, None, "running")];
+        let silent = row("running", Some(580), false);
+        for now in [T0 + 600 * MIN - 300, T0 + 600 * MIN] {
+            let segments = strip(&events, &silent, T0, now, MIN);
+            assert_eq!(
+                kinds(&segments),
+                [Band::Unknown, Band::Silent],
+                "{segments:?}"
+            );
+        }
+        // A moment later the silence has a width, still one stretch of it.
+        let segments = strip(&events, &silent, T0, T0 + 600 * MIN + 1_000, MIN);
+        assert_eq!(
+            kinds(&segments),
+            [Band::Unknown, Band::Silent],
+            "{segments:?}"
+        );
+        // Heartbeats arriving: the same instant ends Running.
+        let fresh = row("running", Some(600), false);
+        let segments = strip(&events, &fresh, T0, T0 + 600 * MIN, MIN);
+        assert_eq!(
+            kinds(&segments),
+            [Band::Unknown, Band::Running],
+            "{segments:?}"
+        );
+    }
+
+    #[test]
     fn the_uptime_line_says_how_much_history_it_rests_on() {
         let band = |band: Band, from_min: i64, to_min: i64| Segment {
             band,

@@ -139,15 +139,21 @@ pub fn strip(
             _ => None,
         })
         .collect();
-    if let Some(last) = row.last_heartbeat_ms
-        && now_ms - last > late_after_ms
-    {
+    let silent_since = row
+        .last_heartbeat_ms
+        .filter(|last| now_ms - last > late_after_ms);
+    if let Some(last) = silent_since {
         silences.push((last, now_ms));
     }
     for (start, end) in silences {
         segments = overlay_silence(segments, start.max(since_ms), end.min(now_ms));
     }
-    // The current state always ends the strip, even the instant it began (drawn 1 px wide).
+    // The current state always ends the strip, even the instant it began (drawn 1 px wide):
+    // silent if the worker reports Running but is silent now.
+    let current = match current {
+        Band::Running if silent_since.is_some() => Band::Silent,
+        band => band,
+    };
     if from == now_ms && segments.last().is_none_or(|last| last.band != current) {
         segments.push(Segment {
             band: current,
