@@ -80,15 +80,17 @@ async function firstRowsAndLive(browser, url, link, writer) {
   await cdp.send('Runtime.enable');
   await cdp.send('Runtime.addBinding', { name: '__benchStamp' });
   await page.addInitScript((mark) => {
-    const stamp = (what) => {
-      if (window[what]) return;
-      window[what] = performance.now();
-      window.__benchStamp(what === '__fiveRowsAt' ? 'rows' : 'live');
+    // The moments, by name ('rows', 'live'), each stamped once and told to the bench.
+    const at = (window.__benchAt = {});
+    const stamp = (moment) => {
+      if (at[moment]) return;
+      at[moment] = performance.now();
+      window.__benchStamp(moment);
     };
     const watch = (root) => new MutationObserver(() => {
-      if (root.querySelectorAll('[data-worker]').length >= 5) stamp('__fiveRowsAt');
+      if (root.querySelectorAll('[data-worker]').length >= 5) stamp('rows');
       const jobs = Number(root.querySelector('[data-worker="crawl-worker"]')?.textContent.match(/Jobs: (\d+)/)?.[1] ?? 0);
-      if (jobs >= mark) stamp('__liveAt');
+      if (jobs >= mark) stamp('live');
     }).observe(root, { subtree: true, childList: true, characterData: true });
     const attach = Element.prototype.attachShadow;
     Element.prototype.attachShadow = function (...args) {
@@ -113,7 +115,7 @@ async function firstRowsAndLive(browser, url, link, writer) {
   // Together, so that a write that fails ends the round with its own error; the writer stops
   // once the value showed (or the wait gave up).
   await Promise.all([withDeadline(stamped.live.promise, `${url}: no live change on screen within 60 s`).finally(() => { shown = true; }), writing]);
-  const { rows, live } = await page.evaluate(() => ({ rows: window.__fiveRowsAt, live: window.__liveAt }));
+  const { rows, live } = await page.evaluate(() => window.__benchAt);
   await context.close();
   // Back to the seeded count for the next round.
   await writer.from('hp_worker_status').update({ jobs_processed: 0 }).eq('worker_name', 'crawl-worker');

@@ -84,6 +84,10 @@ mod tests {
         row
     }
 
+    fn kinds(segments: &[Segment]) -> Vec<Band> {
+        segments.iter().map(|segment| segment.band).collect()
+    }
+
     fn bands(segments: &[Segment]) -> Vec<(Band, i64, i64)> {
         segments
             .iter()
@@ -225,9 +229,8 @@ mod tests {
             }),
             "{segments:?}"
         );
-        let kinds: Vec<Band> = segments.iter().map(|segment| segment.band).collect();
         assert_eq!(
-            kinds,
+            kinds(&segments),
             [
                 Band::Unknown,
                 Band::Running,
@@ -243,8 +246,6 @@ mod tests {
         // The row says Running with its last heartbeat 20 minutes old, and the database recorded
         // its first report just now, a little ahead of the page's estimate of the server's clock:
         // the strip's 1 px end is the silence, not Running.
-        let kinds =
-            |segments: &[Segment]| -> Vec<Band> { segments.iter().map(|s| s.band).collect() };
         let events = vec![status(1, 600, None, "running")];
         let silent = row("running", Some(580), false);
         for now in [T0 + 600 * MIN - 300, T0 + 600 * MIN] {
