@@ -80,6 +80,9 @@ test('heartbeats turn them Running within 2 s of the write', async () => {
   assert.match(await card.textContent(), /Jobs: 142 \| Errors: 0/);
   assert.match(await card.locator('time').textContent(), /Last seen: (just now|\d+ seconds ago)/);
   // The exact local time comes on hover (formatted then, not with every card), as the browser formats that instant.
+  // The section's own card (its controls drawn): a hover on the first rows' card just as the
+  // section replaced it set the title on the element that left (seen once in a fresh clone).
+  await until(() => page.locator('[data-testid="triage"]').first().isVisible(), { within: 10_000, what: 'the section in place of the first rows' });
   const seen = card.locator('time');
   await seen.hover();
   const expected = await seen.evaluate((time) => new Date(time.getAttribute('datetime')).toLocaleString());
